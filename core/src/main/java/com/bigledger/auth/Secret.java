@@ -1,0 +1,250 @@
+package com.bigledger.auth;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import javax.security.auth.Destroyable;
+
+/**
+ * A sensitive value: an API key, a client secret, an access or refresh token.
+ *
+ * <p>A {@code Secret} never shows its value by accident. {@link #toString()} prints only a known, non-secret
+ * prefix such as {@code blg_live_sk_} when the value starts with one; {@link #equals(Object)} compares in
+ * constant time; {@link #hashCode()} is a keyed hash that changes from one JVM to the next, so it tells nothing
+ * about the value. The class is deliberately not {@link java.io.Serializable}. The value is read with
+ * {@link #reveal()} at the moment it goes on the wire, and {@link #destroy()} wipes the copy this object holds.
+ *
+ * <p>Instances are thread-safe. {@link #destroy()} racing with {@link #reveal()} may let that one reveal see
+ * the value or fail; it never sees a partial value.
+ */
+public final class Secret implements Destroyable {
+
+    /**
+     * Prefixes that identify the kind of a credential and are not secret themselves: they may be shown in
+     * {@link #toString()} and diagnostics.
+     */
+    private static final List<String> KNOWN_PREFIXES = List.of(
+            "blg_live_sk_", "blg_test_sk_", "blg_oauth_at_", "blg_oauth_rt_");
+
+    private static final byte[] HASH_KEY = new byte[32];
+
+    static {
+        new SecureRandom().nextBytes(HASH_KEY);
+    }
+
+    private final byte[] value;
+    private final String prefix;
+    private volatile boolean destroyed;
+
+    private Secret(byte[] value) {
+        this.value = value;
+        this.prefix = knownPrefixOf(value);
+    }
+
+    /**
+     * Wraps a textual secret, stored as UTF-8.
+     *
+     * @param value the secret; never {@code null}
+     * @return a new secret holding its own copy of the value
+     * @throws NullPointerException if {@code value} is {@code null}
+     */
+    public static Secret of(String value) {
+        Objects.requireNonNull(value, "value");
+        return new Secret(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Wraps a textual secret given as characters, so that the caller can wipe its own array afterwards.
+     *
+     * @param value the secret; never {@code null}; not modified and not retained
+     * @return a new secret holding its own copy of the value
+     * @throws NullPointerException if {@code value} is {@code null}
+     */
+    public static Secret of(char[] value) {
+        Objects.requireNonNull(value, "value");
+        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(value));
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        if (encoded.hasArray()) {
+            Arrays.fill(encoded.array(), (byte) 0);
+        }
+        return new Secret(bytes);
+    }
+
+    /**
+     * Wraps a binary secret.
+     *
+     * @param value the secret's bytes; never {@code null}; copied, not retained
+     * @return a new secret holding its own copy of the bytes
+     * @throws NullPointerException if {@code value} is {@code null}
+     */
+    public static Secret ofBytes(byte[] value) {
+        Objects.requireNonNull(value, "value");
+        return new Secret(value.clone());
+    }
+
+    /**
+     * Returns the value as text, decoded from UTF-8.
+     *
+     * <p>The returned {@code String} cannot be wiped: call this at the moment the value is needed, not earlier.
+     *
+     * @return the secret value
+     * @throws IllegalStateException if this secret was destroyed, or if it holds bytes that are not UTF-8 text
+     */
+    public String reveal() {
+        byte[] bytes = copy();
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException("The secret holds binary data, not UTF-8 text: use revealBytes()");
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
+     * Returns a copy of the value's bytes (UTF-8 for textual secrets), which the caller should wipe after use.
+     *
+     * @return a new array holding the value
+     * @throws IllegalStateException if this secret was destroyed
+     */
+    public byte[] revealBytes() {
+        return copy();
+    }
+
+    /**
+     * Returns the known, non-secret prefix of the value, such as {@code blg_live_sk_}, if it has one.
+     *
+     * @return the prefix, or empty when the value starts with no known prefix
+     */
+    public Optional<String> knownPrefix() {
+        return Optional.ofNullable(prefix);
+    }
+
+    /**
+     * Tells whether the value starts with the given text, without revealing it.
+     *
+     * @param start the expected start; never {@code null}
+     * @return {@code true} if the value starts with {@code start}
+     * @throws IllegalStateException if this secret was destroyed
+     */
+    public boolean startsWith(String start) {
+        byte[] expected = start.getBytes(StandardCharsets.UTF_8);
+        checkNotDestroyed();
+        if (expected.length > value.length) {
+            return false;
+        }
+        return MessageDigest.isEqual(Arrays.copyOf(value, expected.length), expected);
+    }
+
+    /**
+     * Tells whether the value is empty or contains a whitespace or control character, without revealing it.
+     *
+     * @return {@code true} if the value is blank or holds whitespace
+     * @throws IllegalStateException if this secret was destroyed
+     */
+    public boolean isBlankOrHasWhitespace() {
+        checkNotDestroyed();
+        if (value.length == 0) {
+            return true;
+        }
+        for (byte b : value) {
+            if (b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0B || b == '\f' || (b >= 0 && b < 0x20)
+                    || b == 0x7F) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Wipes the value held by this object. Later reads fail with {@link IllegalStateException}. */
+    @Override
+    public void destroy() {
+        destroyed = true;
+        Arrays.fill(value, (byte) 0);
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return destroyed;
+    }
+
+    /**
+     * Compares the values in time that depends only on their lengths.
+     *
+     * @return {@code true} if {@code other} is a {@code Secret} with the same value
+     */
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof Secret)) {
+            return false;
+        }
+        Secret that = (Secret) other;
+        return !destroyed && !that.destroyed && MessageDigest.isEqual(value, that.value);
+    }
+
+    /** A hash keyed with a random per-JVM key: consistent with {@link #equals}, useless for guessing the value. */
+    @Override
+    public int hashCode() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(HASH_KEY, "HmacSHA256"));
+            byte[] digest = mac.doFinal(value);
+            return ByteBuffer.wrap(digest).getInt();
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is required by the Java platform", e);
+        }
+    }
+
+    /** Shows the known prefix at most, never a character of the secret part. */
+    @Override
+    public String toString() {
+        if (destroyed) {
+            return "Secret[destroyed]";
+        }
+        return prefix == null ? "Secret[redacted]" : "Secret[" + prefix + "…redacted]";
+    }
+
+    private byte[] copy() {
+        checkNotDestroyed();
+        byte[] copy = value.clone();
+        checkNotDestroyed();
+        return copy;
+    }
+
+    private void checkNotDestroyed() {
+        if (destroyed) {
+            throw new IllegalStateException("The secret was destroyed");
+        }
+    }
+
+    private static String knownPrefixOf(byte[] value) {
+        for (String candidate : KNOWN_PREFIXES) {
+            byte[] p = candidate.getBytes(StandardCharsets.US_ASCII);
+            // A bare prefix is not shown: the whole value would then be on display.
+            if (value.length > p.length && Arrays.equals(value, 0, p.length, p, 0, p.length)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,52 @@
+package com.bigledger.auth.spi;
+
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.VersionedSecret;
+import java.util.Set;
+
+/**
+ * A store of secrets for one reference scheme: {@code env}, {@code aws-sm}, {@code vault}, …
+ *
+ * <p>Implementations must be thread-safe: the vault calls {@link #load} from several threads at once, though
+ * never twice at once for one reference. Failures are reported with the library's exceptions:
+ * {@link com.bigledger.auth.CredentialNotFoundException} when the store answered that nothing is there,
+ * {@link com.bigledger.auth.SourceUnavailableException} when it could not be asked (retryable),
+ * {@link com.bigledger.auth.CredentialAccessDeniedException} when it refused, and
+ * {@link com.bigledger.auth.InvalidCredentialException} when the value cannot be used as the reference asks. No
+ * message may contain a secret value, including messages of wrapped causes.
+ */
+public interface CredentialSource extends AutoCloseable {
+
+    /**
+     * Returns the scheme this source serves.
+     *
+     * @return the scheme, such as {@code env}
+     */
+    String scheme();
+
+    /**
+     * Returns the reference options this source understands; any other option is refused before a load.
+     *
+     * <p>By default, none.
+     *
+     * @return the option names
+     */
+    default Set<String> supportedOptions() {
+        return Set.of();
+    }
+
+    /**
+     * Loads the secret at a reference, and its version where the store keeps versions. When the reference has a
+     * field, the source returns that field's value. This method may block on I/O.
+     *
+     * @param ref a reference of this source's scheme
+     * @return the secret
+     * @throws com.bigledger.auth.CredentialException or a subtype, when the secret cannot be loaded
+     */
+    VersionedSecret load(CredentialRef ref);
+
+    /** Releases what this source created (clients, connections). By default, nothing. */
+    @Override
+    default void close() {
+    }
+}
