@@ -38,12 +38,13 @@ import org.junit.jupiter.api.Test;
  * environment) can be built lazily inside {@code source()}; JUnit creates a new instance of the test class for
  * each test, so per-test state can live in fields. Writes in the writable tests go through the source itself.
  *
- * <p>Seeded values are random fake keys made at run time ({@code blg_test_sk_} and random hex), and the tests
- * check that no exception message and no {@code toString()} ever holds one.
+ * <p>Seeded values are {@link Canary} fake keys made at run time ({@code blg_test_sk_} and random hex), and the
+ * tests check that no exception message and no {@code toString()} ever holds one.
  */
 public abstract class CredentialSourceContract {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String FAKE_KEY_PREFIX = "blg_test_sk_";
     private static final int THREADS = 8;
     private static final int LOADS_PER_THREAD = 25;
 
@@ -261,15 +262,16 @@ public abstract class CredentialSourceContract {
     }
 
     /**
-     * Makes a fresh fake API key and remembers it, so that the leak checks of this class look for it.
+     * Makes a fresh fake API key, a {@link Canary}, and remembers it, so that the leak checks of this class look
+     * for it as well as {@link LeakCheckExtension}.
      *
-     * @return a value such as {@code blg_test_sk_} followed by 32 random hex digits
+     * @return a value such as {@code blg_test_sk_} followed by random hex digits
      */
     protected final Secret newFakeKey() {
-        byte[] random = new byte[16];
-        RANDOM.nextBytes(random);
-        String value = "blg_test_sk_" + HexFormat.of().formatHex(random);
-        remember(value);
+        String value = Canary.value(FAKE_KEY_PREFIX);
+        seededValues.add(value);
+        // The random part alone must not leak either: a source could strip or re-encode the known prefix.
+        seededValues.add(value.substring(FAKE_KEY_PREFIX.length()));
         return Secret.of(value);
     }
 
@@ -312,12 +314,6 @@ public abstract class CredentialSourceContract {
         byte[] random = new byte[4];
         RANDOM.nextBytes(random);
         return seed("contract_" + purpose + "_" + HexFormat.of().formatHex(random), value);
-    }
-
-    private void remember(String value) {
-        seededValues.add(value);
-        // The random part alone must not leak either: a source could strip or re-encode the known prefix.
-        seededValues.add(value.substring("blg_test_sk_".length()));
     }
 
     private static Secret json(Secret clientId, Secret clientSecret) {

@@ -18,7 +18,7 @@ import java.util.Optional;
  * Runs the contract over a minimal versioned, writable store, so that the contract's write tests are themselves
  * exercised in this module (the stores that pass them live in other modules).
  */
-class InMemoryCredentialSourceContractTest extends CredentialSourceContract {
+class CredentialSourceContractSelfTest extends CredentialSourceContract {
 
     private final VersionedMapSource source = new VersionedMapSource();
 
