@@ -101,8 +101,8 @@ public final class EnvCredentialSource implements CredentialSource {
      *
      * @param ref a reference such as {@code env:BIGLEDGER_API_KEY} or {@code env:BIGLEDGER_OAUTH#client_secret}
      * @return the value, unversioned
-     * @throws IllegalArgumentException if the reference is not of scheme {@code env}, has options, or its path is
-     *     not a variable name ({@code [A-Za-z_][A-Za-z0-9_]*}); the message quotes the reference
+     * @throws IllegalArgumentException if the reference is not of scheme {@code env} or its path is not a variable
+     *     name ({@code [A-Za-z_][A-Za-z0-9_]*}); the message quotes the reference
      * @throws CredentialNotFoundException if the variable is not set, is empty, or its JSON value has no such field
      * @throws com.bigledger.auth.InvalidCredentialException if a field is asked of a value that is not a JSON object
      * @throws SourceUnavailableException if the variable is not in the environment and the {@code .env} file can no
@@ -118,8 +118,8 @@ public final class EnvCredentialSource implements CredentialSource {
         Secret whole;
         if (fromEnvironment != null) {
             if (fromEnvironment.isEmpty()) {
-                throw new CredentialNotFoundException(ref, "environment variable " + name
-                        + " is set but empty in the environment");
+                throw new CredentialNotFoundException(ref, "environment variable " + name + " is set but empty in "
+                        + environmentName());
             }
             whole = Secret.of(fromEnvironment);
         } else {
@@ -181,14 +181,11 @@ public final class EnvCredentialSource implements CredentialSource {
             throw new IllegalArgumentException("Credential reference '" + ref + "' is not of scheme '" + SCHEME
                     + "'");
         }
-        if (!ref.options().isEmpty()) {
-            throw new IllegalArgumentException("Credential reference '" + ref + "': scheme '" + SCHEME
-                    + "' takes no options");
-        }
         String name = ref.path();
         if (!isValidName(name.toCharArray(), 0, name.length())) {
-            throw new IllegalArgumentException("Credential reference '" + ref + "': '" + name + "' is not an "
-                    + "environment variable name (letters, digits and '_', not starting with a digit)");
+            // The reference is quoted in its escaped form: the decoded path may hold line breaks.
+            throw new IllegalArgumentException("Credential reference '" + ref + "': the path is not an environment "
+                    + "variable name (letters, digits and '_', not starting with a digit)");
         }
         return name;
     }

@@ -48,7 +48,8 @@ class EnvCredentialSourceTest {
             CredentialRef ref = CredentialRef.parse(text);
 
             assertThatThrownBy(() -> source.load(ref)).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("'" + ref + "'").hasMessageContaining("not an environment variable name");
+                    .hasMessageContaining("'" + ref + "'")
+                    .hasMessageContaining("the path is not an environment variable name");
         }
     }
 
@@ -93,7 +94,7 @@ class EnvCredentialSourceTest {
 
         assertThatThrownBy(() -> source.load(CredentialRef.parse("env:API_KEY")))
                 .isInstanceOf(CredentialNotFoundException.class)
-                .hasMessageContaining("API_KEY is set but empty");
+                .hasMessageContaining("API_KEY is set but empty in the given environment");
     }
 
     @Test
