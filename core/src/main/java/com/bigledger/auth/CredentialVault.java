@@ -2,6 +2,7 @@ package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
 import com.bigledger.auth.internal.RefreshingValue;
+import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.spi.CredentialSourceProvider;
 import com.bigledger.auth.spi.WritableCredentialSource;
@@ -47,6 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class CredentialVault implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CredentialVault.class);
+
+    /** How often a cached secret's age is re-checked against the clock, beyond its own timers. */
+    private static final Duration WATCHDOG = Duration.ofSeconds(30);
 
     private final Map<String, CredentialSource> explicitSources;
     private final Map<String, CredentialSourceProvider> providers;
@@ -326,9 +330,9 @@ public final class CredentialVault implements AutoCloseable {
             this.value = RefreshingValue.builder(name, this::load)
                     .clock(clock)
                     .scheduler(scheduler)
-                    .backoff(backoff)
                     // A secret that is missing now may be created later: keep trying, with backoff.
-                    .retryable(e -> true)
+                    .retryPolicy(RetryPolicy.backoff(backoff, e -> true))
+                    .watchdog(WATCHDOG)
                     .defaultTimeout(loadTimeout)
                     .timeoutError((n, timeout) -> new BigLedgerAuthException(n + ": the credential store did not "
                             + "answer within " + timeout, null, true))

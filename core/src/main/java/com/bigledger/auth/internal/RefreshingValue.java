@@ -16,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
-import java.util.function.Predicate;
 
 /**
  * One cached value that refreshes itself: the primitive under both the credential vault and the token manager.
@@ -24,12 +23,16 @@ import java.util.function.Predicate;
  * <p>Each load returns a value with two instants: {@code refreshAt}, when a background refresh starts while the
  * value is still served, and {@code expiresAt}, after which the value is never served. Freshness is decided by
  * timers on the {@link Scheduler}, not by reading the clock on each call, so that {@link #get()} on a usable
- * value is one volatile read: no lock, no allocation, no clock read.
+ * value is one volatile read: no lock, no allocation, no clock read. The timers re-read the {@link Clock} at least
+ * every {@linkplain Builder#watchdog watchdog interval} (1 s by default): the JDK's scheduled executors run on
+ * monotonic time, which stops while a machine sleeps, so a timer alone could fire long after the wall-clock
+ * instant it stood for. A value is therefore never served more than one watchdog interval past its
+ * {@code expiresAt}, as long as the scheduler's timer runs.
  *
  * <ul>
  *   <li>At most one load runs at a time; every caller that waits shares its outcome, success or failure.
  *   <li>A failed refresh keeps the last good value served until its {@code expiresAt}, and is retried after an
- *       exponential backoff; a failure that is not {@linkplain #builder retryable} is not retried until
+ *       delay its {@link RetryPolicy} gives; a failure for which the policy gives none is not retried until
  *       {@link #invalidate()} or {@link #refresh()}.
  *   <li>With no usable value, a caller waits for the load in flight up to its timeout. When the last attempt failed
  *       and the next one is not due, the caller gets that failure at once instead of starting another load.
@@ -170,8 +173,8 @@ public final class RefreshingValue<T> implements AutoCloseable {
     private final Loader<T> loader;
     private final Clock clock;
     private final Scheduler scheduler;
-    private final Backoff backoff;
-    private final Predicate<RuntimeException> retryable;
+    private final RetryPolicy retryPolicy;
+    private final Duration watchdog;
     private final Listener<T> listener;
     private final BiFunction<String, Duration, RuntimeException> timeoutError;
     private final Duration defaultTimeout;
@@ -187,8 +190,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
     private Instant nextAttemptAt;
     private int consecutiveFailures;
     private long generation;
-    private Scheduler.Cancellable refreshTimer;
-    private Scheduler.Cancellable expiryTimer;
+    private Scheduler.Cancellable tickTimer;
     private Scheduler.Cancellable retryTimer;
     private boolean closed;
 
@@ -197,8 +199,8 @@ public final class RefreshingValue<T> implements AutoCloseable {
         this.loader = builder.loader;
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
-        this.backoff = builder.backoff;
-        this.retryable = builder.retryable;
+        this.retryPolicy = builder.retryPolicy;
+        this.watchdog = builder.watchdog;
         this.listener = builder.listener;
         this.timeoutError = builder.timeoutError;
         this.defaultTimeout = builder.defaultTimeout;
@@ -298,6 +300,8 @@ public final class RefreshingValue<T> implements AutoCloseable {
             }
             lastFailure = null;
             nextAttemptAt = null;
+            consecutiveFailures = 0;
+            retryPolicy.reset();
             startLoad();
         }
     }
@@ -340,6 +344,8 @@ public final class RefreshingValue<T> implements AutoCloseable {
             usable = null;
             lastFailure = null;
             nextAttemptAt = null;
+            consecutiveFailures = 0;
+            retryPolicy.reset();
             if (inflight == null) {
                 startLoad();
             }
@@ -446,12 +452,12 @@ public final class RefreshingValue<T> implements AutoCloseable {
                 lastFailure = null;
                 nextAttemptAt = null;
                 consecutiveFailures = 0;
+                retryPolicy.reset();
                 long gen = ++generation;
                 cancelTimers();
                 if (now.isBefore(loaded.expiresAt)) {
                     usable = loaded.value;
-                    refreshTimer = scheduler.schedule(() -> onRefreshDue(gen), Duration.between(now, loaded.refreshAt));
-                    expiryTimer = scheduler.schedule(() -> onExpiryDue(gen), Duration.between(now, loaded.expiresAt));
+                    scheduleTick(gen, now);
                 } else {
                     // Already past its expiry on arrival: the callers waiting for it get it once, nobody else.
                     usable = null;
@@ -461,8 +467,8 @@ public final class RefreshingValue<T> implements AutoCloseable {
             } else {
                 consecutiveFailures++;
                 lastFailure = failure;
-                boolean retry = retryable.test(failure);
-                Duration delay = retry ? backoff.delay(consecutiveFailures) : null;
+                Duration delay = retryPolicy.next(failure, consecutiveFailures).orElse(null);
+                boolean retry = delay != null;
                 nextAttemptAt = retry ? now.plus(delay) : null;
                 if (retry) {
                     long gen = generation;
@@ -484,12 +490,42 @@ public final class RefreshingValue<T> implements AutoCloseable {
         }
     }
 
-    private void onRefreshDue(long gen) {
+    /** Schedules the next check of the current value: at its next instant, or sooner by the watchdog. */
+    private void scheduleTick(long gen, Instant now) {
+        Instant next = now.isBefore(current.refreshAt) ? current.refreshAt : current.expiresAt;
+        Duration delay = Duration.between(now, next);
+        if (delay.compareTo(watchdog) > 0) {
+            delay = watchdog;
+        }
+        tickTimer = scheduler.schedule(() -> onTick(gen), delay);
+    }
+
+    /**
+     * Re-reads the clock: starts the refresh once {@code refreshAt} has passed and drops the value once
+     * {@code expiresAt} has. Ticks come at least every watchdog interval, so a timer that a sleeping machine or a
+     * late scheduler delayed still catches up within one interval of the clock.
+     */
+    private void onTick(long gen) {
+        T expired = null;
         synchronized (lock) {
-            if (closed || gen != generation || inflight != null || retryTimer != null) {
+            if (closed || gen != generation || current == null) {
                 return;
             }
-            startLoad();
+            tickTimer = null;
+            Instant now = clock.instant();
+            if (!now.isBefore(current.expiresAt)) {
+                expired = usable;
+                usable = null;
+            } else {
+                if (!now.isBefore(current.refreshAt) && inflight == null && retryTimer == null
+                        && lastFailure == null) {
+                    startLoad();
+                }
+                scheduleTick(gen, now);
+            }
+        }
+        if (expired != null) {
+            listener.expired(expired);
         }
     }
 
@@ -503,28 +539,10 @@ public final class RefreshingValue<T> implements AutoCloseable {
         }
     }
 
-    private void onExpiryDue(long gen) {
-        T expired;
-        synchronized (lock) {
-            if (closed || gen != generation) {
-                return;
-            }
-            expired = usable;
-            usable = null;
-        }
-        if (expired != null) {
-            listener.expired(expired);
-        }
-    }
-
     private void cancelTimers() {
-        if (refreshTimer != null) {
-            refreshTimer.cancel();
-            refreshTimer = null;
-        }
-        if (expiryTimer != null) {
-            expiryTimer.cancel();
-            expiryTimer = null;
+        if (tickTimer != null) {
+            tickTimer.cancel();
+            tickTimer = null;
         }
         if (retryTimer != null) {
             retryTimer.cancel();
@@ -546,9 +564,10 @@ public final class RefreshingValue<T> implements AutoCloseable {
         private final Loader<T> loader;
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler = Scheduler.systemDefault();
-        private Backoff backoff = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
-        private Predicate<RuntimeException> retryable = e -> !(e instanceof BigLedgerAuthException)
-                || ((BigLedgerAuthException) e).retryable();
+        private RetryPolicy retryPolicy = RetryPolicy.backoff(
+                Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2),
+                e -> !(e instanceof BigLedgerAuthException) || ((BigLedgerAuthException) e).retryable());
+        private Duration watchdog = Duration.ofSeconds(1);
         private Listener<T> listener = new Listener<>() { };
         private BiFunction<String, Duration, RuntimeException> timeoutError = (name, timeout) ->
                 new BigLedgerAuthException(name + ": no value within " + timeout, null, true);
@@ -582,25 +601,32 @@ public final class RefreshingValue<T> implements AutoCloseable {
         }
 
         /**
-         * Sets the backoff between failed attempts. By default, 1 s doubling up to 5 minutes, 20% jitter.
+         * Sets when failed loads are tried again. By default, the failures that are
+         * {@linkplain BigLedgerAuthException#retryable() retryable} (and any other runtime exception), after 1 s
+         * doubling up to 5 minutes with 20% jitter.
          *
-         * @param backoff the backoff
+         * @param retryPolicy the policy
          * @return this builder
          */
-        public Builder<T> backoff(Backoff backoff) {
-            this.backoff = Objects.requireNonNull(backoff, "backoff");
+        public Builder<T> retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
             return this;
         }
 
         /**
-         * Sets which failures are retried after the backoff. By default, those whose
-         * {@link BigLedgerAuthException#retryable()} is true, and any other runtime exception.
+         * Sets the longest time between two checks of the clock while a value is cached. The hot path never reads
+         * the clock; these checks do, so a value is dropped at most this long after its {@code expiresAt} even when
+         * the machine slept through its timer. By default, 1 second.
          *
-         * @param retryable the test
+         * @param watchdog the interval; positive
          * @return this builder
          */
-        public Builder<T> retryable(Predicate<RuntimeException> retryable) {
-            this.retryable = Objects.requireNonNull(retryable, "retryable");
+        public Builder<T> watchdog(Duration watchdog) {
+            Objects.requireNonNull(watchdog, "watchdog");
+            if (watchdog.isZero() || watchdog.isNegative()) {
+                throw new IllegalArgumentException("watchdog interval must be positive: " + watchdog);
+            }
+            this.watchdog = watchdog;
             return this;
         }
 

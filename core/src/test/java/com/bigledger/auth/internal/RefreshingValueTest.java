@@ -58,7 +58,9 @@ class RefreshingValueTest {
         return RefreshingValue.builder("test-value", loader)
                 .clock(clock)
                 .scheduler(scheduler)
-                .backoff(Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(8), 2.0, 0.0))
+                .retryPolicy(RetryPolicy.backoff(Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(8), 2.0, 0.0),
+                        e -> ((BigLedgerAuthException) e).retryable()))
+                .watchdog(Duration.ofHours(1))
                 .listener(new RefreshingValue.Listener<>() {
                     @Override
                     public void loadFailed(RuntimeException failure, int consecutiveFailures,
@@ -150,7 +152,7 @@ class RefreshingValueTest {
             assertThat(value.get(Duration.ZERO)).isEqualTo("v1");
         }
         assertThat(loads).hasValue(1);
-        assertThat(scheduler.queuedDelays()).containsExactly(REFRESH, EXPIRY);
+        assertThat(scheduler.queuedDelays()).containsExactly(REFRESH);
     }
 
     @Test
@@ -322,10 +324,28 @@ class RefreshingValueTest {
         value.invalidate();
         scheduler.runDue();
         assertThat(loads).hasValue(2);
-        // Only the new value's refresh and expiry timers remain.
-        assertThat(scheduler.queuedDelays()).containsExactly(REFRESH, EXPIRY);
+        // Only the new value's timer remains.
+        assertThat(scheduler.queuedDelays()).containsExactly(REFRESH);
         scheduler.advance(REFRESH);
         assertThat(loads).hasValue(3);
+    }
+
+    @Test
+    void watchdogDropsAValueWhoseTimerWasOutrunByTheClock() throws Exception {
+        RefreshingValue<String> value = RefreshingValue.builder("test-value", loader(attempt -> attempt == 1 ? null
+                        : new BigLedgerAuthException("unreachable", null, false)))
+                .clock(clock)
+                .scheduler(scheduler)
+                .watchdog(Duration.ofSeconds(1))
+                .build();
+        loadFirst(value);
+        assertThat(scheduler.queuedDelays()).containsExactly(Duration.ofSeconds(1));
+
+        // The wall clock jumps (the machine slept); the scheduler's monotonic timer has not fired yet.
+        clock.advance(EXPIRY.plusMinutes(5));
+        assertThat(value.get(Duration.ZERO)).isEqualTo("v1");
+        scheduler.runDue();
+        assertThat(value.peek()).isEmpty();
     }
 
     private static void await(CountDownLatch latch) {
