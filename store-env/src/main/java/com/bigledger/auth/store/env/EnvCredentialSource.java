@@ -95,6 +95,17 @@ public final class EnvCredentialSource implements CredentialSource {
     }
 
     /**
+     * Checks that the reference names an environment variable, so that a bad name fails when a handle is made.
+     *
+     * @param ref a reference of scheme {@code env}
+     * @throws IllegalArgumentException if the path is not a variable name; the message quotes the reference
+     */
+    @Override
+    public void check(CredentialRef ref) {
+        variableName(Objects.requireNonNull(ref, "ref"));
+    }
+
+    /**
      * Loads the variable named by the reference's path, or the field of its JSON value named by the reference's
      * field. Only a lookup that reaches the {@code .env} file touches the disk, and then only to check whether the
      * file changed.
