@@ -7,6 +7,7 @@ module com.bigledger.auth {
     requires org.slf4j;
 
     exports com.bigledger.auth;
+    exports com.bigledger.auth.bigledger;
     exports com.bigledger.auth.spi;
 
     uses com.bigledger.auth.spi.CredentialSourceProvider;
