@@ -1,0 +1,37 @@
+package com.bigledger.auth;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Every reference of a chain failed. The message lists each reference with its failure, like the AWS SDK's
+ * credential chain; each failure is also attached as a suppressed exception.
+ */
+public class CredentialChainException extends BigLedgerAuthException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient List<CredentialException> failures;
+
+    /**
+     * Creates an exception.
+     *
+     * @param failures the failure of each reference, in chain order; not empty
+     */
+    public CredentialChainException(List<CredentialException> failures) {
+        super("None of " + failures.size() + " credential references resolved: " + failures.stream()
+                        .map(Throwable::getMessage).collect(Collectors.joining("; ")), null,
+                failures.stream().anyMatch(BigLedgerAuthException::retryable));
+        this.failures = List.copyOf(failures);
+        failures.forEach(this::addSuppressed);
+    }
+
+    /**
+     * Returns the failure of each reference, in chain order.
+     *
+     * @return the failures
+     */
+    public List<CredentialException> failures() {
+        return failures;
+    }
+}
