@@ -2,7 +2,6 @@ package com.bigledger.auth.cli;
 
 import com.bigledger.auth.BigLedgerAuthException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.bigledger.ApiKeys;
@@ -27,8 +26,9 @@ import picocli.CommandLine.Spec;
  *
  * <p>Each setting is a variable ({@code BIGLEDGER_API_KEY}) or a reference in the variable of the same name with
  * {@code _REF} ({@code BIGLEDGER_API_KEY_REF=aws-sm:prod/bigledger#api_key}), resolved through a
- * {@link CredentialVault}; setting both is a problem. The BigLedger API is never called: a key that passes may
- * still be revoked. Not thread-safe: picocli sets its fields before each run.
+ * {@link com.bigledger.auth.CredentialVault}; setting both is a problem. Variables are read through the
+ * environment store, so a {@code .env} file named by {@code BIGLEDGER_DOTENV} counts. The BigLedger API is never
+ * called: a key that passes may still be revoked. Not thread-safe: picocli sets its fields before each run.
  */
 @Command(
         name = "doctor",
@@ -80,44 +80,40 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean healthy;
-        try (Checkup checkup = new Checkup(environment)) {
-            checkup.run();
-            healthy = checkup.problems.isEmpty();
-            checkup.report.forEach(out::println);
-            checkup.problems.forEach(problem -> err.println("problem: " + problem));
-            if (checkup.problems.isEmpty()) {
-                out.println("ok: no problem found (offline checks; the key was not sent to the BigLedger API)");
-            } else {
-                out.println(checkup.problems.size() == 1 ? "1 problem found" : checkup.problems.size()
-                        + " problems found");
-            }
+        Checkup checkup = new Checkup();
+        try (Stores stores = new Stores(environment)) {
+            checkup.run(stores);
+        } catch (BigLedgerAuthException e) {
+            // The environment store could not start (a malformed .env file): nothing else can be read.
+            checkup.problem("the environment cannot be read: " + Messages.oneLine(e.getMessage()));
+        }
+        checkup.report.forEach(out::println);
+        checkup.problems.forEach(problem -> err.println("problem: " + problem));
+        int count = checkup.problems.size();
+        if (count == 0) {
+            out.println("ok: no problem found (offline checks; the key was not sent to the BigLedger API)");
+        } else {
+            out.println(count == 1 ? "1 problem found" : count + " problems found");
         }
         out.flush();
         err.flush();
-        return healthy ? ExitCodes.OK : ExitCodes.PROBLEMS;
+        return count == 0 ? ExitCodes.OK : ExitCodes.PROBLEMS;
     }
 
     /** One run of the checks: what was found, for stdout, and the problems, for stderr. */
-    private static final class Checkup implements AutoCloseable {
+    private static final class Checkup {
 
-        private final Map<String, String> environment;
         private final List<String> report = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
-        private CredentialVault vault;
 
-        Checkup(Map<String, String> environment) {
-            this.environment = environment;
+        void run(Stores stores) {
+            Setting environmentSetting = lookup(stores, ENVIRONMENT);
+            Optional<BigLedgerEnvironment> target = checkEnvironment(environmentSetting);
+            checkApiKey(lookup(stores, API_KEY), target, environmentSetting.status == Status.ABSENT);
+            checkCompanyId(lookup(stores, COMPANY_ID));
         }
 
-        void run() {
-            Optional<BigLedgerEnvironment> target = checkEnvironment();
-            checkApiKey(target);
-            checkCompanyId();
-        }
-
-        private Optional<BigLedgerEnvironment> checkEnvironment() {
-            Setting setting = lookup(ENVIRONMENT);
+        private Optional<BigLedgerEnvironment> checkEnvironment(Setting setting) {
             if (setting.status == Status.ABSENT) {
                 line("environment", "production (the default: " + ENVIRONMENT + " is not set)");
                 line("base url", BigLedgerEnvironment.PRODUCTION.baseUrl());
@@ -139,8 +135,7 @@ final class DoctorCommand implements Callable<Integer> {
             }
         }
 
-        private void checkApiKey(Optional<BigLedgerEnvironment> target) {
-            Setting setting = lookup(API_KEY);
+        private void checkApiKey(Setting setting, Optional<BigLedgerEnvironment> target, boolean defaulted) {
             if (setting.status == Status.ABSENT) {
                 line("api key", "missing");
                 problem(API_KEY + " is not set (set it, or " + API_KEY + REF_SUFFIX + " to a reference such as "
@@ -152,20 +147,17 @@ final class DoctorCommand implements Callable<Integer> {
                 return;
             }
             line("api key", setting.value + " " + setting.origin);
-            // With no known environment, the key can still be checked against the environment its prefix names.
+            // With no known environment, the key is still checked against the environment its prefix names.
             BigLedgerEnvironment against = target.orElseGet(() -> BigLedgerEnvironment.ofApiKey(setting.value)
                     .orElse(BigLedgerEnvironment.PRODUCTION));
-            Optional<ConfigProblem> problem = ApiKeys.check(setting.value, against);
-            problem.ifPresent(found -> {
-                String hint = found.kind() == ConfigProblem.Kind.API_KEY_WRONG_ENVIRONMENT
-                        && !isSet(ENVIRONMENT) && !isSet(ENVIRONMENT + REF_SUFFIX)
+            ApiKeys.check(setting.value, against).ifPresent(found -> {
+                String hint = found.kind() == ConfigProblem.Kind.API_KEY_WRONG_ENVIRONMENT && defaulted
                         ? " (" + ENVIRONMENT + " is not set: production is the default)" : "";
                 problem(setting.name + ": " + found.message() + hint);
             });
         }
 
-        private void checkCompanyId() {
-            Setting setting = lookup(COMPANY_ID);
+        private void checkCompanyId(Setting setting) {
             if (setting.status == Status.ABSENT) {
                 line("company id", "missing");
                 problem(COMPANY_ID + " is not set (set it, or " + COMPANY_ID + REF_SUFFIX + "; the id is in the "
@@ -186,6 +178,7 @@ final class DoctorCommand implements Callable<Integer> {
             }
             Optional<ConfigProblem> problem = CompanyIds.check(companyId);
             if (problem.isPresent()) {
+                // Not shown: a malformed id may be a key put in the wrong variable.
                 line("company id", "malformed, not shown " + setting.origin);
                 problem(setting.name + ": " + problem.get().message());
             } else {
@@ -194,20 +187,31 @@ final class DoctorCommand implements Callable<Integer> {
         }
 
         /** Reads a setting from its variable or from the reference in its {@code _REF} variable. */
-        private Setting lookup(String name) {
+        private Setting lookup(Stores stores, String name) {
             String refName = name + REF_SUFFIX;
-            String direct = environment.get(name);
-            String refText = environment.get(refName);
-            if (direct != null && refText != null) {
+            Optional<Secret> direct;
+            Optional<Secret> refValue;
+            try {
+                direct = stores.variable(name);
+                refValue = stores.variable(refName);
+            } catch (BigLedgerAuthException e) {
+                problem(name + ": " + Messages.oneLine(e.getMessage()));
+                return Setting.failed(name);
+            }
+            if (direct.isPresent() && refValue.isPresent()) {
                 problem(name + " and " + refName + " are both set; set only one");
                 return Setting.failed(name);
             }
-            if (direct != null) {
-                return Setting.found(name, Secret.of(direct), "(from " + name + ")");
+            if (direct.isPresent()) {
+                return Setting.found(name, direct.get(), "(from " + name + ")");
             }
-            if (refText == null) {
+            if (refValue.isEmpty()) {
                 return Setting.absent(name);
             }
+            return resolve(stores, refName, refValue.get().reveal());
+        }
+
+        private Setting resolve(Stores stores, String refName, String refText) {
             CredentialRef ref;
             try {
                 ref = CredentialRef.parse(refText);
@@ -216,39 +220,23 @@ final class DoctorCommand implements Callable<Integer> {
                 return Setting.failed(refName);
             }
             try {
-                VersionedSecret resolved = vault().handle(ref).versioned();
+                VersionedSecret resolved = stores.vault().handle(ref).versioned();
                 String version = resolved.version().map(v -> ", version " + v).orElse("");
                 return Setting.found(refName, resolved.secret(), "(from " + refName + "=" + ref + version + ")");
-            } catch (BigLedgerAuthException e) {
-                problem(refName + ": " + Messages.oneLine(e.getMessage()));
+            } catch (BigLedgerAuthException | IllegalArgumentException | IllegalStateException e) {
+                // IllegalArgument: the store refuses an option of the reference; IllegalState: stores conflict.
+                String message = Messages.oneLine(e.getMessage());
+                problem(refName + ": " + (message.startsWith(ref + ": ") ? "" : ref + ": ") + message);
                 return Setting.failed(refName);
             }
-        }
-
-        private CredentialVault vault() {
-            if (vault == null) {
-                vault = Vaults.overEnvironment(environment);
-            }
-            return vault;
-        }
-
-        private boolean isSet(String name) {
-            return environment.containsKey(name);
         }
 
         private void line(String label, String text) {
             report.add(String.format("%-12s %s", label, text));
         }
 
-        private void problem(String text) {
+        void problem(String text) {
             problems.add(text);
-        }
-
-        @Override
-        public void close() {
-            if (vault != null) {
-                vault.close();
-            }
         }
     }
 

@@ -3,7 +3,6 @@ package com.bigledger.auth.cli;
 import com.bigledger.auth.BigLedgerAuthException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.VersionedSecret;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -16,8 +15,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bigledger-auth resolve REF}: resolves a credential reference through a {@link CredentialVault} and prints
- * the reference, the store's version and the redacted value; with {@code --reveal}, the value alone.
+ * {@code bigledger-auth resolve REF}: resolves a credential reference through a
+ * {@link com.bigledger.auth.CredentialVault} and prints the reference, the store's version and the redacted value;
+ * with {@code --reveal}, the value alone.
  *
  * <p>Failures are one line on stderr that names the reference, with a distinct exit code for a missing
  * credential. Not thread-safe: picocli sets its fields before each run.
@@ -78,16 +78,21 @@ final class ResolveCommand implements Callable<Integer> {
             err.println("bigledger-auth resolve: " + Messages.without(e.getMessage(), reference));
             return ExitCodes.USAGE;
         }
-        // Printed before the vault closes: closing may wipe the values it holds.
-        try (CredentialVault vault = Vaults.overEnvironment(environment)) {
-            VersionedSecret resolved = vault.handle(ref).versioned();
+        // Printed before the stores close: closing may wipe the values they hold.
+        try (Stores stores = new Stores(environment)) {
+            VersionedSecret resolved = stores.vault().handle(ref).versioned();
             return reveal ? printValue(ref, resolved, out, err) : printRedacted(ref, resolved, out);
         } catch (CredentialNotFoundException e) {
-            err.println(failure(ref, e));
+            err.println(failure(ref, e.getMessage()));
             return ExitCodes.NOT_FOUND;
-        } catch (BigLedgerAuthException e) {
-            err.println(failure(ref, e));
+        } catch (BigLedgerAuthException | IllegalStateException e) {
+            // IllegalStateException: the stores on the class path conflict (two for one scheme).
+            err.println(failure(ref, e.getMessage()));
             return ExitCodes.ERROR;
+        } catch (IllegalArgumentException e) {
+            // The store does not support an option of the reference.
+            err.println(failure(ref, e.getMessage()));
+            return ExitCodes.USAGE;
         }
     }
 
@@ -113,8 +118,8 @@ final class ResolveCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static String failure(CredentialRef ref, BigLedgerAuthException e) {
-        String message = Messages.oneLine(e.getMessage());
+    private static String failure(CredentialRef ref, String exceptionMessage) {
+        String message = Messages.oneLine(exceptionMessage);
         // Credential exceptions already start with the reference; others (a store that cannot start) do not.
         String detail = message.startsWith(ref + ": ") ? message.substring(ref.toString().length() + 2) : message;
         return "bigledger-auth resolve: cannot resolve " + ref + ": " + detail;

@@ -1,27 +1,31 @@
 package com.bigledger.auth.cli;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import com.bigledger.auth.testing.Canary;
 
-/** Fake API keys made at run time, so that none is written in the sources and each test has its own. */
+/**
+ * Fake API keys made at run time as {@link Canary} values, so that none is written in the sources and the leak
+ * check knows each of them.
+ */
 final class FakeKeys {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private FakeKeys() {
     }
 
-    static String randomHex() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
     static String live() {
-        return "blg_live_sk_" + randomHex();
+        return Canary.value("blg_live_sk_");
     }
 
     static String test() {
-        return "blg_test_sk_" + randomHex();
+        return Canary.value("blg_test_sk_");
+    }
+
+    /** A fake secret with no known prefix. */
+    static String unprefixed() {
+        return Canary.value("");
+    }
+
+    /** Tells whether any fake secret made so far is in the text: the value after its prefix, or the whole value. */
+    static boolean leakIn(String text) {
+        return Canary.leaksIn(text);
     }
 }
