@@ -2,6 +2,7 @@ package com.bigledger.auth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.bigledger.auth.spi.CredentialSourceProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
@@ -37,6 +40,18 @@ class CliProcessIT {
         assertThat(property).as("system property bigledger.cli.jar, set by the build").isNotBlank();
         jar = Paths.get(property);
         assertThat(jar).as("the runnable jar, built in the package phase").isRegularFile();
+    }
+
+    @Test
+    void theRunnableJarRegistersEveryStoreProvider() throws IOException {
+        try (JarFile jarFile = new JarFile(jar.toFile())) {
+            JarEntry services = jarFile.getJarEntry("META-INF/services/" + CredentialSourceProvider.class.getName());
+            assertThat(services).as("the merged provider registrations").isNotNull();
+            String registered = new String(jarFile.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(registered).contains("com.bigledger.auth.store.env.EnvCredentialSourceProvider");
+            assertThat(jarFile.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo(Main.class.getName());
+        }
     }
 
     @Test
