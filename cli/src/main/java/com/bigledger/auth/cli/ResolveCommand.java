@@ -78,7 +78,7 @@ final class ResolveCommand implements Callable<Integer> {
             err.println("bigledger-auth resolve: " + Messages.without(e.getMessage(), reference));
             return ExitCodes.USAGE;
         }
-        // Printed before the stores close: closing may wipe the values they hold.
+        // Printed before the stores are closed: a value is not assumed to outlive the store that loaded it.
         try (Stores stores = new Stores(environment)) {
             VersionedSecret resolved = stores.vault().handle(ref).versioned();
             return reveal ? printValue(ref, resolved, out, err) : printRedacted(ref, resolved, out);
