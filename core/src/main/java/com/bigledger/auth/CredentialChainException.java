@@ -16,11 +16,14 @@ public class CredentialChainException extends BigLedgerAuthException {
     /**
      * Creates an exception.
      *
-     * @param failures the failure of each reference, in chain order; not empty
+     * @param chain every reference of the chain, in order
+     * @param failures the failure of each reference tried, in chain order; not empty. Fewer than the chain's
+     *     references when a failure other than a missing secret stopped it.
      */
-    public CredentialChainException(List<CredentialException> failures) {
-        super("None of " + failures.size() + " credential references resolved: " + failures.stream()
-                        .map(Throwable::getMessage).collect(Collectors.joining("; ")), null,
+    public CredentialChainException(List<CredentialRef> chain, List<CredentialException> failures) {
+        super("No reference of the chain " + chain + " resolved"
+                        + (failures.size() < chain.size() ? " (stopped at a failure that is not a missing secret)" : "")
+                        + ": " + failures.stream().map(Throwable::getMessage).collect(Collectors.joining("; ")), null,
                 failures.stream().anyMatch(BigLedgerAuthException::retryable));
         this.failures = List.copyOf(failures);
         failures.forEach(this::addSuppressed);

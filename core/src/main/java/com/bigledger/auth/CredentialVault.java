@@ -334,8 +334,9 @@ public final class CredentialVault implements AutoCloseable {
                     .retryPolicy(RetryPolicy.backoff(backoff, e -> true))
                     .watchdog(WATCHDOG)
                     .defaultTimeout(loadTimeout)
-                    .timeoutError((n, timeout) -> new BigLedgerAuthException(n + ": the credential store did not "
-                            + "answer within " + timeout, null, true))
+                    .timeoutError((n, timeout, last) -> new SourceUnavailableException(refs.get(0),
+                            "no value within " + timeout + (last == null ? "" : "; last failure: "
+                                    + last.getMessage()), last))
                     .listener(new RefreshingValue.Listener<>() {
                         @Override
                         public void loadSucceeded(Resolved previous, RefreshingValue.Loaded<Resolved> loaded) {
@@ -389,7 +390,7 @@ public final class CredentialVault implements AutoCloseable {
             if (refs.size() == 1) {
                 throw failures.get(0);
             }
-            throw new CredentialChainException(failures);
+            throw new CredentialChainException(refs, failures);
         }
 
         private void notifyChanged(Resolved current) {

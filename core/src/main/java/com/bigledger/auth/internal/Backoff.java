@@ -59,11 +59,17 @@ public final class Backoff {
      */
     public Duration delay(int consecutiveFailures) {
         double factor = Math.pow(multiplier, Math.max(0, consecutiveFailures - 1));
-        double nanos = Math.min((double) max.toNanos(), initial.toNanos() * factor);
+        double nanos = Math.min(nanos(max), nanos(initial) * factor);
         if (jitter > 0) {
             nanos -= nanos * jitter * ThreadLocalRandom.current().nextDouble();
         }
         return Duration.ofNanos(Math.max(1L, (long) nanos));
+    }
+
+    // Duration.toNanos() overflows past 292 years (ChronoUnit.FOREVER as a cap, say); a double does not, and the
+    // (long) cast in delay() then saturates.
+    private static double nanos(Duration duration) {
+        return duration.getSeconds() * 1e9 + duration.getNano();
     }
 
     /**

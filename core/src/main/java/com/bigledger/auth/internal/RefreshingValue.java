@@ -15,7 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * One cached value that refreshes itself: the primitive under both the credential vault and the token manager.
@@ -110,6 +110,23 @@ public final class RefreshingValue<T> implements AutoCloseable {
     }
 
     /**
+     * Makes the error a caller gets when its wait for a load times out.
+     */
+    @FunctionalInterface
+    public interface TimeoutError {
+
+        /**
+         * Creates the error.
+         *
+         * @param name the value's name
+         * @param timeout the caller's timeout
+         * @param lastFailure the last failed attempt's failure, or {@code null}
+         * @return the error to throw
+         */
+        RuntimeException create(String name, Duration timeout, RuntimeException lastFailure);
+    }
+
+    /**
      * A loaded value with the instant its background refresh starts and the instant it stops being served.
      *
      * @param <T> the type of the value
@@ -176,7 +193,8 @@ public final class RefreshingValue<T> implements AutoCloseable {
     private final RetryPolicy retryPolicy;
     private final Duration watchdog;
     private final Listener<T> listener;
-    private final BiFunction<String, Duration, RuntimeException> timeoutError;
+    private final TimeoutError timeoutError;
+    private final Predicate<RuntimeException> holdWaiters;
     private final Duration defaultTimeout;
 
     /** The value served without a lock; {@code null} when none is usable. */
@@ -185,7 +203,9 @@ public final class RefreshingValue<T> implements AutoCloseable {
     private final Object lock = new Object();
     // Guarded by lock.
     private Loaded<T> current;
+    /** The outcome waiters share: a load running, or (when {@code held}) a retry waiting for its backoff. */
     private CompletableFuture<T> inflight;
+    private boolean held;
     private RuntimeException lastFailure;
     private Instant nextAttemptAt;
     private int consecutiveFailures;
@@ -203,6 +223,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
         this.watchdog = builder.watchdog;
         this.listener = builder.listener;
         this.timeoutError = builder.timeoutError;
+        this.holdWaiters = builder.holdWaiters;
         this.defaultTimeout = builder.defaultTimeout;
     }
 
@@ -295,7 +316,13 @@ public final class RefreshingValue<T> implements AutoCloseable {
      */
     public void refresh() {
         synchronized (lock) {
-            if (closed || inflight != null) {
+            if (closed) {
+                return;
+            }
+            if (inflight != null) {
+                if (held) {
+                    startAttempt(inflight);
+                }
                 return;
             }
             lastFailure = null;
@@ -320,6 +347,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
             usable = null;
             waiting = inflight;
             inflight = null;
+            held = false;
         }
         if (waiting != null) {
             waiting.completeExceptionally(closedError());
@@ -387,7 +415,11 @@ public final class RefreshingValue<T> implements AutoCloseable {
             }
             throw new BigLedgerAuthException(name + ": load failed", cause, true);
         } catch (TimeoutException e) {
-            throw timeoutError.apply(name, timeout);
+            RuntimeException last;
+            synchronized (lock) {
+                last = lastFailure;
+            }
+            throw timeoutError.create(name, timeout, last);
         } catch (CancellationException e) {
             throw closedError();
         } catch (InterruptedException e) {
@@ -399,7 +431,14 @@ public final class RefreshingValue<T> implements AutoCloseable {
     /** Starts a load on the scheduler. Call with the lock held. */
     private CompletableFuture<T> startLoad() {
         CompletableFuture<T> future = new CompletableFuture<>();
+        startAttempt(future);
+        return future;
+    }
+
+    /** Starts one attempt whose outcome completes {@code future}. Call with the lock held. */
+    private void startAttempt(CompletableFuture<T> future) {
         inflight = future;
+        held = false;
         if (retryTimer != null) {
             retryTimer.cancel();
             retryTimer = null;
@@ -413,7 +452,6 @@ public final class RefreshingValue<T> implements AutoCloseable {
             future.completeExceptionally(new BigLedgerAuthException(name + ": the scheduler refused the load", e,
                     true));
         }
-        return future;
     }
 
     private void runLoad(CompletableFuture<T> future, T previous, boolean served) {
@@ -437,9 +475,11 @@ public final class RefreshingValue<T> implements AutoCloseable {
 
     private void finish(CompletableFuture<T> future, Loaded<T> loaded, RuntimeException failure) {
         List<Runnable> notifications = new ArrayList<>(2);
+        boolean hold = false;
         synchronized (lock) {
             if (inflight == future) {
                 inflight = null;
+                held = false;
             }
             if (closed) {
                 future.completeExceptionally(closedError());
@@ -470,6 +510,12 @@ public final class RefreshingValue<T> implements AutoCloseable {
                 Duration delay = retryPolicy.next(failure, consecutiveFailures).orElse(null);
                 boolean retry = delay != null;
                 nextAttemptAt = retry ? now.plus(delay) : null;
+                // With no value to serve, waiters keep waiting through a retry, up to their own deadlines.
+                hold = retry && usable == null && holdWaiters.test(failure);
+                if (hold) {
+                    inflight = future;
+                    held = true;
+                }
                 if (retry) {
                     long gen = generation;
                     retryTimer = scheduler.schedule(() -> onRetryDue(gen), delay);
@@ -482,7 +528,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
         }
         if (failure == null) {
             future.complete(loaded.value);
-        } else {
+        } else if (!hold) {
             future.completeExceptionally(failure);
         }
         for (Runnable notification : notifications) {
@@ -532,10 +578,14 @@ public final class RefreshingValue<T> implements AutoCloseable {
     private void onRetryDue(long gen) {
         synchronized (lock) {
             retryTimer = null;
-            if (closed || gen != generation || inflight != null) {
+            if (closed || gen != generation) {
                 return;
             }
-            startLoad();
+            if (inflight == null) {
+                startLoad();
+            } else if (held) {
+                startAttempt(inflight);
+            }
         }
     }
 
@@ -569,8 +619,11 @@ public final class RefreshingValue<T> implements AutoCloseable {
                 e -> !(e instanceof BigLedgerAuthException) || ((BigLedgerAuthException) e).retryable());
         private Duration watchdog = Duration.ofSeconds(1);
         private Listener<T> listener = new Listener<>() { };
-        private BiFunction<String, Duration, RuntimeException> timeoutError = (name, timeout) ->
-                new BigLedgerAuthException(name + ": no value within " + timeout, null, true);
+        private TimeoutError timeoutError = (name, timeout, last) ->
+                new BigLedgerAuthException(name + ": no value within " + timeout
+                        + (last == null ? "" : "; last failure: " + last.getMessage()), last, true);
+        private Predicate<RuntimeException> holdWaiters = e -> !(e instanceof BigLedgerAuthException)
+                || ((BigLedgerAuthException) e).retryable();
         private Duration defaultTimeout = Duration.ofSeconds(30);
 
         private Builder(String name, Loader<T> loader) {
@@ -643,13 +696,26 @@ public final class RefreshingValue<T> implements AutoCloseable {
 
         /**
          * Sets the error thrown to a caller whose wait timed out. By default, a retryable
-         * {@link BigLedgerAuthException} naming the value and the timeout.
+         * {@link BigLedgerAuthException} naming the value, the timeout and the last failure.
          *
-         * @param timeoutError makes the error from the name and the timeout
+         * @param timeoutError makes the error
          * @return this builder
          */
-        public Builder<T> timeoutError(BiFunction<String, Duration, RuntimeException> timeoutError) {
+        public Builder<T> timeoutError(TimeoutError timeoutError) {
             this.timeoutError = Objects.requireNonNull(timeoutError, "timeoutError");
+            return this;
+        }
+
+        /**
+         * Sets the failures after which waiting callers keep waiting for the retry (up to their deadlines) instead
+         * of getting the failure at once. Only applies when no usable value is cached and a retry is scheduled. By
+         * default, the {@linkplain BigLedgerAuthException#retryable() retryable} ones.
+         *
+         * @param holdWaiters which failures hold waiters
+         * @return this builder
+         */
+        public Builder<T> holdWaiters(Predicate<RuntimeException> holdWaiters) {
+            this.holdWaiters = Objects.requireNonNull(holdWaiters, "holdWaiters");
             return this;
         }
 

@@ -118,8 +118,9 @@ class RefreshingValueTest {
     }
 
     @Test
-    void concurrentCallersShareOneFailure() throws Exception {
-        RefreshingValue<String> value = value(loader(attempt -> outage()));
+    void concurrentCallersShareOnePermanentFailure() throws Exception {
+        RefreshingValue<String> value = value(loader(attempt -> new BigLedgerAuthException("store down", null,
+                false)));
         int callers = 64;
         CountDownLatch started = new CountDownLatch(callers);
         List<Future<Throwable>> results = new ArrayList<>();
@@ -231,13 +232,44 @@ class RefreshingValueTest {
     }
 
     @Test
-    void callersDuringBackoffGetTheLastFailureWithoutAnotherLoad() throws Exception {
+    void waitersWithoutAValueWaitThroughRetriesWithOneRequestPerAttempt() throws Exception {
+        RefreshingValue<String> value = value(loader(attempt -> attempt < 4 ? outage() : null));
+        int callers = 200;
+        CountDownLatch started = new CountDownLatch(callers);
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            results.add(threads.submit(() -> {
+                started.countDown();
+                return value.get(Duration.ofSeconds(60));
+            }));
+        }
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        scheduler.awaitQueued(1);
+        scheduler.runDue();
+        assertThat(loads).hasValue(1);
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(loads).hasValue(2);
+        scheduler.advance(Duration.ofSeconds(2));
+        assertThat(loads).hasValue(3);
+        scheduler.advance(Duration.ofSeconds(4));
+        assertThat(loads).hasValue(4);
+        for (Future<String> result : results) {
+            assertThat(result.get(30, TimeUnit.SECONDS)).isEqualTo("v4");
+        }
+    }
+
+    @Test
+    void callersDuringBackoffGetATimeoutCarryingTheLastFailureWithoutAnotherLoad() throws Exception {
         RefreshingValue<String> value = value(loader(attempt -> outage()));
-        assertThatThrownBy(() -> loadFirst(value)).hasCauseInstanceOf(BigLedgerAuthException.class);
+        assertThatThrownBy(() -> value.get(Duration.ZERO)).hasMessageContaining("no value within PT0S");
+        scheduler.runDue();
         assertThat(loads).hasValue(1);
 
         for (int i = 0; i < 100; i++) {
-            assertThatThrownBy(() -> value.get(Duration.ZERO)).hasMessage("store down");
+            assertThatThrownBy(() -> value.get(Duration.ZERO))
+                    .isInstanceOf(BigLedgerAuthException.class)
+                    .hasMessage("test-value: no value within PT0S; last failure: store down")
+                    .cause().hasMessage("store down");
         }
         assertThat(loads).hasValue(1);
 
