@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,6 +60,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean helpRequested;
 
+    @Mixin
+    private TimeoutOption timeoutOption;
+
     @Spec
     private CommandSpec spec;
 
@@ -81,7 +85,7 @@ final class DoctorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Checkup checkup = new Checkup();
-        try (Stores stores = new Stores(environment)) {
+        try (Stores stores = new Stores(environment, timeoutOption.timeout())) {
             checkup.run(stores);
         } catch (BigLedgerAuthException e) {
             // The environment store could not start (a malformed .env file): nothing else can be read.

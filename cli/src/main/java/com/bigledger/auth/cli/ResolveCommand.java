@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,6 +51,9 @@ final class ResolveCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean helpRequested;
 
+    @Mixin
+    private TimeoutOption timeoutOption;
+
     @Spec
     private CommandSpec spec;
 
@@ -79,7 +83,7 @@ final class ResolveCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         // Printed before the stores are closed: a value is not assumed to outlive the store that loaded it.
-        try (Stores stores = new Stores(environment)) {
+        try (Stores stores = new Stores(environment, timeoutOption.timeout())) {
             VersionedSecret resolved = stores.vault().handle(ref).versioned();
             return reveal ? printValue(ref, resolved, out, err) : printRedacted(ref, resolved, out);
         } catch (CredentialNotFoundException e) {

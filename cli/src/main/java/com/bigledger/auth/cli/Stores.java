@@ -5,6 +5,7 @@ import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.store.env.EnvCredentialSource;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,16 +19,19 @@ import java.util.Optional;
 final class Stores implements AutoCloseable {
 
     private final EnvCredentialSource env;
+    private final Duration timeout;
     private CredentialVault vault;
 
     /**
      * Creates the environment store; the vault is built on first use.
      *
      * @param environment the environment variables
+     * @param timeout how long a resolution waits while a store fails with temporary errors
      * @throws com.bigledger.auth.BigLedgerAuthException if the environment store cannot start, such as when the
      *     {@code .env} file it names is malformed
      */
-    Stores(Map<String, String> environment) {
+    Stores(Map<String, String> environment, Duration timeout) {
+        this.timeout = timeout;
         this.env = EnvCredentialSource.builder().environment(environment).build();
     }
 
@@ -54,7 +58,7 @@ final class Stores implements AutoCloseable {
      */
     CredentialVault vault() {
         if (vault == null) {
-            vault = CredentialVault.builder().source(env).build();
+            vault = CredentialVault.builder().source(env).loadTimeout(timeout).build();
         }
         return vault;
     }

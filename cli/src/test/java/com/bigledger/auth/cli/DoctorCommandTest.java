@@ -3,9 +3,13 @@ package com.bigledger.auth.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bigledger.auth.testing.Canary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DoctorCommandTest {
 
@@ -206,12 +210,22 @@ class DoctorCommandTest {
     }
 
     @Test
-    void unavailableStoreIsAProblem() {
-        CliRun run = doctor(Map.of("BIGLEDGER_API_KEY", FakeKeys.live(), "BIGLEDGER_COMPANY_ID_REF", "fake:down"));
+    void unavailableStoreIsAProblemOnceTheTimeoutIsOver() {
+        CliRun run = CliRun.of(Map.of("BIGLEDGER_API_KEY", FakeKeys.live(), "BIGLEDGER_COMPANY_ID_REF", "fake:down"),
+                "doctor", "--timeout", "100ms");
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
         assertThat(run.errLines()).singleElement().asString()
-                .contains("BIGLEDGER_COMPANY_ID_REF", "fake:down", "the fake store is down");
+                .startsWith("problem: BIGLEDGER_COMPANY_ID_REF: fake:down: ");
+    }
+
+    @Test
+    void refusedAccessIsAProblem() {
+        CliRun run = doctor(Map.of("BIGLEDGER_API_KEY_REF", "fake:denied", "BIGLEDGER_COMPANY_ID", COMPANY));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
+        assertThat(run.errLines()).singleElement().asString()
+                .isEqualTo("problem: BIGLEDGER_API_KEY_REF: fake:denied: the fake store refused access");
     }
 
     @Test
@@ -252,6 +266,35 @@ class DoctorCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
         assertThat(run.errLines()).singleElement().asString().contains("both set");
+    }
+
+    @Test
+    void variablesFromTheDotenvFileNamedByBigledgerDotenvCount(@TempDir Path dir) throws IOException {
+        String key = FakeKeys.test();
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "# local development\nBIGLEDGER_API_KEY=" + key + "\nBIGLEDGER_COMPANY_ID="
+                + COMPANY + "\nBIGLEDGER_ENVIRONMENT=sandbox\n");
+
+        CliRun run = doctor(Map.of("BIGLEDGER_DOTENV", file.toString()));
+
+        assertThat(run.exitCode()).isEqualTo(0);
+        assertThat(run.out()).contains("api key      Secret[blg_test_sk_…redacted] (from BIGLEDGER_API_KEY)");
+        assertNoSecretIn(run);
+    }
+
+    @Test
+    void malformedDotenvFileIsOneProblemThatDoesNotQuoteIt(@TempDir Path dir) throws IOException {
+        String key = FakeKeys.live();
+        Path file = dir.resolve(".env");
+        Files.writeString(file, "BIGLEDGER_COMPANY_ID=" + COMPANY + "\n" + key + "\n");
+
+        CliRun run = doctor(Map.of("BIGLEDGER_DOTENV", file.toString()));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("problem: the environment cannot be read: ")
+                .contains("line 2");
+        assertNoSecretIn(run);
     }
 
     private static CliRun doctor(Map<String, String> environment) {
