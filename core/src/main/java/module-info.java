@@ -1,13 +1,16 @@
 /**
  * bigledger-auth core: {@link com.bigledger.auth.Secret}, {@link com.bigledger.auth.CredentialRef}, the
- * {@link com.bigledger.auth.spi.CredentialSource} SPI and {@link com.bigledger.auth.CredentialVault}.
+ * {@link com.bigledger.auth.spi.CredentialSource} SPI, {@link com.bigledger.auth.CredentialVault} and the OAuth 2.0
+ * client in {@link com.bigledger.auth.oauth}.
  */
 module com.bigledger.auth {
     requires com.fasterxml.jackson.core;
+    requires transitive java.net.http;
     requires org.slf4j;
 
     exports com.bigledger.auth;
     exports com.bigledger.auth.bigledger;
+    exports com.bigledger.auth.oauth;
     exports com.bigledger.auth.spi;
 
     uses com.bigledger.auth.spi.CredentialSourceProvider;

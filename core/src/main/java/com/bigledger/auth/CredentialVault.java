@@ -35,12 +35,12 @@ import org.slf4j.LoggerFactory;
  * attempts, and then callers get the store's typed error. A reload that finds a new value (a rotated key) tells
  * the handle's listeners.
  *
- * {@snippet :
+ * <pre>{@code
  * try (CredentialVault vault = CredentialVault.builder().build()) {
  *     CredentialHandle apiKey = vault.handle(CredentialRef.parse("env:BIGLEDGER_API_KEY"));
  *     String header = "Bearer " + apiKey.get().reveal();
  * }
- * }
+ * }</pre>
  *
  * <p>Sources are registered on the builder or discovered with {@link ServiceLoader} from the store modules on the
  * class path or module path. Thread-safe; one vault is meant to be shared by a whole process.
@@ -123,7 +123,9 @@ public final class CredentialVault implements AutoCloseable {
         NoSuchSourceException missing = null;
         for (CredentialRef ref : refs) {
             try {
-                checkOptions(ref, source(ref));
+                CredentialSource source = source(ref);
+                checkOptions(ref, source);
+                source.check(ref);
                 anySource = true;
             } catch (NoSuchSourceException e) {
                 missing = missing == null ? e : missing;
@@ -380,6 +382,10 @@ public final class CredentialVault implements AutoCloseable {
                     failures.add(e);
                 } catch (CredentialException e) {
                     failures.add(e);
+                    break;
+                } catch (IllegalArgumentException e) {
+                    failures.add(new CredentialException(ref, "the '" + ref.scheme() + "' source refused the reference: "
+                            + e.getMessage(), e, false));
                     break;
                 } catch (RuntimeException e) {
                     failures.add(new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source failed with "

@@ -114,7 +114,13 @@ public final class InMemoryCredentialSource implements WritableCredentialSource 
         if (entry == null) {
             throw new CredentialNotFoundException(ref, "nothing stored at '" + ref.path() + "'");
         }
-        return VersionedSecret.of(SecretFields.extract(ref, entry.value), Integer.toString(entry.version));
+        // A copy, so that a caller destroying what it loaded cannot wipe the store.
+        byte[] copy = entry.value.revealBytes();
+        try {
+            return VersionedSecret.of(SecretFields.extract(ref, Secret.ofBytes(copy)), Integer.toString(entry.version));
+        } finally {
+            java.util.Arrays.fill(copy, (byte) 0);
+        }
     }
 
     @Override

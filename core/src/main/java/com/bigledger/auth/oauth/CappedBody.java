@@ -1,0 +1,115 @@
+package com.bigledger.auth.oauth;
+
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * A response body read into memory up to a cap.
+ *
+ * <p>A body larger than the cap (as declared by {@code Content-Length}, or as received) is abandoned as soon as the
+ * cap is passed, without reading the rest, and reported as {@link #tooLarge()}: a misbehaving or hostile endpoint
+ * cannot make the client buffer an unbounded body, and the status and headers are still there to act on.
+ */
+final class CappedBody {
+
+    private static final byte[] EMPTY = new byte[0];
+
+    private final byte[] bytes;
+    private final boolean tooLarge;
+
+    private CappedBody(byte[] bytes, boolean tooLarge) {
+        this.bytes = bytes;
+        this.tooLarge = tooLarge;
+    }
+
+    /** The body, or an empty array when it was {@link #tooLarge()}. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    /** Tells whether the body passed the cap and was abandoned. */
+    boolean tooLarge() {
+        return tooLarge;
+    }
+
+    /** Returns a handler that reads at most {@code cap} bytes of a body. */
+    static HttpResponse.BodyHandler<CappedBody> handler(int cap) {
+        return info -> {
+            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            return new Subscriber(cap, declared > cap);
+        };
+    }
+
+    private static final class Subscriber implements HttpResponse.BodySubscriber<CappedBody> {
+
+        private final int cap;
+        private final boolean declaredTooLarge;
+        private final CompletableFuture<CappedBody> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        Subscriber(int cap, boolean declaredTooLarge) {
+            this.cap = cap;
+            this.declaredTooLarge = declaredTooLarge;
+        }
+
+        @Override
+        public CompletionStage<CappedBody> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            Objects.requireNonNull(s, "subscription");
+            if (subscription != null) {
+                s.cancel();
+                return;
+            }
+            subscription = s;
+            if (declaredTooLarge) {
+                abandon();
+                return;
+            }
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer item : items) {
+                if (buffer.size() + (long) item.remaining() > cap) {
+                    abandon();
+                    return;
+                }
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                buffer.write(chunk, 0, chunk.length);
+            }
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(new CappedBody(buffer.toByteArray(), false));
+        }
+
+        private void abandon() {
+            subscription.cancel();
+            buffer.reset();
+            result.complete(new CappedBody(EMPTY, true));
+        }
+    }
+}
