@@ -2,9 +2,12 @@ package com.bigledger.auth;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -141,7 +144,10 @@ public final class CredentialRef {
     public static CredentialRef of(String scheme, String path) {
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(path, "path");
-        return parse(scheme + ":" + encode(path, false));
+        String text = scheme + ":" + encode(path, false);
+        // Checked before parsing: a scheme holding ':' would otherwise be split into another scheme and path.
+        checkScheme(text, scheme);
+        return parse(text);
     }
 
     /**
@@ -204,12 +210,23 @@ public final class CredentialRef {
      *
      * @param newField the top-level JSON key, not empty
      * @return the new reference
-     * @throws IllegalArgumentException if {@code newField} is empty
+     * @throws IllegalArgumentException if {@code newField} is empty or holds an unpaired surrogate (which has no
+     *     UTF-8 form, so the reference could not be written as text)
      */
     public CredentialRef withField(String newField) {
         Objects.requireNonNull(newField, "newField");
         if (newField.isEmpty()) {
             throw new IllegalArgumentException("Invalid credential reference '" + this + "': the field is empty");
+        }
+        for (int i = 0; i < newField.length(); i++) {
+            char c = newField.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < newField.length()
+                    && Character.isLowSurrogate(newField.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("Invalid credential reference '" + this + "': the new field has "
+                        + "an unpaired surrogate at index " + i + ", which cannot be written as UTF-8");
+            }
         }
         return new CredentialRef(scheme, path, options, newField);
     }
@@ -280,14 +297,18 @@ public final class CredentialRef {
 
     private static String decode(String text, int from, int to, String part) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        // Where in the text each decoded byte came from, so that a byte that is not UTF-8 is reported where it is.
+        int[] origins = new int[3 * (to - from)];
         for (int i = from; i < to; i++) {
             char c = text.charAt(i);
+            int start = bytes.size();
+            int origin = i;
             if (c == '%') {
                 if (i + 2 >= to) {
                     throw error(text, i, "bad escape in the " + part + ": '%' must be followed by two hex digits");
                 }
-                int high = Character.digit(text.charAt(i + 1), 16);
-                int low = Character.digit(text.charAt(i + 2), 16);
+                int high = hexDigit(text.charAt(i + 1));
+                int low = hexDigit(text.charAt(i + 2));
                 if (high < 0 || low < 0) {
                     throw error(text, i, "bad escape in the " + part + ": '%' must be followed by two hex digits");
                 }
@@ -297,24 +318,37 @@ public final class CredentialRef {
                 throw error(text, i, "whitespace or a control character in the " + part + " must be escaped");
             } else if ((c == '?' || c == '#') && !part.equals("path")) {
                 throw error(text, i, "'" + c + "' in the " + part + " must be escaped as " + (c == '?' ? "%3F" : "%23"));
+            } else if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1))) {
+                byte[] encoded = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
+                bytes.write(encoded, 0, encoded.length);
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw error(text, i, "an unpaired surrogate in the " + part + " is not text");
             } else {
                 byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isHighSurrogate(c) && i + 1 < to) {
-                    encoded = text.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-                    i++;
-                }
                 bytes.write(encoded, 0, encoded.length);
             }
+            Arrays.fill(origins, start, bytes.size(), origin);
         }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw error(text, from, "bad escape in the " + part + ": the escaped bytes are not UTF-8");
+        ByteBuffer in = ByteBuffer.wrap(bytes.toByteArray());
+        CharBuffer out = CharBuffer.allocate(in.remaining());
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
         }
+        if (result.isError()) {
+            throw error(text, origins[in.position()], "bad escape in the " + part
+                    + ": the escaped bytes are not UTF-8");
+        }
+        return out.flip().toString();
+    }
+
+    private static int hexDigit(char c) {
+        // Character.digit would also take non-ASCII digits, such as the full-width ones.
+        return c < 128 ? Character.digit(c, 16) : -1;
     }
 
     private static String encode(String value, boolean optionValue) {

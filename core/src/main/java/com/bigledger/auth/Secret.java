@@ -155,22 +155,37 @@ public final class Secret implements Destroyable {
 
     /**
      * Tells whether the value is empty or contains a whitespace or control character, without revealing it.
+     * Whitespace is Unicode's: a no-break space or an em space pasted with a key counts.
      *
      * @return {@code true} if the value is blank or holds whitespace
      * @throws IllegalStateException if this secret was destroyed
      */
     public boolean isBlankOrHasWhitespace() {
-        checkNotDestroyed();
-        if (value.length == 0) {
-            return true;
-        }
-        for (byte b : value) {
-            if (b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0B || b == '\f' || (b >= 0 && b < 0x20)
-                    || b == 0x7F) {
+        byte[] bytes = copy();
+        // UTF-8 never gives more chars than bytes.
+        char[] chars = new char[bytes.length];
+        try {
+            CharBuffer decoded = CharBuffer.wrap(chars);
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .decode(ByteBuffer.wrap(bytes), decoded, true);
+            int length = decoded.position();
+            if (length == 0) {
                 return true;
             }
+            for (int i = 0; i < length; ) {
+                int c = Character.codePointAt(chars, i, length);
+                if (Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.isISOControl(c)) {
+                    return true;
+                }
+                i += Character.charCount(c);
+            }
+            return false;
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+            Arrays.fill(chars, '\0');
         }
-        return false;
     }
 
     /** Wipes the value held by this object. Later reads fail with {@link IllegalStateException}. */

@@ -36,6 +36,16 @@ public interface CredentialSource extends AutoCloseable {
     }
 
     /**
+     * Checks a reference of this source's scheme before any load, so that a malformed path fails when a handle is
+     * made rather than at every reload. By default, accepts every path.
+     *
+     * @param ref a reference of this source's scheme
+     * @throws IllegalArgumentException if the reference can never be loaded; the message quotes it
+     */
+    default void check(CredentialRef ref) {
+    }
+
+    /**
      * Loads the secret at a reference, and its version where the store keeps versions. When the reference has a
      * field, the source returns that field's value. This method may block on I/O.
      *

@@ -119,7 +119,8 @@ public final class SecretFields {
                             parser.skipChildren();
                         } else {
                             generator.writeFieldName(name);
-                            generator.copyCurrentStructure(parser);
+                            // The exact copy: the plain one rewrites 1.50 as 1.5 and 1e400 as the string "Infinity".
+                            generator.copyCurrentStructureExact(parser);
                         }
                     }
                     if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {

@@ -1,0 +1,324 @@
+package com.bigledger.auth.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialNotFoundException;
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.InvalidCredentialException;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.testing.Canary;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SecretFieldsTest {
+
+    private static final CredentialRef REF = CredentialRef.parse("aws-sm:prod/bigledger#client_secret");
+
+    // extract
+
+    @Test
+    void extractsAStringField() {
+        String secret = Canary.value("blg_live_sk_");
+        Secret value = Secret.of("{\"client_id\":\"id-1\",\"client_secret\":\"" + secret + "\",\"n\":2}");
+
+        assertThat(SecretFields.extract(REF, value)).isEqualTo(Secret.of(secret));
+    }
+
+    @Test
+    void extractsANumberFieldAsItsJsonText() {
+        assertThat(field("{\"client_secret\":8443}")).isEqualTo("8443");
+        assertThat(field("{\"client_secret\":-1.50}")).isEqualTo("-1.50");
+        assertThat(field("{\"client_secret\":1e3}")).isEqualTo("1e3");
+        assertThat(field("{\"client_secret\":123456789012345678901234567890}"))
+                .isEqualTo("123456789012345678901234567890");
+    }
+
+    @Test
+    void extractsABooleanFieldAsItsJsonText() {
+        assertThat(field("{\"client_secret\":true}")).isEqualTo("true");
+        assertThat(field("{\"client_secret\":false}")).isEqualTo("false");
+    }
+
+    @Test
+    void extractDecodesJsonEscapes() {
+        assertThat(field("{\"client_secret\":\"a\\\"b\\\\c\\u00e9\\n\\ud83d\\udd11\"}")).isEqualTo("a\"b\\cé\n🔑");
+    }
+
+    @Test
+    void extractMatchesEscapedAndUnicodeFieldNames() {
+        assertThat(field("{\"client\\u005fsecret\":\"v\"}")).isEqualTo("v");
+        CredentialRef unicode = CredentialRef.of("env", "X").withField("clé 🔑");
+        assertThat(SecretFields.extract(unicode, Secret.of("{\"clé 🔑\":\"v\"}")).reveal()).isEqualTo("v");
+    }
+
+    @Test
+    void extractTakesATopLevelFieldAndSkipsNestedOnes() {
+        String json = "{\"nested\":{\"client_secret\":\"inner\",\"deeper\":[{\"client_secret\":\"x\"}]},"
+                + "\"list\":[1,{\"a\":null}],\"client_secret\":\"top\",\"after\":{\"b\":[]}}";
+
+        assertThat(field(json)).isEqualTo("top");
+    }
+
+    @Test
+    void extractWithoutAFieldReturnsTheWholeValue() {
+        Secret value = Secret.of(Canary.value("") + " not JSON at all");
+
+        assertThat(SecretFields.extract(REF.withoutField(), value)).isSameAs(value);
+    }
+
+    @Test
+    void extractLeavesTheWholeValueUsable() {
+        String json = "{\"client_secret\":\"" + Canary.value("") + "\"}";
+        Secret value = Secret.of(json);
+
+        SecretFields.extract(REF, value);
+
+        assertThat(value).isEqualTo(Secret.of(json));
+    }
+
+    @Test
+    void missingFieldIsNotFoundAndNamedWithoutTheValue() {
+        String marker = Canary.value("");
+        Secret value = Secret.of("{\"client_id\":\"" + marker + "\",\"nested\":{\"client_secret\":\"" + marker
+                + "\"}}");
+
+        assertThatThrownBy(() -> SecretFields.extract(REF, value))
+                .isInstanceOf(CredentialNotFoundException.class)
+                .hasMessageContaining("aws-sm:prod/bigledger#client_secret")
+                .hasMessageContaining("no field 'client_secret'")
+                .satisfies(e -> assertShowsNoPartOf(e, marker));
+    }
+
+    @Test
+    void emptyObjectHasNoField() {
+        assertThatThrownBy(() -> SecretFields.extract(REF, Secret.of("{}")))
+                .isInstanceOf(CredentialNotFoundException.class);
+    }
+
+    /** Values that are not one JSON object, each holding the marker {@code MARKER} somewhere. */
+    static Stream<String> notAnObject() {
+        return Stream.of("\"MARKER\"", "[\"MARKER\"]", "MARKER", "  ", "", "null", "42");
+    }
+
+    @ParameterizedTest
+    @MethodSource("notAnObject")
+    void valueThatIsNotAnObjectIsInvalidAndNotQuoted(String template) {
+        String marker = Canary.value("");
+        Secret value = Secret.of(template.replace("MARKER", marker));
+
+        assertThatThrownBy(() -> SecretFields.extract(REF, value))
+                .isInstanceOf(InvalidCredentialException.class)
+                .hasMessageContaining("aws-sm:prod/bigledger#client_secret")
+                .satisfies(e -> assertShowsNoPartOf(e, marker));
+    }
+
+    /** Invalid JSON, trailing garbage and deep nesting, each holding the marker. */
+    static Stream<String> notValidJson() {
+        return Stream.of(
+                "{\"client_secret\": MARKER}",
+                "{\"client_secret\":\"MARKER\"",
+                "{\"client_secret\":\"MARKER",
+                "{MARKER}",
+                "{'client_secret':'MARKER'}",
+                "{\"client_secret\":\"MARKER\",}",
+                "{\"client_secret\":\"MARKER\" \"x\":1}",
+                "{\"a\":\"MARKER\\q\"}",
+                "{\"client_secret\":\"ok\"} MARKER",
+                "{\"client_secret\":\"ok\"} \"MARKER\"",
+                "{\"client_secret\":\"ok\"}{\"x\":\"MARKER\"}",
+                "{\"client_secret\":\"ok\"}]MARKER",
+                "{\"x\":\"MARKER\",\"client_secret\":\"ok\"} x",
+                "{\"a\":" + "[".repeat(100) + "\"MARKER\"" + "]".repeat(100) + ",\"client_secret\":\"ok\"}");
+    }
+
+    @ParameterizedTest
+    @MethodSource("notValidJson")
+    void invalidJsonIsInvalidAndNotQuoted(String template) {
+        String marker = Canary.value("");
+        Secret value = Secret.of(template.replace("MARKER", marker));
+
+        assertThatThrownBy(() -> SecretFields.extract(REF, value))
+                .isInstanceOf(InvalidCredentialException.class)
+                .hasMessageContaining("aws-sm:prod/bigledger#client_secret")
+                .satisfies(e -> assertShowsNoPartOf(e, marker));
+    }
+
+    @Test
+    void binaryValueIsInvalidAndNotQuoted() {
+        String marker = Canary.value("");
+        byte[] text = ("{\"client_secret\":\"" + marker + "\"}").getBytes(StandardCharsets.UTF_8);
+        text[text.length - 3] = (byte) 0xFF;
+
+        assertThatThrownBy(() -> SecretFields.extract(REF, Secret.ofBytes(text)))
+                .isInstanceOf(InvalidCredentialException.class)
+                .satisfies(e -> assertShowsNoPartOf(e, marker));
+    }
+
+    /** Fields that are not a string, number or boolean, each holding the marker. */
+    static Stream<String> notAScalar() {
+        return Stream.of(
+                "{\"client_secret\":{\"inner\":\"MARKER\"}}",
+                "{\"client_secret\":[\"MARKER\"]}",
+                "{\"client_secret\":[]}",
+                "{\"client_secret\":null,\"other\":\"MARKER\"}",
+                "{\"other\":\"MARKER\",\"client_secret\":{}}");
+    }
+
+    @ParameterizedTest
+    @MethodSource("notAScalar")
+    void fieldThatIsNotAStringNumberOrBooleanIsInvalidAndNotQuoted(String template) {
+        String marker = Canary.value("");
+        Secret value = Secret.of(template.replace("MARKER", marker));
+
+        assertThatThrownBy(() -> SecretFields.extract(REF, value))
+                .isInstanceOf(InvalidCredentialException.class)
+                .hasMessageContaining("field 'client_secret' is not a string, number or boolean")
+                .satisfies(e -> assertShowsNoPartOf(e, marker));
+    }
+
+    @Test
+    void errorsAreNotRetryable() {
+        assertThat(catchCredentialException(() -> SecretFields.extract(REF, Secret.of("[]"))).retryable())
+                .isFalse();
+        assertThat(catchCredentialException(() -> SecretFields.extract(REF, Secret.of("{}"))).retryable())
+                .isFalse();
+    }
+
+    // merge
+
+    @Test
+    void mergeReplacesTheFieldAndKeepsEveryOtherFieldAsItWas() {
+        Secret existing = Secret.of("{\"client_id\":\"id-1\",\"client_secret\":\"old\","
+                + "\"nested\":{\"a\":[1,2.0,{\"b\":null}],\"c\":true,\"d\":\"é\\n\"},\"list\":[1,\"x\",[]],"
+                + "\"empty\":{},\"n\":1.50,\"big\":123456789012345678901234567890}");
+
+        Secret merged = SecretFields.merge(REF, Optional.of(existing), Secret.of("new-value"));
+
+        assertThat(merged.reveal()).isEqualTo("{\"client_id\":\"id-1\","
+                + "\"nested\":{\"a\":[1,2.0,{\"b\":null}],\"c\":true,\"d\":\"é\\n\"},\"list\":[1,\"x\",[]],"
+                + "\"empty\":{},\"n\":1.50,\"big\":123456789012345678901234567890,\"client_secret\":\"new-value\"}");
+    }
+
+    @Test
+    void mergeKeepsTheValueOfEveryNumber() {
+        Secret existing = Secret.of("{\"half\":1.50,\"huge\":1e400,\"precise\":0.1000000000000000055511151231257827,"
+                + "\"tiny\":-2.5E-400,\"client_secret\":\"old\"}");
+
+        Secret merged = SecretFields.merge(REF, Optional.of(existing), Secret.of("new"));
+
+        assertThat(number(merged, "half")).isEqualTo(new BigDecimal("1.50"));
+        assertThat(number(merged, "huge")).isEqualByComparingTo("1e400");
+        assertThat(number(merged, "precise")).isEqualByComparingTo("0.1000000000000000055511151231257827");
+        assertThat(number(merged, "tiny")).isEqualByComparingTo("-2.5E-400");
+    }
+
+    @Test
+    void mergedSecretHoldsTheNewValueAndNotTheOld() {
+        String oldValue = Canary.value("blg_live_sk_");
+        String newValue = Canary.value("blg_live_sk_");
+        Secret existing = Secret.of("{\"client_secret\":\"" + oldValue + "\",\"client_id\":\"id-1\"}");
+
+        Secret merged = SecretFields.merge(REF, Optional.of(existing), Secret.of(newValue));
+
+        assertThat(SecretFields.extract(REF, merged)).isEqualTo(Secret.of(newValue));
+        assertThat(SecretFields.extract(REF.withField("client_id"), merged).reveal()).isEqualTo("id-1");
+        assertThat(merged.reveal().contains(oldValue)).isFalse();
+        assertThat(existing).isEqualTo(Secret.of("{\"client_secret\":\"" + oldValue + "\",\"client_id\":\"id-1\"}"));
+    }
+
+    @Test
+    void mergeWritesAnyTextAsAJsonString() {
+        String awkward = "quote\" backslash\\ newline\n tab\t nul\u0000 é 🔑 </script>";
+
+        Secret merged = SecretFields.merge(REF, Optional.empty(), Secret.of(awkward));
+
+        assertThat(SecretFields.extract(REF, merged).reveal()).isEqualTo(awkward);
+    }
+
+    @Test
+    void mergeCreatesAnObjectFromNothing() {
+        Secret merged = SecretFields.merge(REF, Optional.empty(), Secret.of("v"));
+
+        assertThat(merged.reveal()).isEqualTo("{\"client_secret\":\"v\"}");
+    }
+
+    @Test
+    void mergeIntoAnEmptyObjectAddsTheField() {
+        Secret merged = SecretFields.merge(REF, Optional.of(Secret.of(" { } ")), Secret.of("v"));
+
+        assertThat(merged.reveal()).isEqualTo("{\"client_secret\":\"v\"}");
+    }
+
+    @Test
+    void mergeReplacesEveryCopyOfADuplicatedField() {
+        Secret existing = Secret.of("{\"client_secret\":\"a\",\"x\":1,\"client_secret\":{\"b\":2}}");
+
+        Secret merged = SecretFields.merge(REF, Optional.of(existing), Secret.of("v"));
+
+        assertThat(merged.reveal()).isEqualTo("{\"x\":1,\"client_secret\":\"v\"}");
+    }
+
+    static Stream<String> notAnObjectToMergeInto() {
+        return Stream.of("\"MARKER\"", "[\"MARKER\"]", "MARKER", "", "null", "42",
+                "{\"a\":\"MARKER\"", "{\"a\": MARKER}", "{\"a\":\"MARKER\"} x", "{\"a\":\"MARKER\"}{}",
+                "{\"a\":\"ok\"} \"MARKER\"");
+    }
+
+    @ParameterizedTest
+    @MethodSource("notAnObjectToMergeInto")
+    void mergeRefusesAnExistingValueThatIsNotOneObject(String template) {
+        String marker = Canary.value("");
+        Secret existing = Secret.of(template.replace("MARKER", marker));
+
+        assertThatThrownBy(() -> SecretFields.merge(REF, Optional.of(existing), Secret.of("v")))
+                .isInstanceOf(InvalidCredentialException.class)
+                .hasMessageContaining("aws-sm:prod/bigledger#client_secret")
+                .hasMessageContaining("cannot set a field")
+                .satisfies(e -> assertShowsNoPartOf(e, marker));
+    }
+
+    @Test
+    void mergeNeedsAReferenceWithAField() {
+        assertThatThrownBy(() -> SecretFields.merge(REF.withoutField(), Optional.empty(), Secret.of("v")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("aws-sm:prod/bigledger")
+                .hasMessageContaining("no field");
+    }
+
+    // helpers
+
+    private static String field(String json) {
+        return SecretFields.extract(REF, Secret.of(json)).reveal();
+    }
+
+    private static BigDecimal number(Secret json, String name) {
+        return new BigDecimal(SecretFields.extract(REF.withField(name), json).reveal());
+    }
+
+    private static CredentialException catchCredentialException(Runnable action) {
+        try {
+            action.run();
+        } catch (CredentialException e) {
+            return e;
+        }
+        throw new AssertionError("expected a CredentialException");
+    }
+
+    /** No eight characters in a row of the marker appear in the message of the exception or of any cause. */
+    private static void assertShowsNoPartOf(Throwable thrown, String marker) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            String text = t.getMessage() + " " + t;
+            for (int i = 0; i + 8 <= marker.length(); i++) {
+                String part = marker.substring(i, i + 8);
+                assertThat(text.contains(part)).as("a part of the value is in the message").isFalse();
+            }
+        }
+    }
+}
