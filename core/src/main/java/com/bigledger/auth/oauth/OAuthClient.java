@@ -24,6 +24,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -578,15 +579,21 @@ public final class OAuthClient {
          * Sets the client secret, for a confidential client. By default, there is none: the client is public and
          * authenticates with {@link ClientAuthentication#NONE}.
          *
-         * @param clientSecret the client secret
+         * @param clientSecret the client secret; copied, so that destroying it later does not affect the client
          * @return this builder
          * @throws NullPointerException if {@code clientSecret} is {@code null}
-         * @throws IllegalStateException if the secret was already set
+         * @throws IllegalStateException if the secret was already set, or {@code clientSecret} was destroyed
          */
         public Builder clientSecret(Secret clientSecret) {
             Objects.requireNonNull(clientSecret, "clientSecret");
             once(this.clientSecret, "clientSecret");
-            this.clientSecret = clientSecret;
+            // A copy: the caller may destroy its Secret (after a rotation, say) while this client lives on.
+            byte[] bytes = clientSecret.revealBytes();
+            try {
+                this.clientSecret = Secret.ofBytes(bytes);
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
             return this;
         }
 

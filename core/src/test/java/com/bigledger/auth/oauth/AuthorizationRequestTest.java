@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AuthorizationRequestTest {
 
     private static final URI AUTHORIZE = URI.create("https://auth.bigledger.com/oauth/authorize");
-    private static final URI CALLBACK = URI.create("https://yourapp.example/callback?from=app&x=a b".replace(" ", "%20"));
+    private static final URI CALLBACK = URI.create("https://yourapp.example/callback?from=app&x=a%20b");
 
     private static AuthorizationRequest.Builder request() {
         return AuthorizationRequest.builder().authorizationEndpoint(AUTHORIZE).clientId("my client")

@@ -63,7 +63,8 @@ class OAuthClientBuilderTest {
                 .hasMessageContaining("tokenEndpoint is already set (to " + HTTPS + ")");
         assertThatThrownBy(() -> confidential().requestTimeout(Duration.ofSeconds(1))
                 .requestTimeout(Duration.ofSeconds(2)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("requestTimeout is already set (to PT1S)");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("requestTimeout is already set (to PT1S)");
         assertThatThrownBy(() -> confidential().allowInsecureLoopback(false).allowInsecureLoopback(true))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("allowInsecureLoopback");
     }
@@ -77,6 +78,25 @@ class OAuthClientBuilderTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("clientSecret is already set")
                 .hasMessageNotContaining(secret);
+    }
+
+    @Test
+    void theClientKeepsItsOwnCopyOfTheSecret() throws java.io.IOException {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        Secret callers = Secret.of(FakeSecrets.clientSecret());
+        OAuthClient client = OAuthClient.builder()
+                .tokenEndpoint(URI.create("http://127.0.0.1:" + closedPort + "/token"))
+                .allowInsecureLoopback(true).clientId("c").clientSecret(callers).build();
+
+        callers.destroy();
+
+        // The request is built (the secret read) before the connection is refused.
+        assertThatThrownBy(() -> client.clientCredentials(java.util.Set.of()))
+                .isInstanceOf(com.bigledger.auth.TokenRefreshException.class)
+                .hasMessageContaining("I/O error");
     }
 
     @Test

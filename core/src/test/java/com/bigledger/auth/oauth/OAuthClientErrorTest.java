@@ -280,7 +280,7 @@ class OAuthClientErrorTest {
 
     @Test
     void theEndpointIsShownWithoutItsQuery() {
-        String key = FakeSecrets.hex(12);
+        String key = FakeSecrets.random();
         OAuthClient withQuery = OAuthClient.builder().tokenEndpoint(URI.create(endpoint.uri() + "?code=" + key))
                 .allowInsecureLoopback(true).clientId("tm-client").clientSecret(Secret.of(clientSecret)).build();
         endpoint.enqueue(Response.oauthError(400, "invalid_grant", null));

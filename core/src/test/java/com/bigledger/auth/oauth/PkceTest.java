@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.testing.Canary;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -65,8 +66,8 @@ class PkceTest {
 
     @Test
     void anInvalidVerifierIsRefusedWithoutBeingQuoted() {
-        String tooShort = "abc" + FakeSecrets.hex(4);
-        String badCharacter = FakeSecrets.hex(25) + "+/";
+        String tooShort = FakeSecrets.random();
+        String badCharacter = Canary.remember(FakeSecrets.random() + FakeSecrets.random() + "+/");
 
         assertThatThrownBy(() -> Pkce.of(Secret.of(tooShort))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageNotContaining(tooShort);
