@@ -1,0 +1,100 @@
+package com.bigledger.auth;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Observes a {@link TokenManager}: refreshes, failures, retries and the write-back of rotated refresh tokens.
+ *
+ * <p>Events carry no secret: exceptions of this library never hold one. Methods are called on the manager's
+ * background threads and must be fast; an exception a method throws is logged by class name and ignored. Every
+ * method does nothing by default.
+ */
+public interface TokenListener {
+
+    /**
+     * A refresh started.
+     *
+     * @param manager the manager's name
+     * @param tokenStillServed whether a valid token is served meanwhile (refresh ahead) or callers wait (expired)
+     */
+    default void refreshStarted(String manager, boolean tokenStillServed) {
+    }
+
+    /**
+     * A refresh succeeded.
+     *
+     * @param manager the manager's name
+     * @param took how long the token endpoint took
+     * @param expiresAt when the new token expires
+     * @param refreshTokenRotated whether the response carried a new refresh token
+     */
+    default void refreshSucceeded(String manager, Duration took, Instant expiresAt, boolean refreshTokenRotated) {
+    }
+
+    /**
+     * A refresh failed.
+     *
+     * @param manager the manager's name
+     * @param failure the failure; {@link BigLedgerAuthException#retryable()} says whether it will be retried
+     * @param consecutiveFailures how many refreshes in a row have failed
+     * @param tokenStillServed whether the last token is still valid and served
+     */
+    default void refreshFailed(String manager, BigLedgerAuthException failure, int consecutiveFailures,
+            boolean tokenStillServed) {
+    }
+
+    /**
+     * A retry is scheduled after a failure.
+     *
+     * @param manager the manager's name
+     * @param delay when it will run
+     * @param consecutiveFailures how many refreshes in a row have failed
+     */
+    default void retryScheduled(String manager, Duration delay, int consecutiveFailures) {
+    }
+
+    /**
+     * The server refused the grant or the client for good: a person or an operator must act (log in again, fix the
+     * client secret). No more refreshes are tried until {@link TokenManager#refreshNow()}.
+     *
+     * @param manager the manager's name
+     * @param failure the refusal
+     */
+    default void reauthenticationRequired(String manager, ReauthenticationRequiredException failure) {
+    }
+
+    /**
+     * A rotated refresh token was written back to its store.
+     *
+     * @param manager the manager's name
+     * @param ref where it was written
+     * @param version the store's new version, when it keeps versions
+     */
+    default void writeBackSucceeded(String manager, CredentialRef ref, Optional<String> version) {
+    }
+
+    /**
+     * Writing a rotated refresh token back failed; the token is kept in memory, used for the next refresh, and the
+     * write is retried.
+     *
+     * @param manager the manager's name
+     * @param ref where it was to be written
+     * @param failure why the write failed
+     * @param retryIn when the write will be tried again
+     */
+    default void writeBackFailed(String manager, CredentialRef ref, RuntimeException failure, Duration retryIn) {
+    }
+
+    /**
+     * Another writer changed the stored refresh token since it was read, so the rotated one was not written over
+     * it. The rotated token is kept in memory and used for the next refresh.
+     *
+     * @param manager the manager's name
+     * @param ref where it was to be written
+     * @param currentVersion the version now in the store, when known
+     */
+    default void writeBackConflict(String manager, CredentialRef ref, Optional<String> currentVersion) {
+    }
+}

@@ -1,0 +1,931 @@
+package com.bigledger.auth;
+
+import com.bigledger.auth.internal.Backoff;
+import com.bigledger.auth.internal.RefreshingValue;
+import com.bigledger.auth.internal.RetryPolicy;
+import com.bigledger.auth.oauth.OAuthClient;
+import com.bigledger.auth.oauth.TokenResponse;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one OAuth 2.0 grant's access token fresh, for any number of threads.
+ *
+ * <ul>
+ *   <li><b>Fresh</b>: {@link #token()} returns the cached token: one volatile read, no lock, no allocation, no
+ *       clock read.
+ *   <li><b>Stale</b> (inside the refresh-ahead window: by default the larger of 5 minutes and 10% of the token's
+ *       lifetime, jittered, or the server's {@code refresh_in}): the cached token is returned and one background
+ *       refresh runs; no caller waits.
+ *   <li><b>Expired</b> (within the expiry skew, 30 s by default, of the server's expiry): callers wait, up to
+ *       their deadline, for the one refresh in flight; its outcome, success or failure, is shared by every waiter.
+ * </ul>
+ *
+ * <p>Any number of concurrent callers cause at most one token-endpoint request at a time. A failed request is
+ * retried as the Resilience4j {@link RetryConfig} says (by default 4 attempts, exponential backoff from 500 ms with
+ * jitter, at least as long as a {@code Retry-After}), then again after {@linkplain Builder#retryCooldown a
+ * cool-down}, for as long as the failure is temporary; a Resilience4j {@link CircuitBreaker} guards the endpoint.
+ * While the token is still valid it is served through every temporary failure. A refusal
+ * ({@code invalid_grant}, {@code invalid_client}, {@code unauthorized_client}) stops refreshing: callers get a
+ * {@link ReauthenticationRequiredException} once the token expires, and listeners are told at once.
+ *
+ * <p>Freshness is decided by timers on the {@link Scheduler} that re-read the {@link Clock} at least once per
+ * {@linkplain Builder#watchdog watchdog interval} (1 s by default). A token is therefore never handed out more
+ * than one watchdog interval after its skewed expiry, even when the machine slept through its timer, as long as
+ * the scheduler's timer thread runs; with the defaults that is still 29 s before the server's expiry.
+ *
+ * <p>With the refresh-token grant, a rotated refresh token is written back to its store (compare-and-set on the
+ * version it was read at) before the new access token is handed out. If the write fails, the new refresh token
+ * is kept in memory, used for the next refresh, and the write is retried with backoff; a received refresh token
+ * is never dropped, and an older one never overwrites a newer one.
+ *
+ * <p>Thread-safe. {@link #token()} blocks only when no valid token is cached.
+ */
+public final class TokenManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
+
+    /** The state of a manager, for diagnostics and health checks. */
+    public enum State {
+        /** No token was obtained yet. */
+        EMPTY,
+        /** The cached token is valid and outside its refresh-ahead window. */
+        FRESH,
+        /** The cached token is valid; a refresh is due or running. */
+        STALE,
+        /** No valid token is cached; callers wait for a refresh. */
+        EXPIRED,
+        /** The server refused the grant or the client; refreshes stopped until {@link #refreshNow()}. */
+        REAUTHENTICATION_REQUIRED,
+        /** {@link #close()} was called. */
+        CLOSED
+    }
+
+    private final String name;
+    private final OAuthClient client;
+    private final Set<String> scopes;
+    private final Grant grant;
+    private final Duration refreshAheadMinimum;
+    private final double refreshAheadFraction;
+    private final Duration expirySkew;
+    private final double jitter;
+    private final Duration retryCooldown;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final Retry retry;
+    private final CircuitBreaker circuitBreaker;
+    private final List<TokenListener> listeners;
+    private final RefreshingValue<AccessToken> value;
+    private final Backoff writeBackoff = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
+
+    private final Object refreshTokenLock = new Object();
+    // Guarded by refreshTokenLock.
+    private Secret refreshToken;
+    private Optional<String> refreshTokenVersion = Optional.empty();
+    private long refreshTokenSequence;
+    private long writtenSequence;
+    private int writeFailures;
+    private Scheduler.Cancellable writeRetry;
+    private volatile boolean reauthenticationRequired;
+    private volatile boolean closed;
+
+    private TokenManager(Builder builder) {
+        this.client = builder.client;
+        this.name = builder.name != null ? builder.name : client.tokenEndpoint().toString();
+        this.scopes = Set.copyOf(builder.scopes);
+        this.grant = builder.grant;
+        this.refreshAheadMinimum = builder.refreshAheadMinimum;
+        this.refreshAheadFraction = builder.refreshAheadFraction;
+        this.expirySkew = builder.expirySkew;
+        this.jitter = builder.jitter;
+        this.retryCooldown = builder.retryCooldown;
+        this.clock = builder.clock;
+        this.scheduler = builder.scheduler;
+        this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
+        this.retry = Retry.of(name, builder.retryConfig != null ? builder.retryConfig : defaultRetryConfig());
+        this.circuitBreaker = CircuitBreaker.of(name, builder.circuitBreakerConfig != null
+                ? builder.circuitBreakerConfig : defaultCircuitBreakerConfig(clock));
+        if (grant.initialRefreshToken != null) {
+            this.refreshToken = grant.initialRefreshToken;
+        }
+        this.value = RefreshingValue.builder(name, this::load)
+                .clock(clock)
+                .scheduler(scheduler)
+                .watchdog(builder.watchdog)
+                .defaultTimeout(builder.timeout)
+                .retryPolicy(new ResilienceRetryPolicy())
+                .timeoutError((n, timeout, last) -> new TokenRefreshException(client.tokenEndpoint(),
+                        "no access token within " + timeout + (last == null ? "" : "; last failure: "
+                                + last.getMessage()), last, true))
+                .listener(new ValueListener())
+                .build();
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a valid access token. Does not block when one is cached; otherwise waits for the refresh in flight up
+     * to the builder's {@linkplain Builder#timeout timeout}.
+     *
+     * @return the token
+     * @throws ReauthenticationRequiredException if the server refused the grant or client and no valid token is left
+     * @throws TokenRefreshException if the refresh failed or did not finish in time
+     * @throws IllegalStateException if the manager is closed
+     */
+    public AccessToken token() {
+        return value.get();
+    }
+
+    /**
+     * Returns a valid access token, waiting up to {@code deadline} when none is cached.
+     *
+     * @param deadline the longest wait
+     * @return the token
+     * @throws ReauthenticationRequiredException if the server refused the grant or client and no valid token is left
+     * @throws TokenRefreshException if the refresh failed or did not finish in time
+     * @throws IllegalStateException if the manager is closed
+     */
+    public AccessToken token(Duration deadline) {
+        Objects.requireNonNull(deadline, "deadline");
+        return value.get(deadline);
+    }
+
+    /**
+     * Returns the token as text for an {@code Authorization: Bearer} header; blocks like {@link #token()}.
+     *
+     * @return the token text
+     * @throws BigLedgerAuthException as {@link #token()}
+     */
+    public String bearerToken() {
+        return value.get().reveal();
+    }
+
+    /**
+     * A view of this manager as a supplier of the bearer token text, for SDKs that take a {@code Supplier<String>}.
+     *
+     * @return the supplier; each call is {@link #bearerToken()}
+     */
+    public Supplier<String> asStringSupplier() {
+        return this::bearerToken;
+    }
+
+    /**
+     * A view of this manager as a supplier of the token as a {@link Secret}.
+     *
+     * @return the supplier; each call returns {@code token().value()}
+     */
+    public Supplier<Secret> asSecretSupplier() {
+        return () -> value.get().value();
+    }
+
+    /**
+     * Forces a refresh if, and only if, {@code seen} is still the current token: a thousand concurrent 401s for
+     * one token cause one refresh. Callers wait for it.
+     *
+     * @param seen the token the API rejected
+     * @return {@code true} if it was current and a refresh is now due
+     */
+    public boolean invalidate(AccessToken seen) {
+        Objects.requireNonNull(seen, "seen");
+        return value.invalidate(seen);
+    }
+
+    /**
+     * Forces a refresh if, and only if, {@code seenToken} is the text of the current token.
+     *
+     * @param seenToken the token text the API rejected
+     * @return {@code true} if it was current and a refresh is now due
+     */
+    public boolean invalidate(String seenToken) {
+        Objects.requireNonNull(seenToken, "seenToken");
+        Optional<AccessToken> current = value.lastLoaded().map(RefreshingValue.Loaded::value);
+        if (current.isEmpty() || !current.get().value().equals(Secret.of(seenToken))) {
+            return false;
+        }
+        return value.invalidate(current.get());
+    }
+
+    /**
+     * Starts a refresh now, in the background, even after a re-authentication-required refusal (after an operator
+     * fixed the client or stored a new refresh token). The current token stays served meanwhile.
+     */
+    public void refreshNow() {
+        reauthenticationRequired = false;
+        if (grant.ref != null) {
+            grant.vault.invalidate(grant.ref);
+            synchronized (refreshTokenLock) {
+                if (writtenSequence == refreshTokenSequence) {
+                    // Nothing unwritten is held: take what the store holds now.
+                    refreshToken = null;
+                }
+            }
+        }
+        value.refresh();
+    }
+
+    /**
+     * Tells where the manager stands. Reads the clock; not for the hot path.
+     *
+     * @return the state
+     */
+    public State state() {
+        if (closed) {
+            return State.CLOSED;
+        }
+        Optional<RefreshingValue.Loaded<AccessToken>> last = value.lastLoaded();
+        if (value.peek().isPresent()) {
+            return last.isPresent() && clock.instant().isBefore(last.get().refreshAt()) ? State.FRESH : State.STALE;
+        }
+        if (reauthenticationRequired) {
+            return State.REAUTHENTICATION_REQUIRED;
+        }
+        return last.isEmpty() ? State.EMPTY : State.EXPIRED;
+    }
+
+    /**
+     * Returns the circuit breaker in front of the token endpoint, for metrics and health checks.
+     *
+     * @return the circuit breaker
+     */
+    public CircuitBreaker circuitBreaker() {
+        return circuitBreaker;
+    }
+
+    /**
+     * Returns the retry policy of token requests, for metrics.
+     *
+     * @return the retry
+     */
+    public Retry retry() {
+        return retry;
+    }
+
+    /**
+     * Stops scheduled work and fails waiting callers; later calls fail fast with {@link IllegalStateException}. A
+     * rotated refresh token whose write-back is still pending is not written.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        value.close();
+        synchronized (refreshTokenLock) {
+            if (writeRetry != null) {
+                writeRetry.cancel();
+            }
+            if (writtenSequence != refreshTokenSequence && grant.ref != null) {
+                LOG.warn("{}: closed while the rotated refresh token was not yet written back to {}", name,
+                        grant.ref);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TokenManager[" + name + ", " + grant.kind + ", state=" + state() + "]";
+    }
+
+    private RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
+        if (!circuitBreaker.tryAcquirePermission()) {
+            throw new TokenRefreshException(client.tokenEndpoint(), "the circuit breaker is open after repeated "
+                    + "failures; no request sent", null, true);
+        }
+        Instant start = clock.instant();
+        long startNanos = System.nanoTime();
+        TokenResponse response;
+        boolean rotated;
+        try {
+            Secret used = grant.kind == GrantKind.REFRESH_TOKEN ? currentRefreshToken() : null;
+            try {
+                response = request(used);
+            } catch (ReauthenticationRequiredException refused) {
+                Secret stored = used == null ? null : newerStoredRefreshToken(used);
+                if (stored == null) {
+                    throw refused;
+                }
+                // Another process rotated the token and stored the newer one: use it.
+                used = stored;
+                response = request(used);
+            }
+            rotated = response.refreshToken().isPresent() && used != null
+                    && !response.refreshToken().get().equals(used);
+            circuitBreaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+        } catch (InvalidTokenResponseException e) {
+            circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
+            e.receivedRefreshToken().ifPresent(this::keepRotated);
+            throw e;
+        } catch (RuntimeException e) {
+            circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
+            throw e;
+        }
+        if (rotated) {
+            keepRotated(response.refreshToken().get());
+        }
+
+        Instant now = clock.instant();
+        Duration lifetime = response.expiresIn();
+        Instant expiresAt = start.plus(lifetime);
+        // A short-lived token cannot afford the full skew or refresh-ahead window: cap both by its lifetime.
+        Duration skew = min(expirySkew, lifetime.dividedBy(4));
+        Instant usableUntil = expiresAt.minus(skew);
+        Duration ahead = max(refreshAheadMinimum, Duration.ofNanos((long) (lifetime.toNanos() * refreshAheadFraction)));
+        ahead = min(ahead, lifetime.dividedBy(2));
+        ahead = ahead.plusNanos((long) (ahead.toNanos() * jitter * ThreadLocalRandom.current().nextDouble()));
+        Instant refreshAt = response.refreshIn().map(start::plus).orElse(expiresAt.minus(ahead));
+        if (refreshAt.isBefore(now)) {
+            refreshAt = now;
+        }
+        AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        boolean didRotate = rotated;
+        notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, didRotate));
+        LOG.debug("{}: new access token, expires at {}, refresh at {}{}", name, expiresAt, refreshAt,
+                rotated ? ", refresh token rotated" : "");
+        return RefreshingValue.Loaded.of(token, refreshAt, usableUntil);
+    }
+
+    private TokenResponse request(Secret refresh) {
+        switch (grant.kind) {
+            case CLIENT_CREDENTIALS:
+                return client.clientCredentials(scopes);
+            case REFRESH_TOKEN:
+                return client.refresh(refresh, scopes);
+            default:
+                throw new IllegalStateException("unknown grant " + grant.kind);
+        }
+    }
+
+    private Secret currentRefreshToken() {
+        synchronized (refreshTokenLock) {
+            if (refreshToken != null) {
+                return refreshToken;
+            }
+        }
+        VersionedSecret stored;
+        try {
+            stored = grant.vault.resolve(grant.ref);
+        } catch (CredentialNotFoundException e) {
+            throw new ReauthenticationRequiredException(client.tokenEndpoint(), "no refresh token is stored at "
+                    + grant.ref, e);
+        } catch (CredentialException e) {
+            throw new TokenRefreshException(client.tokenEndpoint(), "the refresh token at " + grant.ref
+                    + " could not be read", e, e.retryable());
+        }
+        synchronized (refreshTokenLock) {
+            if (refreshToken == null) {
+                refreshToken = stored.secret();
+                refreshTokenVersion = stored.version();
+            }
+            return refreshToken;
+        }
+    }
+
+    /** After a refusal, reads the store past the vault's cache; returns a refresh token other than {@code used}. */
+    private Secret newerStoredRefreshToken(Secret used) {
+        if (grant.ref == null) {
+            return null;
+        }
+        synchronized (refreshTokenLock) {
+            if (writtenSequence != refreshTokenSequence) {
+                // The token held in memory is newer than the store's.
+                return null;
+            }
+        }
+        try {
+            grant.vault.invalidate(grant.ref);
+            VersionedSecret stored = grant.vault.resolve(grant.ref);
+            if (stored.secret().equals(used)) {
+                return null;
+            }
+            synchronized (refreshTokenLock) {
+                refreshToken = stored.secret();
+                refreshTokenVersion = stored.version();
+            }
+            LOG.info("{}: the refresh token was refused; the store at {} holds a newer one, using it", name,
+                    grant.ref);
+            return stored.secret();
+        } catch (BigLedgerAuthException e) {
+            return null;
+        }
+    }
+
+    /** Holds a received refresh token and writes it back; never drops it. */
+    private void keepRotated(Secret rotated) {
+        long sequence;
+        synchronized (refreshTokenLock) {
+            refreshToken = rotated;
+            sequence = ++refreshTokenSequence;
+            if (grant.ref == null) {
+                writtenSequence = sequence;
+                return;
+            }
+        }
+        writeBack(sequence);
+    }
+
+    private void writeBack(long sequence) {
+        synchronized (refreshTokenLock) {
+            if (closed || sequence != refreshTokenSequence) {
+                // A newer token arrived; its own write supersedes this one.
+                return;
+            }
+            writeRetry = null;
+            Secret token = refreshToken;
+            try {
+                WriteResult result = grant.vault.write(grant.ref, token, refreshTokenVersion);
+                writtenSequence = sequence;
+                writeFailures = 0;
+                if (result.isWritten()) {
+                    refreshTokenVersion = result.version();
+                    notifyListeners(l -> l.writeBackSucceeded(name, grant.ref, result.version()));
+                } else {
+                    LOG.warn("{}: {} changed since it was read; the rotated refresh token is kept in memory and "
+                            + "not written over it", name, grant.ref);
+                    notifyListeners(l -> l.writeBackConflict(name, grant.ref, result.version()));
+                }
+            } catch (RuntimeException e) {
+                writeFailures++;
+                Duration delay = writeBackoff.delay(writeFailures);
+                LOG.warn("{}: writing the rotated refresh token back to {} failed; kept in memory, retrying in {}: "
+                        + "{}", name, grant.ref, delay, e.getMessage());
+                writeRetry = scheduler.schedule(() -> writeBack(sequence), delay);
+                notifyListeners(l -> l.writeBackFailed(name, grant.ref, e, delay));
+            }
+        }
+    }
+
+    private void notifyListeners(Consumer<TokenListener> event) {
+        for (TokenListener listener : listeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("{}: a token listener threw {}", name, e.getClass().getName());
+            }
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static boolean retryable(Throwable e) {
+        return e instanceof BigLedgerAuthException && ((BigLedgerAuthException) e).retryable();
+    }
+
+    private static Optional<Duration> retryAfter(Throwable e) {
+        return e instanceof TokenRefreshException ? ((TokenRefreshException) e).retryAfter() : Optional.empty();
+    }
+
+    /**
+     * The default retry: 4 attempts, exponential backoff from 500 ms doubling with 50% randomization up to 30 s,
+     * never shorter than the server's {@code Retry-After}, on retryable failures only.
+     *
+     * @return the config
+     */
+    public static RetryConfig defaultRetryConfig() {
+        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(500), 2.0, 0.5,
+                Duration.ofSeconds(30));
+        return RetryConfig.custom()
+                .maxAttempts(4)
+                .intervalBiFunction((attempt, outcome) -> {
+                    long delay = backoff.apply(attempt);
+                    if (outcome.isLeft()) {
+                        delay = Math.max(delay, retryAfter(outcome.getLeft()).map(Duration::toMillis).orElse(0L));
+                    }
+                    return delay;
+                })
+                .retryOnException(TokenManager::retryable)
+                .build();
+    }
+
+    /**
+     * The default circuit breaker: opens when half of the last 10 requests (at least 5) failed for a temporary
+     * reason, stays open 30 s, then lets one request test the endpoint. Refusals do not count as failures.
+     *
+     * @param clock the clock that times the open state
+     * @return the config
+     */
+    public static CircuitBreakerConfig defaultCircuitBreakerConfig(Clock clock) {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(5)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(30))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .recordException(TokenManager::retryable)
+                .clock(clock)
+                .build();
+    }
+
+    /** Adapts Resilience4j's retry to the refreshing value: one context per run of failures. */
+    private final class ResilienceRetryPolicy implements RetryPolicy {
+        private Retry.AsyncContext<Object> context = retry.asyncContext();
+
+        @Override
+        public Optional<Duration> next(RuntimeException failure, int consecutiveFailures) {
+            if (failure instanceof ReauthenticationRequiredException) {
+                return Optional.empty();
+            }
+            long delay = context.onError(failure);
+            if (delay < 0) {
+                if (!retryable(failure)) {
+                    return Optional.empty();
+                }
+                // The retry gave up on a temporary failure: start over after a cool-down.
+                context = retry.asyncContext();
+                delay = retryCooldown.toMillis();
+            }
+            Duration wait = max(Duration.ofMillis(delay), retryAfter(failure).orElse(Duration.ZERO));
+            notifyListeners(l -> l.retryScheduled(name, wait, consecutiveFailures));
+            return Optional.of(wait);
+        }
+
+        @Override
+        public void reset() {
+            context = retry.asyncContext();
+        }
+    }
+
+    private final class ValueListener implements RefreshingValue.Listener<AccessToken> {
+        @Override
+        public void loadStarted(boolean valueServed) {
+            notifyListeners(l -> l.refreshStarted(name, valueServed));
+        }
+
+        @Override
+        public void loadSucceeded(AccessToken previous, RefreshingValue.Loaded<AccessToken> loaded) {
+            reauthenticationRequired = false;
+        }
+
+        @Override
+        public void loadFailed(RuntimeException failure, int consecutiveFailures, Optional<Duration> retryIn,
+                boolean valueServed) {
+            BigLedgerAuthException typed = failure instanceof BigLedgerAuthException
+                    ? (BigLedgerAuthException) failure
+                    : new TokenRefreshException(client.tokenEndpoint(), "refresh failed with "
+                            + failure.getClass().getName(), failure, false);
+            LOG.warn("{}: refresh failed ({} in a row){}: {}", name, consecutiveFailures,
+                    valueServed ? ", the current token is still served" : "", typed.getMessage());
+            notifyListeners(l -> l.refreshFailed(name, typed, consecutiveFailures, valueServed));
+            if (failure instanceof ReauthenticationRequiredException) {
+                reauthenticationRequired = true;
+                notifyListeners(l -> l.reauthenticationRequired(name, (ReauthenticationRequiredException) failure));
+            }
+        }
+    }
+
+    private enum GrantKind {
+        CLIENT_CREDENTIALS,
+        REFRESH_TOKEN
+    }
+
+    private static final class Grant {
+        final GrantKind kind;
+        final CredentialVault vault;
+        final CredentialRef ref;
+        final Secret initialRefreshToken;
+
+        Grant(GrantKind kind, CredentialVault vault, CredentialRef ref, Secret initialRefreshToken) {
+            this.kind = kind;
+            this.vault = vault;
+            this.ref = ref;
+            this.initialRefreshToken = initialRefreshToken;
+        }
+    }
+
+    /**
+     * Builds a {@link TokenManager}. A client and one grant are required. Each option may be set once; setting one
+     * twice, or two grants, fails at once. Not thread-safe.
+     */
+    public static final class Builder {
+        private final Set<String> set = new HashSet<>();
+        private final List<TokenListener> listeners = new CopyOnWriteArrayList<>();
+        private OAuthClient client;
+        private Grant grant;
+        private String name;
+        private Set<String> scopes = Set.of();
+        private Duration refreshAheadMinimum = Duration.ofMinutes(5);
+        private double refreshAheadFraction = 0.1;
+        private Duration expirySkew = Duration.ofSeconds(30);
+        private double jitter = 0.1;
+        private Duration timeout = Duration.ofSeconds(30);
+        private Duration watchdog = Duration.ofSeconds(1);
+        private Duration retryCooldown = Duration.ofSeconds(30);
+        private RetryConfig retryConfig;
+        private CircuitBreakerConfig circuitBreakerConfig;
+        private Clock clock = Clock.systemUTC();
+        private Scheduler scheduler = Scheduler.systemDefault();
+
+        private Builder() {
+        }
+
+        private void once(String option, Object value) {
+            if (!set.add(option)) {
+                throw new IllegalStateException("TokenManager option '" + option + "' is set twice (second value: "
+                        + value + ")");
+            }
+        }
+
+        private void grant(Grant chosen) {
+            if (grant != null) {
+                throw new IllegalStateException("TokenManager has two grants: " + grant.kind + " and " + chosen.kind
+                        + "; choose one");
+            }
+            grant = chosen;
+        }
+
+        private static Duration positive(String option, Duration value) {
+            Objects.requireNonNull(value, option);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("TokenManager option '" + option + "' must be positive: " + value);
+            }
+            return value;
+        }
+
+        /**
+         * Sets the OAuth client that talks to the token endpoint. Required.
+         *
+         * @param client the client
+         * @return this builder
+         */
+        public Builder client(OAuthClient client) {
+            once("client", client);
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * Uses the {@code client_credentials} grant: the client's own token.
+         *
+         * @return this builder
+         */
+        public Builder clientCredentials() {
+            grant(new Grant(GrantKind.CLIENT_CREDENTIALS, null, null, null));
+            return this;
+        }
+
+        /**
+         * Uses the {@code refresh_token} grant with a refresh token kept in a store. It is read through
+         * {@code vault}, and each rotated refresh token is written back there with compare-and-set on the version
+         * it was read at; the store must be writable for rotation to persist.
+         *
+         * @param vault the vault that reads and writes the store
+         * @param ref where the refresh token lives, such as {@code aws-sm:prod/bigledger#refresh_token}
+         * @return this builder
+         */
+        public Builder refreshToken(CredentialVault vault, CredentialRef ref) {
+            grant(new Grant(GrantKind.REFRESH_TOKEN, Objects.requireNonNull(vault, "vault"),
+                    Objects.requireNonNull(ref, "ref"), null));
+            return this;
+        }
+
+        /**
+         * Uses the {@code refresh_token} grant with a refresh token held in memory only (rotated tokens replace it
+         * in memory; nothing is written).
+         *
+         * @param initial the refresh token
+         * @return this builder
+         */
+        public Builder refreshToken(Secret initial) {
+            grant(new Grant(GrantKind.REFRESH_TOKEN, null, null, Objects.requireNonNull(initial, "initial")));
+            return this;
+        }
+
+        /**
+         * Sets the scopes asked for. By default, none: the server's default scopes, or for a refresh, all the scopes
+         * originally granted.
+         *
+         * @param scopes the scopes
+         * @return this builder
+         */
+        public Builder scopes(Set<String> scopes) {
+            once("scopes", scopes);
+            this.scopes = Set.copyOf(scopes);
+            return this;
+        }
+
+        /**
+         * Sets the name used in events, logs and messages. By default, the token endpoint's address.
+         *
+         * @param name the name; not a secret
+         * @return this builder
+         */
+        public Builder name(String name) {
+            once("name", name);
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets the refresh-ahead window: a refresh starts this long before expiry, while the token is still served.
+         * The window is the larger of {@code minimum} and {@code fractionOfLifetime} of the token's lifetime, at
+         * most half the lifetime, plus up to {@linkplain #jitter 10%} at random; a server's {@code refresh_in} wins.
+         * By default, 5 minutes and 0.1.
+         *
+         * @param minimum the smallest window
+         * @param fractionOfLifetime the window as a fraction of the lifetime, in [0, 1)
+         * @return this builder
+         */
+        public Builder refreshAhead(Duration minimum, double fractionOfLifetime) {
+            once("refreshAhead", minimum + "," + fractionOfLifetime);
+            Objects.requireNonNull(minimum, "minimum");
+            if (minimum.isNegative() || !(fractionOfLifetime >= 0 && fractionOfLifetime < 1)) {
+                throw new IllegalArgumentException("TokenManager option 'refreshAhead' needs a minimum of zero or "
+                        + "more and a fraction in [0, 1): " + minimum + ", " + fractionOfLifetime);
+            }
+            this.refreshAheadMinimum = minimum;
+            this.refreshAheadFraction = fractionOfLifetime;
+            return this;
+        }
+
+        /**
+         * Sets how long before the server's expiry a token stops being handed out, to allow for clock drift and
+         * time in flight; at most a quarter of the token's lifetime. By default, 30 seconds.
+         *
+         * @param expirySkew the skew; zero or more
+         * @return this builder
+         */
+        public Builder expirySkew(Duration expirySkew) {
+            once("expirySkew", expirySkew);
+            Objects.requireNonNull(expirySkew, "expirySkew");
+            if (expirySkew.isNegative()) {
+                throw new IllegalArgumentException("TokenManager option 'expirySkew' must not be negative: "
+                        + expirySkew);
+            }
+            this.expirySkew = expirySkew;
+            return this;
+        }
+
+        /**
+         * Sets the largest random fraction added to the refresh-ahead window, so that many processes do not refresh
+         * together. By default, 0.1.
+         *
+         * @param jitter a fraction in [0, 1)
+         * @return this builder
+         */
+        public Builder jitter(double jitter) {
+            once("jitter", jitter);
+            if (!(jitter >= 0 && jitter < 1)) {
+                throw new IllegalArgumentException("TokenManager option 'jitter' must be in [0, 1): " + jitter);
+            }
+            this.jitter = jitter;
+            return this;
+        }
+
+        /**
+         * Sets how long {@link TokenManager#token()} waits when no valid token is cached. By default, 30 seconds.
+         *
+         * @param timeout the default deadline; positive
+         * @return this builder
+         */
+        public Builder timeout(Duration timeout) {
+            once("timeout", timeout);
+            this.timeout = positive("timeout", timeout);
+            return this;
+        }
+
+        /**
+         * Sets the longest time between two checks of the clock while a token is cached (see the class
+         * description). By default, 1 second.
+         *
+         * @param watchdog the interval; positive
+         * @return this builder
+         */
+        public Builder watchdog(Duration watchdog) {
+            once("watchdog", watchdog);
+            this.watchdog = positive("watchdog", watchdog);
+            return this;
+        }
+
+        /**
+         * Sets the retry of failed token requests, with Resilience4j's own config. By default,
+         * {@link TokenManager#defaultRetryConfig()}. A {@code Retry-After} from the server is honoured whatever
+         * the config says.
+         *
+         * @param retryConfig the config
+         * @return this builder
+         */
+        public Builder retryConfig(RetryConfig retryConfig) {
+            once("retryConfig", retryConfig);
+            this.retryConfig = Objects.requireNonNull(retryConfig, "retryConfig");
+            return this;
+        }
+
+        /**
+         * Sets how long to wait before starting a new round of retries once the retry config gave up on a
+         * temporary failure. By default, 30 seconds.
+         *
+         * @param retryCooldown the pause; positive
+         * @return this builder
+         */
+        public Builder retryCooldown(Duration retryCooldown) {
+            once("retryCooldown", retryCooldown);
+            this.retryCooldown = positive("retryCooldown", retryCooldown);
+            return this;
+        }
+
+        /**
+         * Sets the circuit breaker in front of the token endpoint, with Resilience4j's own config. By default,
+         * {@link TokenManager#defaultCircuitBreakerConfig(Clock)} on this builder's clock.
+         *
+         * @param circuitBreakerConfig the config
+         * @return this builder
+         */
+        public Builder circuitBreakerConfig(CircuitBreakerConfig circuitBreakerConfig) {
+            once("circuitBreakerConfig", circuitBreakerConfig);
+            this.circuitBreakerConfig = Objects.requireNonNull(circuitBreakerConfig, "circuitBreakerConfig");
+            return this;
+        }
+
+        /**
+         * Sets the clock that decides expiry and refresh instants. By default, {@link Clock#systemUTC()}.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            once("clock", clock);
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the scheduler that runs refreshes, retries and timers. By default, {@link Scheduler#systemDefault()}.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         */
+        public Builder scheduler(Scheduler scheduler) {
+            once("scheduler", scheduler);
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Adds a listener; may be called more than once. By default, none.
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder addListener(TokenListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Builds the manager. No request is sent until the first {@link TokenManager#token()}.
+         *
+         * @return the manager
+         * @throws IllegalStateException if the client or the grant is missing
+         */
+        public TokenManager build() {
+            if (client == null) {
+                throw new IllegalStateException("TokenManager needs a client: call client(OAuthClient)");
+            }
+            if (grant == null) {
+                throw new IllegalStateException("TokenManager needs a grant: call clientCredentials() or "
+                        + "refreshToken(...)");
+            }
+            return new TokenManager(this);
+        }
+    }
+
+    /**
+     * Returns the token endpoint this manager refreshes from.
+     *
+     * @return the endpoint
+     */
+    public URI tokenEndpoint() {
+        return client.tokenEndpoint();
+    }
+}

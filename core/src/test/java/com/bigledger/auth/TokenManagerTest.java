@@ -1,0 +1,351 @@
+package com.bigledger.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.bigledger.auth.oauth.OAuthClient;
+import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.FakeClock;
+import com.bigledger.auth.testing.FakeScheduler;
+import com.bigledger.auth.testing.FakeTokenEndpoint;
+import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
+import com.bigledger.auth.testing.InMemoryCredentialSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TokenManagerTest {
+
+    private static final long LIFETIME = 3600;
+
+    private final FakeClock clock = new FakeClock();
+    private final FakeScheduler scheduler = new FakeScheduler(clock);
+    private final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final List<TokenManager> managers = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        managers.forEach(TokenManager::close);
+        endpoint.close();
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private OAuthClient client() {
+        return OAuthClient.builder()
+                .tokenEndpoint(endpoint.uri())
+                .clientId("test-client")
+                .clientSecret(Canary.secret(""))
+                .allowInsecureLoopback(true)
+                .build();
+    }
+
+    private TokenManager.Builder builder() {
+        return TokenManager.builder()
+                .client(client())
+                .clock(clock)
+                .scheduler(scheduler)
+                .jitter(0)
+                .watchdog(Duration.ofHours(2))
+                .addListener(new TokenListener() {
+                    @Override
+                    public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutive,
+                            boolean served) {
+                        events.add("failed " + failure.getClass().getSimpleName() + " retryable="
+                                + failure.retryable() + " served=" + served);
+                    }
+
+                    @Override
+                    public void retryScheduled(String manager, Duration delay, int consecutive) {
+                        events.add("retry");
+                    }
+
+                    @Override
+                    public void reauthenticationRequired(String manager, ReauthenticationRequiredException e) {
+                        events.add("reauthenticate");
+                    }
+
+                    @Override
+                    public void writeBackFailed(String manager, CredentialRef ref, RuntimeException e,
+                            Duration retryIn) {
+                        events.add("write-back failed");
+                    }
+                });
+    }
+
+    private TokenManager track(TokenManager manager) {
+        managers.add(manager);
+        return manager;
+    }
+
+    /** Gets a token on another thread while this one runs the scheduler's due work (the refresh). */
+    private AccessToken fetch(TokenManager manager) throws Exception {
+        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
+        scheduler.awaitQueued(1);
+        scheduler.runDue();
+        return token.get(30, TimeUnit.SECONDS);
+    }
+
+    private static String accessToken() {
+        return Canary.value("blg_oauth_at_");
+    }
+
+    @Test
+    void freshTokenIsServedFromCacheWithoutRequests() throws Exception {
+        String value = accessToken();
+        endpoint.enqueue(Response.token(value, LIFETIME));
+        TokenManager manager = track(builder().clientCredentials().build());
+
+        AccessToken token = fetch(manager);
+        assertThat(token.reveal()).isEqualTo(value);
+        assertThat(token.expiresAt()).isEqualTo(clock.instant().plusSeconds(LIFETIME));
+        for (int i = 0; i < 1000; i++) {
+            assertThat(manager.token(Duration.ZERO)).isSameAs(token);
+        }
+        assertThat(manager.asStringSupplier().get()).isSameAs(manager.asStringSupplier().get());
+        assertThat(endpoint.requestCount()).isEqualTo(1);
+        assertThat(manager.state()).isEqualTo(TokenManager.State.FRESH);
+        assertThat(manager.toString()).doesNotContain(value);
+        assertThat(token.toString()).doesNotContain(value).contains("blg_oauth_at_");
+    }
+
+    @Test
+    void fiveHundredTwelveCallersOnAnExpiredTokenCauseOneRequest() throws Exception {
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME), Response.token(accessToken(), LIFETIME));
+        TokenManager manager = track(builder().clientCredentials().build());
+        AccessToken first = fetch(manager);
+
+        // The machine slept past the expiry: the first timer to fire finds the token expired and drops it.
+        scheduler.advance(Duration.ofSeconds(LIFETIME));
+        assertThat(manager.state()).isEqualTo(TokenManager.State.EXPIRED);
+        assertThatThrownBy(() -> manager.token(Duration.ZERO)).isInstanceOf(TokenRefreshException.class);
+
+        int callers = 512;
+        CountDownLatch started = new CountDownLatch(callers);
+        List<Future<AccessToken>> results = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            results.add(threads.submit(() -> {
+                started.countDown();
+                return manager.token(Duration.ofSeconds(60));
+            }));
+        }
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        scheduler.runDue();
+        AccessToken second = results.get(0).get(30, TimeUnit.SECONDS);
+        assertThat(second).isNotSameAs(first);
+        for (Future<AccessToken> result : results) {
+            assertThat(result.get(30, TimeUnit.SECONDS)).isSameAs(second);
+        }
+        assertThat(endpoint.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void refreshStartsAheadOfExpiryAndNoCallerWaitsForIt() throws Exception {
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME));
+        TokenManager manager = track(builder().clientCredentials().build());
+        AccessToken first = fetch(manager);
+
+        CountDownLatch release = new CountDownLatch(1);
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME).holdUntil(release));
+        // The larger of 5 minutes and 10% of an hour is 6 minutes before expiry.
+        clock.advance(Duration.ofSeconds(LIFETIME).minusMinutes(6));
+        Future<Integer> refresh = threads.submit(scheduler::runDue);
+        while (endpoint.requestCount() < 2) {
+            Thread.onSpinWait();
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(manager.token(Duration.ZERO)).isSameAs(first);
+        }
+        assertThat(manager.state()).isEqualTo(TokenManager.State.STALE);
+        release.countDown();
+        refresh.get(30, TimeUnit.SECONDS);
+        assertThat(manager.token(Duration.ZERO)).isNotSameAs(first);
+        assertThat(endpoint.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void failingEndpointWithAnExpiredTokenMakesOneRequestPerAttemptForTwoHundredWaiters() throws Exception {
+        endpoint.dispatcher(request -> Response.status(503));
+        TokenManager manager = track(builder().clientCredentials().build());
+        int callers = 200;
+        CountDownLatch started = new CountDownLatch(callers);
+        List<Future<Throwable>> results = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            results.add(threads.submit(() -> {
+                started.countDown();
+                try {
+                    manager.token(Duration.ofSeconds(2));
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            }));
+        }
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        scheduler.awaitQueued(1);
+        scheduler.runDue();
+        assertThat(endpoint.requestCount()).isEqualTo(1);
+        for (int attempt = 2; attempt <= 4; attempt++) {
+            scheduler.advance(Duration.ofSeconds(30));
+            assertThat(endpoint.requestCount()).isEqualTo(attempt);
+        }
+        for (Future<Throwable> result : results) {
+            assertThat(result.get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(TokenRefreshException.class)
+                    .hasMessageContaining("no access token within PT2S");
+        }
+    }
+
+    @Test
+    void temporaryFailuresKeepTheValidTokenServedWithBackoffNotOneAttemptPerCall() throws Exception {
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME));
+        TokenManager manager = track(builder().clientCredentials().build());
+        AccessToken token = fetch(manager);
+        endpoint.dispatcher(request -> Response.status(500));
+
+        clock.advance(Duration.ofSeconds(LIFETIME).minusMinutes(6));
+        scheduler.runDue();
+        assertThat(endpoint.requestCount()).isEqualTo(2);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(manager.token(Duration.ZERO)).isSameAs(token);
+        }
+        assertThat(endpoint.requestCount()).isEqualTo(2);
+        assertThat(events).contains("failed TokenRefreshException retryable=true served=true", "retry");
+    }
+
+    @Test
+    void invalidGrantStopsRefreshingAndRequiresReauthentication() throws Exception {
+        String refreshToken = Canary.value("blg_oauth_rt_");
+        endpoint.enqueue(Response.oauthError(400, "invalid_grant", "Refresh token revoked"));
+        TokenManager manager = track(builder().refreshToken(Secret.of(refreshToken)).build());
+
+        assertThatThrownBy(() -> fetch(manager))
+                .cause()
+                .isInstanceOf(ReauthenticationRequiredException.class)
+                .hasMessageNotContaining(refreshToken);
+        assertThat(manager.state()).isEqualTo(TokenManager.State.REAUTHENTICATION_REQUIRED);
+        assertThat(events).contains("reauthenticate");
+        scheduler.advance(Duration.ofHours(1));
+        assertThatThrownBy(() -> manager.token(Duration.ZERO)).isInstanceOf(ReauthenticationRequiredException.class);
+        assertThat(endpoint.requestCount()).isEqualTo(1);
+
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME));
+        manager.refreshNow();
+        scheduler.runDue();
+        assertThat(manager.token(Duration.ZERO)).isNotNull();
+        assertThat(manager.state()).isEqualTo(TokenManager.State.FRESH);
+    }
+
+    @Test
+    void aThousandInvalidationsOfOneSeenTokenCauseOneRefresh() throws Exception {
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME), Response.token(accessToken(), LIFETIME));
+        TokenManager manager = track(builder().clientCredentials().build());
+        AccessToken seen = fetch(manager);
+
+        List<Future<Boolean>> invalidations = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            invalidations.add(threads.submit(() -> manager.invalidate(seen.reveal())));
+        }
+        for (Future<Boolean> invalidation : invalidations) {
+            invalidation.get(30, TimeUnit.SECONDS);
+        }
+        scheduler.runDue();
+        assertThat(endpoint.requestCount()).isEqualTo(2);
+        AccessToken next = manager.token(Duration.ZERO);
+        assertThat(next).isNotSameAs(seen);
+        assertThat(manager.invalidate(seen)).isFalse();
+        assertThat(endpoint.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void tenRotationsAreEachWrittenBackBeforeTheTokenIsHandedOut() throws Exception {
+        InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
+        String initial = Canary.value("blg_oauth_rt_");
+        CredentialRef ref = store.put("bigledger", Secret.of("{\"refresh_token\":\"" + initial + "\"}"))
+                .withField("refresh_token");
+        // The vault runs its loads on real threads: the fake scheduler's only thread is busy running the refresh.
+        CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
+        List<String> issued = new CopyOnWriteArrayList<>();
+        issued.add(initial);
+        AtomicInteger writesSeenBeforeHandOut = new AtomicInteger();
+        endpoint.dispatcher(request -> {
+            String presented = request.params().get("refresh_token");
+            if (!presented.equals(issued.get(issued.size() - 1))) {
+                return Response.oauthError(400, "invalid_grant", "refresh token already used");
+            }
+            String next = Canary.value("blg_oauth_rt_");
+            issued.add(next);
+            return Response.token(accessToken(), LIFETIME, next);
+        });
+        TokenManager manager = track(builder().refreshToken(vault, ref).build());
+
+        for (int rotation = 1; rotation <= 10; rotation++) {
+            AccessToken token = rotation == 1 ? fetch(manager) : manager.token(Duration.ZERO);
+            if (rotation > 1) {
+                assertThat(manager.invalidate(token)).isTrue();
+                token = fetch(manager);
+            }
+            VersionedSecret stored = store.load(ref);
+            if (stored.secret().reveal().equals(issued.get(issued.size() - 1))) {
+                writesSeenBeforeHandOut.incrementAndGet();
+            }
+            assertThat(stored.version()).contains(Integer.toString(rotation + 1));
+        }
+        assertThat(writesSeenBeforeHandOut).hasValue(10);
+        assertThat(issued).hasSize(11);
+        assertThat(endpoint.requestCount()).isEqualTo(10);
+        vault.close();
+    }
+
+    @Test
+    void failedWriteBackKeepsTheRotatedTokenInMemoryAndRetriesTheWrite() throws Exception {
+        InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
+        String initial = Canary.value("blg_oauth_rt_");
+        CredentialRef ref = store.put("rt", Secret.of(initial));
+        CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
+        String rotated = Canary.value("blg_oauth_rt_");
+        String rotatedAgain = Canary.value("blg_oauth_rt_");
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME, rotated),
+                Response.token(accessToken(), LIFETIME, rotatedAgain));
+        TokenManager manager = track(builder().refreshToken(vault, ref).build());
+
+        // The refresh token is read (and cached by the vault) before the store goes down; the write then fails.
+        vault.resolve(ref);
+        store.down(true);
+        AccessToken token = fetch(manager);
+        assertThat(token).isNotNull();
+        assertThat(events).contains("write-back failed");
+
+        // The next refresh uses the rotated token held in memory.
+        manager.invalidate(token);
+        scheduler.runDue();
+        assertThat(endpoint.requests().get(1).params().get("refresh_token")).isEqualTo(rotated);
+
+        store.down(false);
+        scheduler.advance(Duration.ofMinutes(10));
+        assertThat(store.load(ref).secret().reveal()).isEqualTo(rotatedAgain);
+        assertThat(store.load(ref).version()).contains("2");
+        vault.close();
+    }
+
+    @Test
+    void closedManagerFailsFast() throws Exception {
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME));
+        TokenManager manager = track(builder().clientCredentials().build());
+        fetch(manager);
+        manager.close();
+        assertThatThrownBy(manager::token).isInstanceOf(IllegalStateException.class);
+        assertThat(manager.state()).isEqualTo(TokenManager.State.CLOSED);
+    }
+}
