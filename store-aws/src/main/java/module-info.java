@@ -16,7 +16,6 @@ module com.bigledger.auth.store.aws {
     requires software.amazon.awssdk.core;
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.http.urlconnection;
-    requires software.amazon.awssdk.utils;
     requires org.slf4j;
 
     exports com.bigledger.auth.store.aws;

@@ -145,8 +145,9 @@ final class AwsErrors {
                 return new CredentialException(ref, "no AWS region is configured: set AWS_REGION, a profile's"
                         + " region, ?region= on the reference, or region(...) on the source's builder", e, false);
             }
+            String io = ioCause(e);
             return new SourceUnavailableException(ref, "AWS Secrets Manager could not be reached for " + operation
-                    + (hasIoCause(e) ? " (I/O error)" : ""), carriedValue ? null : e);
+                    + (io.isEmpty() ? "" : " (" + io + ")"), cause);
         }
         return new SourceUnavailableException(ref, operation + " failed: " + e.getClass().getName(), cause);
     }
@@ -205,12 +206,12 @@ final class AwsErrors {
         return matcher.find() ? matcher.group() : "";
     }
 
-    private static boolean hasIoCause(Throwable e) {
+    private static String ioCause(Throwable e) {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t instanceof IOException) {
-                return true;
+                return t.getClass().getName();
             }
         }
-        return false;
+        return "";
     }
 }

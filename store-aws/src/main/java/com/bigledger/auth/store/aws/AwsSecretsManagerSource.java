@@ -636,6 +636,12 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
             client = clients.computeIfAbsent(key, this::newClient);
         } catch (SdkException e) {
             throw AwsErrors.map(ref, "client set-up", e);
+        } catch (RuntimeException e) {
+            // The SDK checks some settings with plain exceptions: an empty AWS_ENDPOINT_URL_SECRETS_MANAGER gives a
+            // NullPointerException. Their messages describe settings, not secrets.
+            throw new CredentialException(ref, "the AWS SDK could not build a Secrets Manager client from this"
+                    + " environment's settings (AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL, the"
+                    + " profile): " + e.getMessage(), e, false);
         }
         if (closed) {
             clients.values().remove(client);
@@ -874,7 +880,8 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
          * before any request, with a retryable {@link WritePacedException} saying when the next is allowed; nothing
          * is held back or written later (see the class documentation for why). AWS advises at most about one
          * {@code PutSecretValue} per secret every 10 minutes, sustained; {@code Duration.ofMinutes(10)} follows that
-         * advice strictly.
+         * advice strictly. A write counts from its first {@code PutSecretValue} or {@code CreateSecret}, even
+         * when that request then fails: it may have made a version.
          *
          * <p>By default, zero: writes are not paced.
          *

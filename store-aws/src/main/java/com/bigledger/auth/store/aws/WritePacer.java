@@ -66,7 +66,10 @@ final class WritePacer {
         lastWrites.values().removeIf(last -> !now.isBefore(last.plus(interval)));
     }
 
-    /** The pacing of one write: the secret's slot, taken before the first request that makes a version. */
+    /**
+     * The pacing of one write: the secret's slot, taken before the first request that makes a version. Used by the
+     * one thread that makes the write.
+     */
     final class Slot {
         private final CredentialRef ref;
         private final String secret;

@@ -295,6 +295,24 @@ class AwsSecretsManagerSourceTest {
     }
 
     @Test
+    void anEndpointSettingTheSdkCannotUseIsAConfigurationErrorNamingTheSettings() {
+        // The SDK reads this property as it reads AWS_ENDPOINT_URL_SECRETS_MANAGER; empty, it fails without a request.
+        String property = "aws.endpointUrlSecretsManager";
+        System.setProperty(property, "");
+        try (AwsSecretsManagerSource fromSettings = AwsSecretsManagerSource.builder().region(Region.US_EAST_1)
+                .credentialsProvider(MotoServer.CREDENTIALS).build()) {
+            Throwable thrown = catchThrowable(() -> fromSettings.load(REF));
+
+            assertThat(thrown).isInstanceOf(CredentialException.class)
+                    .hasMessageStartingWith(REF.toString())
+                    .hasMessageContaining("AWS_ENDPOINT_URL_SECRETS_MANAGER");
+            assertThat(((CredentialException) thrown).retryable()).isFalse();
+        } finally {
+            System.clearProperty(property);
+        }
+    }
+
+    @Test
     void providerIsFoundByServiceLoaderAndCreatesASourceWithoutContactingAws() {
         List<CredentialSourceProvider> providers = ServiceLoader.load(CredentialSourceProvider.class).stream()
                 .map(ServiceLoader.Provider::get)
