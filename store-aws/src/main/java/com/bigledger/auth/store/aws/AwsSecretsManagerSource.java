@@ -109,14 +109,15 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * IAM action or KMS key; throttling, {@code InternalServiceError}, 5xx answers, I/O errors and time-outs are a
  * retryable {@link SourceUnavailableException}; a field asked of a value that is not a JSON object, or of a binary
  * value, is an {@link InvalidCredentialException}. Messages name the reference, never a value; the SDK's message of
- * a request that carried a value is never quoted. The SDK itself logs no request or response body, even at DEBUG.
+ * a request that carried a value is never quoted. The SDK itself logs no request or response body, even at DEBUG
+ * (its request signer does log, at DEBUG, the SHA-256 hash of each request body).
  *
- * {@snippet :
+ * <pre>{@code
  * AwsSecretsManagerSource source = AwsSecretsManagerSource.builder()
  *         .region(Region.EU_WEST_1)
  *         .build();
  * VersionedSecret secret = source.load(CredentialRef.parse("aws-sm:prod/bigledger#client_secret"));
- * }
+ * }</pre>
  *
  * <p>Thread-safe. {@link #load}, {@link #write} and {@link #close} block on network I/O.
  */
