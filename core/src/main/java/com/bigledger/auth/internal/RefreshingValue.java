@@ -376,6 +376,9 @@ public final class RefreshingValue<T> implements AutoCloseable {
             retryPolicy.reset();
             if (inflight == null) {
                 startLoad();
+            } else if (held) {
+                // The waiters were held for the retry just cancelled: they get this load instead.
+                startAttempt(inflight);
             }
         }
         return true;
