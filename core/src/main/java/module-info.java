@@ -12,6 +12,7 @@ module com.bigledger.auth {
     requires transitive io.github.resilience4j.circuitbreaker;
 
     exports com.bigledger.auth;
+    exports com.bigledger.auth.bigledger;
     exports com.bigledger.auth.oauth;
     exports com.bigledger.auth.spi;
 

@@ -19,8 +19,13 @@ public class AuthorizationException extends BigLedgerAuthException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The authorization endpoint, without user info, query or fragment. */
     private final URI endpoint;
+
+    /** The cleaned error code, or {@code null}. */
     private final String errorCode;
+
+    /** The cleaned error description, or {@code null}. */
     private final String errorDescription;
 
     /**

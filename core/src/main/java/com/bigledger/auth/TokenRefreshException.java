@@ -25,10 +25,19 @@ public class TokenRefreshException extends BigLedgerAuthException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The endpoint, without user info, query or fragment. */
     private final URI endpoint;
+
+    /** The HTTP status, or -1 when no response was received. */
     private final int httpStatus;
+
+    /** The cleaned error code, or {@code null}. */
     private final String errorCode;
+
+    /** The cleaned error description, or {@code null}. */
     private final String errorDescription;
+
+    /** The server's {@code Retry-After}, or {@code null}. */
     private final Duration retryAfter;
 
     /**

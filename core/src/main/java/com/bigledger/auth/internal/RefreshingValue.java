@@ -377,7 +377,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
             if (inflight == null) {
                 startLoad();
             } else if (held) {
-                // The waiters were held for the retry just cancelled: they get this load instead.
+                // The waiters' retry timer was just cancelled: try again now.
                 startAttempt(inflight);
             }
         }

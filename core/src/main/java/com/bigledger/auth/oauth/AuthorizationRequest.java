@@ -301,7 +301,10 @@ public final class AuthorizationRequest {
                 throw new IllegalArgumentException("parameter \"" + name + "\" is set by AuthorizationRequest itself"
                         + " or empty; use the builder option for it");
             }
-            once(parameters.get(name), "parameter " + name);
+            if (parameters.containsKey(name)) {
+                // Not shown: a login hint or similar may be personal data.
+                throw new IllegalStateException("parameter " + name + " is already set; each parameter is set once");
+            }
             parameters.put(name, value);
             return this;
         }
@@ -349,7 +352,9 @@ public final class AuthorizationRequest {
 
         private static void once(Object current, String option) {
             if (current != null) {
-                throw new IllegalStateException(option + " is already set; each option is set once");
+                Object shown = current instanceof URI ? Endpoints.shown((URI) current) : current;
+                throw new IllegalStateException(option + " is already set (to " + shown
+                        + "); each option is set once");
             }
         }
     }

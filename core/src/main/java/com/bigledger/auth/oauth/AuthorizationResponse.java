@@ -43,8 +43,8 @@ public final class AuthorizationResponse {
      * @param request the request this callback answers, as kept in the user's session
      * @return the checked response
      * @throws NullPointerException if an argument is {@code null}
-     * @throws AuthorizationException if the state is missing or does not match, a parameter is repeated or badly
-     *     encoded, the server returned an {@code error}, or there is no code
+     * @throws AuthorizationException if the state is missing or does not match, a parameter is repeated, the
+     *     server returned an {@code error}, or there is no code
      */
     public static AuthorizationResponse parse(URI callback, AuthorizationRequest request) {
         Objects.requireNonNull(callback, "callback");
@@ -113,15 +113,9 @@ public final class AuthorizationResponse {
                 continue;
             }
             int eq = pair.indexOf('=');
-            String name;
-            String value;
-            try {
-                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                // The message would quote the query, which holds the code.
-                throw new AuthorizationException(endpoint, null, null, "the callback's query is badly encoded");
-            }
+            // A URI's raw query has only well-formed escapes, so decoding cannot fail.
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             if (params.containsKey(name) && SINGLE.contains(name)) {
                 throw new AuthorizationException(endpoint, null, null,
                         "the callback repeats the " + name + " parameter");

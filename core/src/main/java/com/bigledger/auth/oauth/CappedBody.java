@@ -3,18 +3,24 @@ package com.bigledger.auth.oauth;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * A response body read into memory up to a cap.
+ * A response body read into memory up to a cap and within a time limit.
  *
  * <p>A body larger than the cap (as declared by {@code Content-Length}, or as received) is abandoned as soon as the
  * cap is passed, without reading the rest, and reported as {@link #tooLarge()}: a misbehaving or hostile endpoint
- * cannot make the client buffer an unbounded body, and the status and headers are still there to act on.
+ * cannot make the client buffer an unbounded body, and the status and headers are still there to act on. A body
+ * that does not arrive in full within the time limit, counted from the headers, fails with a
+ * {@link TimeoutException}: the JDK's request timeout stops counting at the headers, so without this a body that
+ * trickles in would hold the caller indefinitely.
  */
 final class CappedBody {
 
@@ -38,11 +44,11 @@ final class CappedBody {
         return tooLarge;
     }
 
-    /** Returns a handler that reads at most {@code cap} bytes of a body. */
-    static HttpResponse.BodyHandler<CappedBody> handler(int cap) {
+    /** Returns a handler that reads at most {@code cap} bytes of a body, within {@code timeout} of the headers. */
+    static HttpResponse.BodyHandler<CappedBody> handler(int cap, Duration timeout) {
         return info -> {
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            return new Subscriber(cap, declared > cap);
+            return new Subscriber(cap, declared > cap, timeout);
         };
     }
 
@@ -52,11 +58,17 @@ final class CappedBody {
         private final boolean declaredTooLarge;
         private final CompletableFuture<CappedBody> result = new CompletableFuture<>();
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
+        private volatile Flow.Subscription subscription;
 
-        Subscriber(int cap, boolean declaredTooLarge) {
+        Subscriber(int cap, boolean declaredTooLarge, Duration timeout) {
             this.cap = cap;
             this.declaredTooLarge = declaredTooLarge;
+            // The shared CompletableFuture timer; the timeout is cancelled when the body completes.
+            result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((body, error) -> {
+                if (error instanceof TimeoutException && subscription != null) {
+                    subscription.cancel();
+                }
+            });
         }
 
         @Override

@@ -60,8 +60,8 @@ final class Endpoints {
                     + " (http is allowed only for a loopback host, with allowInsecureLoopback(true))");
         }
         if (!allowInsecureLoopback) {
-            throw new IllegalStateException(option + " " + shown(uri) + " uses http: call allowInsecureLoopback(true) to"
-                    + " allow http to a loopback host (for tests), or use https");
+            throw new IllegalStateException(option + " " + shown(uri) + " uses http: call"
+                    + " allowInsecureLoopback(true) to allow http to a loopback host (for tests), or use https");
         }
     }
 

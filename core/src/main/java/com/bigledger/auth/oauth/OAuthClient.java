@@ -24,6 +24,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -68,7 +69,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Instances are immutable and thread-safe; one client serves any number of threads. Each grant method blocks
- * the calling thread on network I/O, for at most the connect timeout plus the request timeout.
+ * the calling thread on network I/O, for at most the connect timeout plus twice the request timeout (once for the
+ * headers, once for the body).
  */
 public final class OAuthClient {
 
@@ -111,7 +113,8 @@ public final class OAuthClient {
         this.requestFormat = b.requestFormat != null ? b.requestFormat : RequestFormat.FORM;
         this.httpClient = httpClient;
         this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : DEFAULT_REQUEST_TIMEOUT;
-        this.overallTimeout = connectTimeout.plus(requestTimeout);
+        // The JDK and the body reader time out first; this bound is the safety net behind them.
+        this.overallTimeout = connectTimeout.plus(requestTimeout.multipliedBy(2)).plusSeconds(1);
         this.maxResponseBytes = b.maxResponseBytes != null ? b.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
         this.userAgent = b.userAgent != null ? b.userAgent : DEFAULT_USER_AGENT;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
@@ -337,9 +340,8 @@ public final class OAuthClient {
 
     private HttpResponse<CappedBody> send(HttpRequest request, String grantType) {
         CompletableFuture<HttpResponse<CappedBody>> future =
-                httpClient.sendAsync(request, CappedBody.handler(maxResponseBytes));
+                httpClient.sendAsync(request, CappedBody.handler(maxResponseBytes, requestTimeout));
         try {
-            // The JDK's request timeout stops at the headers; this bound also covers a body that stalls.
             return future.get(overallTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             future.cancel(true);
@@ -347,8 +349,8 @@ public final class OAuthClient {
             throw new TokenRefreshException(tokenEndpoint, "interrupted while waiting for the response", e, false);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new TokenRefreshException(tokenEndpoint, "no complete response within " + seconds(overallTimeout)
-                    + " (connect timeout plus request timeout)", e, true);
+            throw new TokenRefreshException(tokenEndpoint, "no complete response within " + seconds(overallTimeout),
+                    e, true);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             while (cause instanceof CompletionException && cause.getCause() != null) {
@@ -367,6 +369,9 @@ public final class OAuthClient {
         } else if (cause instanceof HttpTimeoutException) {
             failure = new TokenRefreshException(tokenEndpoint, "no response within the request timeout of "
                     + seconds(requestTimeout), cause, true);
+        } else if (cause instanceof TimeoutException) {
+            failure = new TokenRefreshException(tokenEndpoint, "the response body did not arrive within the request"
+                    + " timeout of " + seconds(requestTimeout), cause, true);
         } else if (cause instanceof IOException) {
             failure = new TokenRefreshException(tokenEndpoint, "I/O error (" + cause.getClass().getName() + ")",
                     cause, true);
@@ -574,15 +579,21 @@ public final class OAuthClient {
          * Sets the client secret, for a confidential client. By default, there is none: the client is public and
          * authenticates with {@link ClientAuthentication#NONE}.
          *
-         * @param clientSecret the client secret
+         * @param clientSecret the client secret; copied, so that destroying it later does not affect the client
          * @return this builder
          * @throws NullPointerException if {@code clientSecret} is {@code null}
-         * @throws IllegalStateException if the secret was already set
+         * @throws IllegalStateException if the secret was already set, or {@code clientSecret} was destroyed
          */
         public Builder clientSecret(Secret clientSecret) {
             Objects.requireNonNull(clientSecret, "clientSecret");
             once(this.clientSecret, "clientSecret");
-            this.clientSecret = clientSecret;
+            // A copy: the caller may destroy its Secret (after a rotation, say) while this client lives on.
+            byte[] bytes = clientSecret.revealBytes();
+            try {
+                this.clientSecret = Secret.ofBytes(bytes);
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
             return this;
         }
 
@@ -656,8 +667,9 @@ public final class OAuthClient {
         }
 
         /**
-         * Sets how long to wait for the complete response once the request is sent: headers and body. A whole call
-         * takes at most the connect timeout plus this. By default, {@link #DEFAULT_REQUEST_TIMEOUT} (30 seconds).
+         * Sets how long to wait for the response once the request is sent: for its headers, and then again for its
+         * complete body, so that a body that trickles in cannot hold the caller. A whole call therefore takes at most
+         * the connect timeout plus twice this. By default, {@link #DEFAULT_REQUEST_TIMEOUT} (30 seconds).
          *
          * @param requestTimeout a positive duration
          * @return this builder

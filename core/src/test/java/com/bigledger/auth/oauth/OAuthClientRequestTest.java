@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
@@ -101,7 +102,7 @@ class OAuthClientRequestTest {
 
     @Test
     void basicCredentialsAreFormEncodedBeforeBase64() {
-        String awkwardSecret = "p:a+s s%/&=" + FakeSecrets.hex(8) + "é";
+        String awkwardSecret = Canary.remember("p:a+s s%/&=" + FakeSecrets.random() + "é");
         OAuthClient client = OAuthClient.builder().tokenEndpoint(endpoint.uri()).allowInsecureLoopback(true)
                 .clientId("client:with space").clientSecret(Secret.of(awkwardSecret)).build();
 
@@ -238,7 +239,7 @@ class OAuthClientRequestTest {
 
     @Test
     void jsonValuesAreEscaped() {
-        String awkwardSecret = "q\"uo\\te\n" + FakeSecrets.hex(8);
+        String awkwardSecret = Canary.remember("q\"uo\\te\n" + FakeSecrets.random());
         OAuthClient client = client().clientSecret(Secret.of(awkwardSecret)).requestFormat(RequestFormat.JSON)
                 .build();
 

@@ -204,7 +204,12 @@ public final class FakeTokenEndpoint implements AutoCloseable {
             response = script.poll();
             Function<RecordedRequest, Response> d = dispatcher;
             if (response == null && d != null) {
-                response = d.apply(request);
+                try {
+                    response = d.apply(request);
+                } catch (RuntimeException | AssertionError e) {
+                    response = Response.oauthError(500, "server_error",
+                            "FakeTokenEndpoint: the dispatcher threw " + e.getClass().getName());
+                }
             }
             if (response == null) {
                 response = Response.oauthError(500, "server_error", "FakeTokenEndpoint: nothing scripted");
@@ -435,6 +440,113 @@ public final class FakeTokenEndpoint implements AutoCloseable {
                 }
             }
             return out.append('"').toString();
+        }
+    }
+
+    /**
+     * A dispatcher that behaves like an authorization server that rotates refresh tokens (as Spring Authorization
+     * Server does with {@code reuse-refresh-tokens: false}): it checks the client's credentials (Basic or in the
+     * body, form or JSON), answers {@code client_credentials} with an access token, and answers
+     * {@code refresh_token} with a new access token and a new refresh token, retiring the one presented. A retired or
+     * unknown refresh token gets HTTP 400 {@code invalid_grant}, wrong client credentials HTTP 401
+     * {@code invalid_client}. Every token it issues is a {@link Canary} value, so the leak check looks for it.
+     *
+     * <pre>{@code
+     * RotatingIssuer issuer = new RotatingIssuer("tm-client", clientSecret, 3600);
+     * endpoint.dispatcher(issuer);
+     * String first = issuer.issueRefreshToken();
+     * }</pre>
+     *
+     * <p>Thread-safe: requests are served concurrently.
+     */
+    public static final class RotatingIssuer implements Function<RecordedRequest, Response> {
+
+        private final String clientId;
+        private final String clientSecret;
+        private final long expiresIn;
+        private final java.util.Set<String> liveRefreshTokens = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final List<String> accessTokens = new CopyOnWriteArrayList<>();
+        private final List<String> refreshTokens = new CopyOnWriteArrayList<>();
+
+        /**
+         * Creates an issuer for one client.
+         *
+         * @param clientId the client id it accepts
+         * @param clientSecret the client secret it accepts
+         * @param expiresIn the {@code expires_in} of every access token, in seconds
+         */
+        public RotatingIssuer(String clientId, String clientSecret, long expiresIn) {
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
+            this.expiresIn = expiresIn;
+        }
+
+        /**
+         * Issues a refresh token out of band, as an earlier authorization would have.
+         *
+         * @return a live refresh token
+         */
+        public String issueRefreshToken() {
+            String token = Canary.value("blg_oauth_rt_");
+            liveRefreshTokens.add(token);
+            refreshTokens.add(token);
+            return token;
+        }
+
+        /**
+         * Returns every access token issued, oldest first.
+         *
+         * @return a snapshot
+         */
+        public List<String> accessTokens() {
+            return List.copyOf(accessTokens);
+        }
+
+        /**
+         * Returns every refresh token issued, oldest first, including the one made by {@link #issueRefreshToken()}.
+         *
+         * @return a snapshot
+         */
+        public List<String> refreshTokens() {
+            return List.copyOf(refreshTokens);
+        }
+
+        /**
+         * Tells whether a refresh token is still accepted.
+         *
+         * @param refreshToken the token
+         * @return {@code true} if it was issued and not yet used
+         */
+        public boolean isLive(String refreshToken) {
+            return liveRefreshTokens.contains(refreshToken);
+        }
+
+        @Override
+        public Response apply(RecordedRequest request) {
+            Map<String, String> params = request.params();
+            List<String> credentials = request.basicCredentials()
+                    .orElse(java.util.Arrays.asList(params.get("client_id"), params.get("client_secret")));
+            if (!clientId.equals(credentials.get(0)) || !clientSecret.equals(credentials.get(1))) {
+                return Response.oauthError(401, "invalid_client", "Client authentication failed");
+            }
+            String grant = String.valueOf(params.get("grant_type"));
+            if (grant.equals("client_credentials")) {
+                return Response.token(issueAccessToken(), expiresIn);
+            }
+            if (!grant.equals("refresh_token")) {
+                return Response.oauthError(400, "unsupported_grant_type", null);
+            }
+            String presented = params.get("refresh_token");
+            if (presented == null || !liveRefreshTokens.remove(presented)) {
+                return Response.oauthError(400, "invalid_grant", "The refresh token is invalid or was already used");
+            }
+            return Response.token(issueAccessToken(), expiresIn, issueRefreshToken());
+        }
+
+        private String issueAccessToken() {
+            String token = Canary.value("blg_oauth_at_");
+            accessTokens.add(token);
+            return token;
         }
     }
 

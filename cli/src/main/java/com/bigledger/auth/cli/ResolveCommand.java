@@ -1,0 +1,131 @@
+package com.bigledger.auth.cli;
+
+import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialNotFoundException;
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.VersionedSecret;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bigledger-auth resolve REF}: resolves a credential reference through a
+ * {@link com.bigledger.auth.CredentialVault} and prints the reference, the store's version and the redacted value;
+ * with {@code --reveal}, the value alone.
+ *
+ * <p>Failures are one line on stderr that names the reference, with a distinct exit code for a missing
+ * credential. Not thread-safe: picocli sets its fields before each run.
+ */
+@Command(
+        name = "resolve",
+        description = {
+            "Resolves a credential reference and prints the reference, the store's version (if it keeps one) and "
+                    + "the value, redacted: a known prefix such as blg_live_sk_ at most.",
+            "With --reveal, prints the value alone on stdout, followed by a newline, for scripts.",
+            "",
+            "References are scheme:path[?options][#field], for example:",
+            "  env:BIGLEDGER_API_KEY",
+            "  aws-sm:prod/bigledger#api_key",
+            "  vault:secret/bigledger#api_key",
+            "Each scheme is served by a store on the class path, configured as a service would configure it."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", ExitCodes.USAGE_HELP, ExitCodes.NOT_FOUND_HELP, ExitCodes.ERROR_HELP})
+final class ResolveCommand implements Callable<Integer> {
+
+    private final Map<String, String> environment;
+
+    @Parameters(paramLabel = "REF", description = "the credential reference to resolve")
+    private String reference;
+
+    @Option(names = "--reveal", description = "Print the value itself, alone on one line (for scripts).")
+    private boolean reveal;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    private boolean helpRequested;
+
+    @Mixin
+    private TimeoutOption timeoutOption;
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Creates the command over the process environment. */
+    ResolveCommand() {
+        this(System.getenv());
+    }
+
+    /**
+     * Creates the command over an environment.
+     *
+     * @param environment the variables {@code env:} references read
+     */
+    ResolveCommand(Map<String, String> environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CredentialRef ref;
+        try {
+            ref = CredentialRef.parse(reference);
+        } catch (IllegalArgumentException e) {
+            err.println("bigledger-auth resolve: " + Messages.without(e.getMessage(), reference));
+            return ExitCodes.USAGE;
+        }
+        // Printed before the stores are closed: a value is not assumed to outlive the store that loaded it.
+        try (Stores stores = new Stores(environment, timeoutOption.timeout())) {
+            VersionedSecret resolved = stores.vault().handle(ref).versioned();
+            return reveal ? printValue(ref, resolved, out, err) : printRedacted(ref, resolved, out);
+        } catch (CredentialNotFoundException e) {
+            err.println(failure(ref, e.getMessage()));
+            return ExitCodes.NOT_FOUND;
+        } catch (BigLedgerAuthException | IllegalStateException e) {
+            // IllegalStateException: the stores on the class path conflict (two for one scheme).
+            err.println(failure(ref, e.getMessage()));
+            return ExitCodes.ERROR;
+        } catch (IllegalArgumentException e) {
+            // The store does not support an option of the reference.
+            err.println(failure(ref, e.getMessage()));
+            return ExitCodes.USAGE;
+        }
+    }
+
+    private static int printValue(CredentialRef ref, VersionedSecret resolved, PrintWriter out, PrintWriter err) {
+        String value;
+        try {
+            value = resolved.secret().reveal();
+        } catch (IllegalStateException e) {
+            err.println("bigledger-auth resolve: cannot reveal " + ref + ": " + Messages.oneLine(e.getMessage()));
+            return ExitCodes.ERROR;
+        }
+        out.print(value);
+        out.print('\n');
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static int printRedacted(CredentialRef ref, VersionedSecret resolved, PrintWriter out) {
+        out.println("reference  " + ref);
+        resolved.version().ifPresent(version -> out.println("version    " + version));
+        out.println("value      " + resolved.secret());
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static String failure(CredentialRef ref, String exceptionMessage) {
+        String message = Messages.oneLine(exceptionMessage);
+        // Credential exceptions already start with the reference; others (a store that cannot start) do not.
+        String detail = message.startsWith(ref + ": ") ? message.substring(ref.toString().length() + 2) : message;
+        return "bigledger-auth resolve: cannot resolve " + ref + ": " + detail;
+    }
+}

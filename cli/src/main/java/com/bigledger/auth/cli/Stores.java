@@ -1,0 +1,73 @@
+package com.bigledger.auth.cli;
+
+import com.bigledger.auth.CredentialNotFoundException;
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.CredentialVault;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.store.env.EnvCredentialSource;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The stores one command run reads: an environment store over the environment the command was given, and a
+ * vault with that store in place of the discovered {@code env} provider plus every other store on the class path.
+ *
+ * <p>Variables are read through the environment store rather than from the map, so that a {@code .env} file named
+ * by {@code BIGLEDGER_DOTENV} counts as it would in a service. Not thread-safe; one per run.
+ */
+final class Stores implements AutoCloseable {
+
+    private final EnvCredentialSource env;
+    private final Duration timeout;
+    private CredentialVault vault;
+
+    /**
+     * Creates the environment store; the vault is built on first use.
+     *
+     * @param environment the environment variables
+     * @param timeout how long a resolution waits while a store fails with temporary errors
+     * @throws com.bigledger.auth.BigLedgerAuthException if the environment store cannot start, such as when the
+     *     {@code .env} file it names is malformed
+     */
+    Stores(Map<String, String> environment, Duration timeout) {
+        this.timeout = timeout;
+        this.env = EnvCredentialSource.builder().environment(environment).build();
+    }
+
+    /**
+     * Reads a variable.
+     *
+     * @param name the variable's name
+     * @return its value, or empty when it is not set
+     * @throws com.bigledger.auth.BigLedgerAuthException if it cannot be read
+     */
+    Optional<Secret> variable(String name) {
+        try {
+            return Optional.of(env.load(CredentialRef.of(EnvCredentialSource.SCHEME, name)).secret());
+        } catch (CredentialNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Returns the vault, building it on first use.
+     *
+     * @return the vault
+     * @throws IllegalStateException if two discovered stores serve one scheme
+     */
+    CredentialVault vault() {
+        if (vault == null) {
+            vault = CredentialVault.builder().source(env).loadTimeout(timeout).build();
+        }
+        return vault;
+    }
+
+    @Override
+    public void close() {
+        if (vault != null) {
+            vault.close();
+        }
+        env.close();
+    }
+}

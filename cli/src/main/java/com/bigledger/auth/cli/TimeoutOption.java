@@ -1,0 +1,69 @@
+package com.bigledger.auth.cli;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The {@code --timeout} option shared by the commands: how long to wait for a value while its store fails with a
+ * temporary error. The vault retries with backoff meanwhile; a store that answers "not found" fails at once.
+ * Not thread-safe: picocli sets its field before each run.
+ */
+final class TimeoutOption {
+
+    /** The wait by default: long enough for a retry or two, short enough for a person at a terminal. */
+    static final String DEFAULT = "10s";
+
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = DEFAULT,
+            converter = Converter.class,
+            description = "How long to wait for a value while its store fails with a temporary error (it is "
+                    + "retried meanwhile), such as 500ms, 10s or 2m. By default, ${DEFAULT-VALUE}.")
+    private Duration timeout;
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Reads {@code 500ms}, {@code 10s}, {@code 2m} or an ISO-8601 duration such as {@code PT10S}. */
+    static final class Converter implements ITypeConverter<Duration> {
+
+        private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m)");
+
+        @Override
+        public Duration convert(String value) {
+            Duration duration = parse(value.trim().toLowerCase(Locale.ROOT));
+            if (duration.isZero() || duration.isNegative()) {
+                throw new TypeConversionException("the timeout must be positive: '" + value + "'");
+            }
+            return duration;
+        }
+
+        private static Duration parse(String value) {
+            Matcher matcher = SHORT.matcher(value);
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                switch (matcher.group(2)) {
+                    case "ms":
+                        return Duration.ofMillis(amount);
+                    case "s":
+                        return Duration.ofSeconds(amount);
+                    default:
+                        return Duration.ofMinutes(amount);
+                }
+            }
+            try {
+                return Duration.parse(value);
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("expected a duration such as 500ms, 10s or 2m: '" + value + "'");
+            }
+        }
+    }
+}

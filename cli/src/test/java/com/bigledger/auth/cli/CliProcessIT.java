@@ -1,0 +1,241 @@
+package com.bigledger.auth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import com.bigledger.auth.spi.CredentialSourceProvider;
+import com.bigledger.auth.testing.FakeTokenEndpoint;
+import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
+import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the shaded jar as a user would, as a separate process whose environment holds only what each test sets,
+ * and checks exit codes, stdout and stderr. The runs are independent processes, so they run concurrently.
+ */
+@Execution(ExecutionMode.CONCURRENT)
+class CliProcessIT {
+
+    private static final String COMPANY = "company_abc123";
+
+    private static Path jar;
+
+    @TempDir
+    Path outputDir;
+
+    @BeforeAll
+    static void findTheJar() {
+        String property = System.getProperty("bigledger.cli.jar");
+        assertThat(property).as("system property bigledger.cli.jar, set by the build").isNotBlank();
+        jar = Paths.get(property);
+        assertThat(jar).as("the runnable jar, built in the package phase").isRegularFile();
+    }
+
+    @Test
+    void theRunnableJarRegistersEveryStoreProvider() throws IOException {
+        try (JarFile jarFile = new JarFile(jar.toFile())) {
+            JarEntry services = jarFile.getJarEntry("META-INF/services/" + CredentialSourceProvider.class.getName());
+            assertThat(services).as("the merged provider registrations").isNotNull();
+            String registered = new String(jarFile.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(registered).contains("com.bigledger.auth.store.env.EnvCredentialSourceProvider");
+            assertThat(jarFile.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo(Main.class.getName());
+        }
+    }
+
+    @Test
+    void resolvePrintsTheValueRedacted() throws Exception {
+        String key = FakeKeys.live();
+
+        Result result = run(Map.of("BIGLEDGER_API_KEY", key), "resolve", "env:BIGLEDGER_API_KEY");
+
+        assertThat(result.exitCode).isEqualTo(0);
+        assertThat(result.out).isEqualTo("reference  env:BIGLEDGER_API_KEY\n"
+                + "value      Secret[blg_live_sk_…redacted]\n");
+        assertThat(result.err).isEmpty();
+        result.assertNoSecret();
+    }
+
+    @Test
+    void resolveRevealPrintsTheValueAlone() throws Exception {
+        String key = FakeKeys.live();
+
+        Result result = run(Map.of("BIGLEDGER_API_KEY", key), "resolve", "--reveal", "env:BIGLEDGER_API_KEY");
+
+        assertThat(result.exitCode).isEqualTo(0);
+        assertThat(result.out).isEqualTo(key + "\n");
+        assertThat(result.err).isEmpty();
+    }
+
+    @Test
+    void resolveOfAMissingVariableFailsWithExitCode3() throws Exception {
+        String key = FakeKeys.live();
+
+        Result result = run(Map.of("BIGLEDGER_API_KEY", key), "resolve", "env:NOT_SET");
+
+        assertThat(result.exitCode).isEqualTo(3);
+        assertThat(result.out).isEmpty();
+        assertThat(result.err.lines()).singleElement().asString().contains("env:NOT_SET");
+        result.assertNoSecret();
+    }
+
+    @Test
+    void doctorPassesAGoodConfiguration() throws Exception {
+        String key = FakeKeys.live();
+
+        Result result = run(Map.of("BIGLEDGER_API_KEY", key, "BIGLEDGER_COMPANY_ID", COMPANY), "doctor");
+
+        assertThat(result.exitCode).isEqualTo(0);
+        assertThat(result.out).contains("Secret[blg_live_sk_…redacted]", COMPANY, "ok: no problem found");
+        assertThat(result.err).isEmpty();
+        result.assertNoSecret();
+    }
+
+    @Test
+    void doctorRefusesASandboxKeyInProduction() throws Exception {
+        String key = FakeKeys.test();
+
+        Result result = run(Map.of("BIGLEDGER_API_KEY", key, "BIGLEDGER_COMPANY_ID", COMPANY,
+                "BIGLEDGER_ENVIRONMENT", "production"), "doctor");
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.err.lines()).singleElement().asString()
+                .startsWith("problem: BIGLEDGER_API_KEY: ")
+                .contains("blg_test_sk_", "production");
+        result.assertNoSecret();
+    }
+
+    @Test
+    void doctorReportsAMissingCompanyId() throws Exception {
+        String key = FakeKeys.live();
+
+        Result result = run(Map.of("BIGLEDGER_API_KEY", key), "doctor");
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.err.lines()).singleElement().asString()
+                .startsWith("problem: BIGLEDGER_COMPANY_ID is not set");
+        result.assertNoSecret();
+    }
+
+    @Test
+    void doctorReportsAMalformedCompanyId() throws Exception {
+        String key = FakeKeys.live();
+
+        Result result = run(Map.of("BIGLEDGER_API_KEY", key, "BIGLEDGER_COMPANY_ID", "company abc"), "doctor");
+
+        assertThat(result.exitCode).isEqualTo(1);
+        assertThat(result.err.lines()).singleElement().asString().startsWith("problem: BIGLEDGER_COMPANY_ID: ");
+        assertThat(result.out).contains("company id   malformed, not shown");
+        result.assertNoSecret();
+    }
+
+    @Test
+    void doctorResolvesTheKeyThroughAReference() throws Exception {
+        String key = FakeKeys.live();
+
+        Result result = run(Map.of("BIGLEDGER_API_KEY_REF", "env:OTHER_VAR", "OTHER_VAR", key,
+                "BIGLEDGER_COMPANY_ID", COMPANY), "doctor");
+
+        assertThat(result.exitCode).isEqualTo(0);
+        assertThat(result.out).contains("(from BIGLEDGER_API_KEY_REF=env:OTHER_VAR)", "ok: no problem found");
+        assertThat(result.err).isEmpty();
+        result.assertNoSecret();
+    }
+
+    @Test
+    void tokenPrintsTheTokenFromTheEndpointAlone() throws Exception {
+        String secret = FakeKeys.clientSecret();
+        String token = FakeKeys.accessToken();
+        try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start()) {
+            endpoint.enqueue(Response.token(token, 3600));
+
+            Result result = run(Map.of("BIGLEDGER_TOKEN_ENDPOINT", endpoint.uri().toString(),
+                    "BIGLEDGER_CLIENT_ID", "my-client", "BIGLEDGER_CLIENT_SECRET", secret,
+                    "BIGLEDGER_SCOPES", "read:accounts"), "token", "--allow-insecure-loopback");
+
+            assertThat(result.exitCode).isEqualTo(0);
+            assertThat(result.out).isEqualTo(token + "\n");
+            assertThat(result.err).isEmpty();
+            RecordedRequest request = endpoint.takeRequest();
+            assertThat(request.params()).containsExactly(entry("grant_type", "client_credentials"),
+                    entry("scope", "read:accounts"));
+            assertThat(request.basicCredentials()).contains(List.of("my-client", secret));
+            assertThat(request.header("User-Agent")).get().asString().startsWith("bigledger-auth-cli/");
+        }
+    }
+
+    @Test
+    void tokenForARefusedClientFailsWithExitCode5() throws Exception {
+        try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start()) {
+            endpoint.enqueue(Response.oauthError(401, "invalid_client", "Client authentication failed"));
+
+            Result result = run(Map.of("BIGLEDGER_CLIENT_ID", "my-client",
+                    "BIGLEDGER_CLIENT_SECRET", FakeKeys.clientSecret()),
+                    "token", "--token-endpoint", endpoint.uri().toString(), "--allow-insecure-loopback");
+
+            assertThat(result.exitCode).isEqualTo(5);
+            assertThat(result.out).isEmpty();
+            assertThat(result.err.lines()).singleElement().asString()
+                    .startsWith("bigledger-auth token: Token request to " + endpoint.uri() + " failed: HTTP 401");
+            result.assertNoSecret();
+        }
+    }
+
+    private Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        // Starts faster; these runs are short.
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(outputDir, "out", ".txt");
+        Path err = Files.createTempFile(outputDir, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        // A guard against a hung process, not a timing assertion.
+        boolean exited = process.waitFor(2, TimeUnit.MINUTES);
+        if (!exited) {
+            process.destroyForcibly();
+        }
+        assertThat(exited).as("the command exited").isTrue();
+        return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static final class Result {
+        final int exitCode;
+        final String out;
+        final String err;
+
+        Result(int exitCode, String out, String err) {
+            this.exitCode = exitCode;
+            this.out = out;
+            this.err = err;
+        }
+
+        void assertNoSecret() {
+            assertThat(FakeKeys.leakIn(out + err)).as("a fake secret is in the output").isFalse();
+        }
+    }
+}

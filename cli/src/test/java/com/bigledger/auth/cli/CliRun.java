@@ -1,0 +1,30 @@
+package com.bigledger.auth.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** One in-process run of the command line over a chosen environment, with what it printed. */
+record CliRun(int exitCode, String out, String err) {
+
+    static CliRun of(Map<String, String> environment, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine(environment)
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new CliRun(exitCode, out.toString(), err.toString());
+    }
+
+    List<String> errLines() {
+        return err.lines().toList();
+    }
+
+    /** Everything the run printed, to check that a secret appears nowhere. */
+    String all() {
+        return out + err;
+    }
+}

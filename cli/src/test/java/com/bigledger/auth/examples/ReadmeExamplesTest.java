@@ -1,0 +1,132 @@
+package com.bigledger.auth.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bigledger.auth.AccessToken;
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.CredentialVault;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.oauth.OAuthClient;
+import com.bigledger.auth.oauth.RequestFormat;
+import com.bigledger.auth.store.env.EnvCredentialSource;
+import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.FakeTokenEndpoint;
+import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
+import com.bigledger.auth.testing.InMemoryCredentialSource;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the README's examples true: the README shows exactly the lines of {@link ReadmeExamples}, which run. */
+class ReadmeExamplesTest {
+
+    private static final Path README = Path.of("..", "README.md");
+    private static final Path SOURCE = Path.of("src", "test", "java", "com", "bigledger", "auth", "examples",
+            "ReadmeExamples.java");
+
+    @Test
+    void readmeShowsExactlyTheCompiledExamples() throws IOException {
+        Map<String, String> compiled = regions(Files.readString(SOURCE, StandardCharsets.UTF_8));
+        Map<String, String> shown = readmeBlocks(Files.readString(README, StandardCharsets.UTF_8));
+        assertThat(shown.keySet()).containsExactlyInAnyOrderElementsOf(compiled.keySet());
+        compiled.forEach((name, code) -> assertThat(shown.get(name)).as("README example %s", name).isEqualTo(code));
+    }
+
+    @Test
+    void apiKeyExampleBuildsTheDocumentedHeaders() {
+        String key = Canary.value("blg_live_sk_");
+        EnvCredentialSource environment = EnvCredentialSource.builder()
+                .environment(Map.of("BIGLEDGER_API_KEY", key, "BIGLEDGER_COMPANY_ID", "company_abc123"))
+                .build();
+        HttpRequest request = ReadmeExamples.apiKeyRequest(environment);
+        assertThat(request.headers().firstValue("Authorization")).contains("Bearer " + key);
+        assertThat(request.headers().firstValue("X-Company-Id")).contains("company_abc123");
+    }
+
+    @Test
+    void oauthClientExampleTargetsTheBigLedgerTokenEndpointWithJson() {
+        InMemoryCredentialSource awsStandIn = new InMemoryCredentialSource("aws-sm");
+        awsStandIn.put("prod/bigledger", Secret.of("{\"client_secret\":\"" + Canary.value("") + "\"}"));
+        try (CredentialVault vault = CredentialVault.builder().source(awsStandIn).discoverSources(false).build()) {
+            OAuthClient client = ReadmeExamples.bigLedgerClient(vault);
+            assertThat(client.tokenEndpoint()).hasToString("https://auth.bigledger.com/oauth/token");
+            assertThat(client.requestFormat()).isEqualTo(RequestFormat.JSON);
+        }
+    }
+
+    @Test
+    void clientCredentialsExampleGetsAToken() {
+        String token = Canary.value("blg_oauth_at_");
+        try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start()) {
+            endpoint.enqueue(Response.token(token, 3600));
+            OAuthClient client = OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId("my-service")
+                    .clientSecret(Canary.secret("")).requestFormat(RequestFormat.JSON).allowInsecureLoopback(true)
+                    .build();
+            assertThat(ReadmeExamples.clientCredentials(client)).isEqualTo(token);
+            assertThat(endpoint.takeRequest().body()).contains("\"grant_type\":\"client_credentials\"");
+        }
+    }
+
+    @Test
+    void rotationExampleWritesEachRotatedRefreshTokenBack() {
+        InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
+        CredentialRef ref = store.put("bigledger", Secret.of("{\"refresh_token\":\"" + Canary.value("blg_oauth_rt_")
+                + "\"}")).withField("refresh_token");
+        List<String> issued = new ArrayList<>();
+        try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
+             CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build()) {
+            endpoint.dispatcher(request -> {
+                issued.add(Canary.value("blg_oauth_rt_"));
+                return Response.token(Canary.value("blg_oauth_at_"), 3600, issued.get(issued.size() - 1));
+            });
+            OAuthClient client = OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId("app")
+                    .clientSecret(Canary.secret("")).allowInsecureLoopback(true).build();
+            AccessToken token = ReadmeExamples.refreshTokenRotation(vault, client, ref);
+            assertThat(token).isNotNull();
+            assertThat(issued).hasSize(2);
+            assertThat(store.load(ref).secret().reveal()).isEqualTo(issued.get(1));
+        }
+    }
+
+    private static Map<String, String> regions(String source) {
+        Map<String, String> regions = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?s)// example:([a-z-]+)\\n(.*?)\\n\\s*// end").matcher(source);
+        while (m.find()) {
+            regions.put(m.group(1), dedent(m.group(2)));
+        }
+        return regions;
+    }
+
+    private static Map<String, String> readmeBlocks(String readme) {
+        Map<String, String> blocks = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?s)<!-- example:([a-z-]+) -->\\s*```java\\n(.*?)\\n```").matcher(readme);
+        while (m.find()) {
+            blocks.put(m.group(1), dedent(m.group(2)));
+        }
+        return blocks;
+    }
+
+    private static String dedent(String code) {
+        String[] lines = code.split("\\n", -1);
+        int indent = Integer.MAX_VALUE;
+        for (String line : lines) {
+            if (!line.isBlank()) {
+                indent = Math.min(indent, line.length() - line.stripLeading().length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : lines) {
+            out.append(line.isBlank() ? "" : line.substring(indent).stripTrailing()).append('\n');
+        }
+        return out.toString().strip();
+    }
+}

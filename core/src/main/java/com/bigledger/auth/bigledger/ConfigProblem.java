@@ -1,0 +1,41 @@
+package com.bigledger.auth.bigledger;
+
+import java.util.Objects;
+
+/**
+ * One problem found in a BigLedger configuration by an offline check, such as a sandbox key used against
+ * production.
+ *
+ * <p>A problem is a result, not an exception, so that a caller can collect every problem of a configuration and
+ * report them together. The message is one line that names the prefix or the rule involved and never a
+ * character of a secret. Immutable and thread-safe.
+ *
+ * @param kind what is wrong, for callers that react to it
+ * @param message a one-line explanation for a person, with a hint at the fix; never a secret
+ */
+public record ConfigProblem(Kind kind, String message) {
+
+    /** What is wrong. */
+    public enum Kind {
+        /** The API key is empty or holds whitespace or control characters (often a stray newline). */
+        API_KEY_BLANK,
+        /** The API key is a key of the other environment: {@code blg_test_sk_} against production or the reverse. */
+        API_KEY_WRONG_ENVIRONMENT,
+        /** The API key starts with no known BigLedger key prefix. */
+        API_KEY_UNKNOWN_PREFIX,
+        /** The API key is its prefix alone, with nothing after it. */
+        API_KEY_TRUNCATED,
+        /** The company id is not {@code company_} followed by letters, digits and underscores. */
+        COMPANY_ID_MALFORMED
+    }
+
+    /**
+     * Creates a problem.
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public ConfigProblem {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(message, "message");
+    }
+}
