@@ -1,6 +1,6 @@
 /**
  * The {@code bigledger-auth} command line: {@code resolve} prints what a credential reference resolves to,
- * {@code doctor} checks the configuration a BigLedger client would use.
+ * {@code doctor} checks the configuration a BigLedger client would use, {@code verify} tries it against the API.
  *
  * <p>Every command reads the environment through the map it is constructed with, so tests run the commands
  * in-process against an environment they choose.

@@ -3,6 +3,7 @@ package com.bigledger.auth.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bigledger.auth.spi.CredentialSourceProvider;
+import com.bigledger.auth.testing.FakeBigLedgerApi;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,6 +152,33 @@ class CliProcessIT {
         assertThat(result.out).contains("(from BIGLEDGER_API_KEY_REF=env:OTHER_VAR)", "ok: no problem found");
         assertThat(result.err).isEmpty();
         result.assertNoSecret();
+    }
+
+    @Test
+    void verifyCallsTheApiAndExitsWithTheErrorsCode() throws Exception {
+        try (FakeBigLedgerApi api = FakeBigLedgerApi.start().company(COMPANY, "Acme Corporation", "professional")) {
+            String key = api.issueApiKey(COMPANY, "read:accounts", "write:invoices");
+            String base = api.baseUrl().toString();
+
+            Result accepted = run(Map.of("BIGLEDGER_API_KEY", key, "BIGLEDGER_COMPANY_ID", COMPANY), "verify",
+                    "--base-url", base, "--allow-insecure-loopback");
+            api.revokeApiKey(key);
+            Result refused = run(Map.of("BIGLEDGER_API_KEY", key, "BIGLEDGER_COMPANY_ID", COMPANY), "verify",
+                    "--base-url", base, "--allow-insecure-loopback");
+
+            assertThat(accepted.exitCode).isEqualTo(0);
+            assertThat(accepted.out).contains("company      company_abc123 (Acme Corporation)\n",
+                    "plan         professional\n", "permissions  read:accounts, write:invoices\n",
+                    "ok: the BigLedger API accepted the credentials");
+            assertThat(accepted.err).isEmpty();
+            assertThat(refused.exitCode).isEqualTo(5);
+            assertThat(refused.err.lines()).singleElement().asString()
+                    .contains("HTTP 401 UNAUTHORIZED (Invalid or missing API key)");
+            assertThat(api.requests("/v1/auth/verify")).hasSize(2)
+                    .allSatisfy(r -> assertThat(r.header("User-Agent").orElseThrow()).startsWith("bigledger-auth-java/"));
+            accepted.assertNoSecret();
+            refused.assertNoSecret();
+        }
     }
 
     private Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
