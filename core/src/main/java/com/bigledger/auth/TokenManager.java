@@ -110,7 +110,7 @@ public final class TokenManager implements AutoCloseable {
 
     private TokenManager(Builder builder) {
         this.client = builder.client;
-        this.name = builder.name != null ? builder.name : client.tokenEndpoint().toString();
+        this.name = builder.name != null ? builder.name : shown(client.tokenEndpoint());
         this.scopes = Set.copyOf(builder.scopes);
         this.grant = builder.grant;
         this.refreshAheadMinimum = builder.refreshAheadMinimum;
@@ -489,6 +489,12 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
+    /** The endpoint as it may appear in logs: no user info, query or fragment. */
+    private static String shown(URI endpoint) {
+        return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":"
+                + endpoint.getPort()) + (endpoint.getRawPath() == null ? "" : endpoint.getRawPath());
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
@@ -735,7 +741,8 @@ public final class TokenManager implements AutoCloseable {
         }
 
         /**
-         * Sets the name used in events, logs and messages. By default, the token endpoint's address.
+         * Sets the name used in events, logs and messages. By default, the token endpoint's address without its
+         * user info, query or fragment.
          *
          * @param name the name; not a secret
          * @return this builder

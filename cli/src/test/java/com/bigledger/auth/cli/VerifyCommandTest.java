@@ -161,8 +161,8 @@ class VerifyCommandTest {
         CliRun run = CliRun.of(Map.of(), "verify", "--help");
 
         assertThat(run.exitCode()).isEqualTo(0);
-        assertThat(run.out()).contains("--base-url", "--allow-insecure-loopback", "5   verify: the API refused",
-                "6   verify: the credentials may not", "7   verify: the company id");
+        assertThat(run.out()).contains("--base-url", "--allow-insecure-loopback", "6   verify: the API refused",
+                "7   verify: the credentials may not", "8   verify: the company id");
     }
 
     @Test
@@ -170,7 +170,7 @@ class VerifyCommandTest {
         CliRun run = CliRun.of(Map.of(), "--help");
 
         assertThat(run.exitCode()).isEqualTo(0);
-        assertThat(run.out()).contains("verify", "1   doctor found problems, or verify", "5   verify: the API refused",
-                "6   verify: the credentials may not", "7   verify: the company id");
+        assertThat(run.out()).contains("verify", "1   doctor found problems, or verify", "6   verify: the API refused",
+                "7   verify: the credentials may not", "8   verify: the company id");
     }
 }

@@ -376,6 +376,9 @@ public final class RefreshingValue<T> implements AutoCloseable {
             retryPolicy.reset();
             if (inflight == null) {
                 startLoad();
+            } else if (held) {
+                // The waiters' retry timer was just cancelled: try again now.
+                startAttempt(inflight);
             }
         }
         return true;

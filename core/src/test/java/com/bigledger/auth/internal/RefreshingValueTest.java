@@ -315,6 +315,20 @@ class RefreshingValueTest {
     }
 
     @Test
+    void invalidatingWhileWaitersAreHeldThroughABackoffRetriesAtOnce() throws Exception {
+        RefreshingValue<String> value = value(loader(attempt -> attempt == 1 ? outage() : null));
+        Future<String> waiter = threads.submit(() -> value.get(Duration.ofSeconds(60)));
+        scheduler.awaitQueued(1);
+        scheduler.runDue();
+        assertThat(loads).hasValue(1);
+
+        value.invalidate();
+        scheduler.runDue();
+        assertThat(loads).hasValue(2);
+        assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("v2");
+    }
+
+    @Test
     void callerWaitsNoLongerThanItsTimeout() {
         RefreshingValue<String> value = value(loader(attempt -> null));
         assertThatThrownBy(() -> value.get(Duration.ZERO))
