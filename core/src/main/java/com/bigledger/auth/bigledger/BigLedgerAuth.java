@@ -283,8 +283,9 @@ public final class BigLedgerAuth implements AutoCloseable {
             uri = new URI(baseUrl + path);
         } catch (URISyntaxException e) {
             // The reason and index only: a query might hold something private.
-            throw new IllegalArgumentException("The API path is not a valid URI path (" + e.getReason() + " at index "
-                    + (e.getIndex() - baseUrl.length()) + ")");
+            int index = e.getIndex() - baseUrl.length();
+            throw new IllegalArgumentException("The API path is not a valid URI path (" + e.getReason()
+                    + (index >= 0 ? " at index " + index : "") + ")");
         }
         if (uri.getRawFragment() != null || !isUnderBaseUrl(uri)) {
             throw new IllegalArgumentException("The API path must stay under " + baseUrl
@@ -310,8 +311,8 @@ public final class BigLedgerAuth implements AutoCloseable {
         }
         String path = uri.normalize().getRawPath();
         String basePath = base.getRawPath();
-        return path.equals(basePath) || path.startsWith(basePath + "/") && !Arrays.asList(uri.getRawPath().split("/"))
-                .contains("..");
+        boolean below = path.equals(basePath) || path.startsWith(basePath + "/");
+        return below && !Arrays.asList(uri.getRawPath().split("/")).contains("..");
     }
 
     private static int port(URI uri) {
