@@ -200,10 +200,11 @@ class RefreshingValueTest {
         scheduler.advance(Duration.ofSeconds(9));
         assertThat(value.get(Duration.ZERO)).isEqualTo("v1");
 
+        // Expired with a retry scheduled: callers wait for it (here with no patience) and learn the last failure.
         scheduler.advance(Duration.ofSeconds(1));
         assertThatThrownBy(() -> value.get(Duration.ZERO))
                 .isInstanceOf(BigLedgerAuthException.class)
-                .hasMessage("store down");
+                .hasMessage("test-value: no value within PT0S; last failure: store down");
         assertThat(events).contains("expired v1");
     }
 
