@@ -1,7 +1,7 @@
 /**
  * bigledger-auth core: {@link com.bigledger.auth.Secret}, {@link com.bigledger.auth.CredentialRef}, the
- * {@link com.bigledger.auth.spi.CredentialSource} SPI, {@link com.bigledger.auth.CredentialVault} and the OAuth 2.0
- * client in {@link com.bigledger.auth.oauth}.
+ * {@link com.bigledger.auth.spi.CredentialSource} SPI, {@link com.bigledger.auth.CredentialVault}, the OAuth 2.0
+ * client in {@link com.bigledger.auth.oauth}, and the BigLedger layer in {@link com.bigledger.auth.bigledger}.
  */
 module com.bigledger.auth {
     requires com.fasterxml.jackson.core;

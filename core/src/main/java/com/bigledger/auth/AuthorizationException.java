@@ -1,5 +1,6 @@
 package com.bigledger.auth;
 
+import com.bigledger.auth.internal.ServerText;
 import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;

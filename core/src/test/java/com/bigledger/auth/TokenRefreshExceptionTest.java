@@ -3,6 +3,7 @@ package com.bigledger.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.bigledger.auth.internal.ServerText;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

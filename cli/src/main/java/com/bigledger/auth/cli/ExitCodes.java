@@ -6,7 +6,7 @@ final class ExitCodes {
     /** The command did what was asked; {@code doctor} found no problem. */
     static final int OK = 0;
 
-    /** {@code doctor} found at least one problem, each reported on one line. */
+    /** {@code doctor} found at least one problem, or {@code verify} an unusable configuration; one line each. */
     static final int PROBLEMS = 1;
 
     /** The command line was wrong: an unknown option, a missing argument, a malformed reference. */
@@ -16,7 +16,7 @@ final class ExitCodes {
     static final int NOT_FOUND = 3;
 
     /**
-     * Any other failure: the store or the token endpoint was unreachable or kept failing until the timeout, the
+     * Any other failure: the store, the token endpoint or the API was unreachable or kept failing until the timeout, the
      * store refused access, the value or the token response was unusable.
      */
     static final int ERROR = 4;
@@ -28,15 +28,28 @@ final class ExitCodes {
      */
     static final int REFUSED = 5;
 
+    /** {@code verify}: the API refused the key or token (HTTP 401 {@code UNAUTHORIZED}). */
+    static final int UNAUTHORIZED = 6;
+
+    /** {@code verify}: the credentials may not do this (HTTP 403 {@code FORBIDDEN}). */
+    static final int FORBIDDEN = 7;
+
+    /** {@code verify}: the company id is missing, invalid or not accessible (HTTP 422 {@code INVALID_COMPANY}). */
+    static final int INVALID_COMPANY = 8;
+
     /** Help lines, {@code code:description}, for picocli's exit code lists. */
     static final String OK_HELP = "0:success (doctor: no problem found)";
-    static final String PROBLEMS_HELP = "1:doctor found problems (one line each on stderr)";
+    static final String PROBLEMS_HELP = "1:doctor found problems, or verify an unusable configuration (one line each "
+            + "on stderr)";
     static final String USAGE_HELP = "2:usage error: unknown option, missing argument, malformed reference";
     static final String NOT_FOUND_HELP = "3:the credential was not found";
-    static final String ERROR_HELP = "4:other error: store or token endpoint unavailable, access denied, unusable "
-            + "value or response";
+    static final String ERROR_HELP = "4:other error: store, token endpoint or API unavailable, access denied, "
+            + "unusable value or response";
     static final String REFUSED_HELP = "5:the token endpoint refused the client (invalid_client, unauthorized_client, "
             + "HTTP 401): check the client id, secret and --auth";
+    static final String UNAUTHORIZED_HELP = "6:verify: the API refused the key or token (401 UNAUTHORIZED)";
+    static final String FORBIDDEN_HELP = "7:verify: the credentials may not do this (403 FORBIDDEN)";
+    static final String INVALID_COMPANY_HELP = "8:verify: the company id is missing or invalid (422 INVALID_COMPANY)";
 
     private ExitCodes() {
     }

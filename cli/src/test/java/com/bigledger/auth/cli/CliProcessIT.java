@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import com.bigledger.auth.spi.CredentialSourceProvider;
+import com.bigledger.auth.testing.FakeBigLedgerApi;
 import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
@@ -155,6 +156,33 @@ class CliProcessIT {
         assertThat(result.out).contains("(from BIGLEDGER_API_KEY_REF=env:OTHER_VAR)", "ok: no problem found");
         assertThat(result.err).isEmpty();
         result.assertNoSecret();
+    }
+
+    @Test
+    void verifyPrintsTheCompanyOrExitsWithTheErrorsCode() throws Exception {
+        try (FakeBigLedgerApi api = FakeBigLedgerApi.start().company(COMPANY, "Acme Corporation", "professional")) {
+            String key = api.issueApiKey(COMPANY, "read:accounts", "write:invoices");
+            String base = api.baseUrl().toString();
+
+            Result accepted = run(Map.of("BIGLEDGER_API_KEY", key, "BIGLEDGER_COMPANY_ID", COMPANY), "verify",
+                    "--base-url", base, "--allow-insecure-loopback");
+            api.revokeApiKey(key);
+            Result refused = run(Map.of("BIGLEDGER_API_KEY", key, "BIGLEDGER_COMPANY_ID", COMPANY), "verify",
+                    "--base-url", base, "--allow-insecure-loopback");
+
+            assertThat(accepted.exitCode).isEqualTo(0);
+            assertThat(accepted.out).contains("company      company_abc123 (Acme Corporation)\n",
+                    "plan         professional\n", "permissions  read:accounts, write:invoices\n",
+                    "ok: the BigLedger API accepted the credentials");
+            assertThat(accepted.err).isEmpty();
+            assertThat(refused.exitCode).isEqualTo(6);
+            assertThat(refused.err.lines()).singleElement().asString()
+                    .contains("HTTP 401 UNAUTHORIZED (Invalid or missing API key)");
+            assertThat(api.requests("/v1/auth/verify")).hasSize(2).allSatisfy(r ->
+                    assertThat(r.header("User-Agent").orElseThrow()).startsWith("bigledger-auth-java/"));
+            accepted.assertNoSecret();
+            refused.assertNoSecret();
+        }
     }
 
     @Test

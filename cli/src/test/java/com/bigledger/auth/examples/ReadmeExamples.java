@@ -7,12 +7,25 @@ import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.TokenListener;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.bigledger.BigLedgerApiException;
+import com.bigledger.auth.bigledger.BigLedgerAuth;
+import com.bigledger.auth.bigledger.BigLedgerEnvironment;
+import com.bigledger.auth.bigledger.BigLedgerHttpClient;
+import com.bigledger.auth.bigledger.BigLedgerOAuth;
+import com.bigledger.auth.bigledger.BigLedgerScopes;
+import com.bigledger.auth.bigledger.VerifyResult;
+import com.bigledger.auth.oauth.AuthorizationRequest;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
+import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.spi.CredentialSource;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -94,5 +107,90 @@ final class ReadmeExamples {
             return tokens.token();
         }
         // end
+    }
+
+    /** A BigLedger client configured from the environment, as the BigLedger document recommends. */
+    static BigLedgerAuth bigLedgerFromEnvironment() {
+        // example:bigledger-environment
+        // BIGLEDGER_API_KEY, BIGLEDGER_COMPANY_ID, BIGLEDGER_ENVIRONMENT (production by default), or their _REF forms
+        BigLedgerAuth auth = BigLedgerAuth.builder()
+                .fromEnvironment()
+                .userAgent("MyApp/1.0.0 (https://myapp.com)")     // bigledger-auth-java/VERSION is appended
+                .build();
+        // end
+        return auth;
+    }
+
+    /** Verify and a request with the BigLedger headers, typed errors and one retry after a 401. */
+    static String bigLedgerRequests(BigLedgerAuth auth) throws IOException, InterruptedException {
+        // example:bigledger-requests
+        BigLedgerHttpClient bigledger = BigLedgerHttpClient.create(auth);
+
+        VerifyResult me = bigledger.verify();                     // GET /v1/auth/verify
+        System.out.println(me.company().orElseThrow().id() + " may " + me.permissions());
+
+        // Authorization, X-Company-Id, Content-Type and User-Agent are added; after a 401 the key is reloaded
+        // from its store (or the token refreshed) and the request sent once more.
+        HttpResponse<byte[]> accounts = bigledger.send(bigledger.newRequest("/accounts").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (accounts.statusCode() != 200) {
+            throw BigLedgerApiException.from(accounts);   // UnauthorizedException, ForbiddenException, ...
+        }
+        return new String(accounts.body(), StandardCharsets.UTF_8);
+        // end
+    }
+
+    /** Step 1 of the OAuth flow: the authorization URL with PKCE. */
+    static AuthorizationRequest bigLedgerAuthorize(CredentialVault vault) {
+        // example:bigledger-oauth-authorize
+        BigLedgerOAuth oauth = BigLedgerOAuth.builder()
+                .clientId("YOUR_CLIENT_ID")
+                .clientSecret(vault.handle(CredentialRef.parse("aws-sm:prod/bigledger#client_secret")).get())
+                .redirectUri(URI.create("https://yourapp.com/callback"))
+                .build();
+
+        // Step 1: send the user's browser to request.uri(), https://auth.bigledger.com/oauth/authorize?...,
+        // and keep the request (its state and PKCE verifier) in the user's session until the callback
+        AuthorizationRequest request = oauth.authorizationRequest(
+                Set.of(BigLedgerScopes.READ_ACCOUNTS, BigLedgerScopes.WRITE_INVOICES));
+        // end
+        return request;
+    }
+
+    /** An OAuth session: the credentials and the token manager behind them, which the caller closes. */
+    record OAuthSession(BigLedgerAuth auth, TokenManager tokens) {
+    }
+
+    /** Steps 2 to 4 of the OAuth flow: the callback, the code exchange and tokens kept fresh. */
+    static OAuthSession bigLedgerCallback(BigLedgerOAuth oauth, AuthorizationRequest request, URI callbackUri,
+            CredentialVault vault) {
+        // example:bigledger-oauth-callback
+        // Steps 2 and 3: the state is checked, then the code exchanged (JSON with client_id and client_secret)
+        TokenResponse tokens = oauth.exchange(callbackUri, request);
+        CredentialRef refreshToken = CredentialRef.parse("vault:secret/users/42/bigledger#refresh_token");
+        vault.write(refreshToken, tokens.refreshToken().orElseThrow(), Optional.empty());
+
+        // Step 4: one-hour access tokens refreshed ahead of expiry; each rotated blg_oauth_rt_ token written back
+        TokenManager tokenManager = oauth.tokenManager().refreshToken(vault, refreshToken).build();
+        BigLedgerAuth auth = BigLedgerAuth.builder()
+                .tokenManager(tokenManager)
+                .companyId("company_abc123")                       // optional with OAuth
+                .userAgent("MyApp/1.0.0 (https://myapp.com)")
+                .build();
+        // end
+        return new OAuthSession(auth, tokenManager);
+    }
+
+    /** The sandbox, with a key kept in a store. */
+    static BigLedgerAuth bigLedgerSandbox(CredentialVault vault) {
+        // example:bigledger-sandbox
+        // Sandbox keys start with blg_test_sk_; a blg_live_sk_ key is refused here, before any request is sent
+        BigLedgerAuth sandbox = BigLedgerAuth.builder()
+                .environment(BigLedgerEnvironment.SANDBOX)           // https://api-sandbox.bigledger.com/v1
+                .apiKey(vault, CredentialRef.parse("env:BIGLEDGER_SANDBOX_API_KEY"))
+                .companyId("company_abc123")
+                .build();
+        // end
+        return sandbox;
     }
 }

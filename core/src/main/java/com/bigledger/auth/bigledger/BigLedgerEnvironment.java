@@ -1,6 +1,7 @@
 package com.bigledger.auth.bigledger;
 
 import com.bigledger.auth.Secret;
+import java.net.URI;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -10,7 +11,13 @@ import java.util.Optional;
  *
  * <p>A key of one environment is refused by the other, so a client checks the prefix of its key against the
  * environment before the first request (see {@link ApiKeys#check}) rather than learn of the mix-up from a 401.
- * Immutable and thread-safe.
+ *
+ * <p>Both environments use the one authorization server the BigLedger authentication document names,
+ * {@code https://auth.bigledger.com} ({@code /oauth/authorize} and {@code /oauth/token}). The document names no
+ * separate sandbox authorization server, and this library never sends client secrets or refresh tokens to a host
+ * the document does not name; a deployment that has another authorization server sets it with
+ * {@link BigLedgerOAuth.Builder#authorizationServer}, and a private deployment of the API sets its base URL with
+ * {@link BigLedgerAuth.Builder#baseUrl}. Immutable and thread-safe.
  */
 public enum BigLedgerEnvironment {
 
@@ -19,6 +26,15 @@ public enum BigLedgerEnvironment {
 
     /** The sandbox, {@code https://api-sandbox.bigledger.com/v1}; keys start with {@code blg_test_sk_}. */
     SANDBOX("sandbox", "https://api-sandbox.bigledger.com/v1", "blg_test_sk_");
+
+    /** The authorization server of both environments, the one the BigLedger document names. */
+    private static final URI AUTHORIZATION_SERVER = URI.create("https://auth.bigledger.com");
+
+    /** The path of the authorization endpoint on an authorization server. */
+    static final String AUTHORIZE_PATH = "/oauth/authorize";
+
+    /** The path of the token endpoint on an authorization server. */
+    static final String TOKEN_PATH = "/oauth/token";
 
     private final String id;
     private final String baseUrl;
@@ -55,6 +71,34 @@ public enum BigLedgerEnvironment {
      */
     public String apiKeyPrefix() {
         return apiKeyPrefix;
+    }
+
+    /**
+     * Returns the authorization server's root, where the authorization and token endpoints live. The sandbox uses
+     * the production server: the BigLedger document names no other (see the class description).
+     *
+     * @return {@code https://auth.bigledger.com}
+     */
+    public URI authorizationServer() {
+        return AUTHORIZATION_SERVER;
+    }
+
+    /**
+     * Returns the OAuth 2.0 authorization endpoint, where users are sent to grant access.
+     *
+     * @return {@code https://auth.bigledger.com/oauth/authorize}
+     */
+    public URI authorizationEndpoint() {
+        return URI.create(AUTHORIZATION_SERVER + AUTHORIZE_PATH);
+    }
+
+    /**
+     * Returns the OAuth 2.0 token endpoint, which takes JSON bodies.
+     *
+     * @return {@code https://auth.bigledger.com/oauth/token}
+     */
+    public URI tokenEndpoint() {
+        return URI.create(AUTHORIZATION_SERVER + TOKEN_PATH);
     }
 
     /**

@@ -26,7 +26,13 @@ public record ConfigProblem(Kind kind, String message) {
         /** The API key is its prefix alone, with nothing after it. */
         API_KEY_TRUNCATED,
         /** The company id is not {@code company_} followed by letters, digits and underscores. */
-        COMPANY_ID_MALFORMED
+        COMPANY_ID_MALFORMED,
+        /** A required setting is missing, such as {@code BIGLEDGER_API_KEY} and its {@code _REF} form. */
+        SETTING_MISSING,
+        /** A setting is given twice, such as both {@code BIGLEDGER_API_KEY} and {@code BIGLEDGER_API_KEY_REF}. */
+        SETTING_CONFLICT,
+        /** A setting's value is unusable: an unknown environment name, a malformed reference. */
+        SETTING_INVALID
     }
 
     /**

@@ -1,5 +1,6 @@
 package com.bigledger.auth.oauth;
 
+import com.bigledger.auth.internal.Endpoints;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -4,6 +4,8 @@ import com.bigledger.auth.InvalidTokenResponseException;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenRefreshException;
+import com.bigledger.auth.internal.CappedBody;
+import com.bigledger.auth.internal.Endpoints;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package com.bigledger.auth.oauth;
+package com.bigledger.auth.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * {@link TimeoutException}: the JDK's request timeout stops counting at the headers, so without this a body that
  * trickles in would hold the caller indefinitely.
  */
-final class CappedBody {
+public final class CappedBody {
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -35,17 +35,17 @@ final class CappedBody {
     }
 
     /** The body, or an empty array when it was {@link #tooLarge()}. */
-    byte[] bytes() {
+    public byte[] bytes() {
         return bytes;
     }
 
     /** Tells whether the body passed the cap and was abandoned. */
-    boolean tooLarge() {
+    public boolean tooLarge() {
         return tooLarge;
     }
 
     /** Returns a handler that reads at most {@code cap} bytes of a body, within {@code timeout} of the headers. */
-    static HttpResponse.BodyHandler<CappedBody> handler(int cap, Duration timeout) {
+    public static HttpResponse.BodyHandler<CappedBody> handler(int cap, Duration timeout) {
         return info -> {
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
             return new Subscriber(cap, declared > cap, timeout);

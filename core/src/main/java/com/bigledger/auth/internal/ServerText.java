@@ -1,4 +1,4 @@
-package com.bigledger.auth;
+package com.bigledger.auth.internal;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -11,13 +11,13 @@ import java.net.URISyntaxException;
  * so that it cannot forge log lines or hide text. Endpoints lose their user info, query and fragment, which may
  * carry credentials. Stateless and thread-safe.
  */
-final class ServerText {
+public final class ServerText {
 
     /** Longest error description kept; descriptions are one sentence in practice. */
-    static final int MAX_DESCRIPTION = 256;
+    public static final int MAX_DESCRIPTION = 256;
 
     /** Longest error code kept; codes are short identifiers in practice. */
-    static final int MAX_CODE = 64;
+    public static final int MAX_CODE = 64;
 
     private ServerText() {
     }
@@ -28,7 +28,7 @@ final class ServerText {
      *
      * @return the cleaned text, or {@code null} when {@code text} is {@code null} or blank
      */
-    static String description(String text) {
+    public static String description(String text) {
         return clean(text, MAX_DESCRIPTION);
     }
 
@@ -37,7 +37,7 @@ final class ServerText {
      *
      * @return the cleaned code, or {@code null} when {@code text} is {@code null} or blank
      */
-    static String code(String text) {
+    public static String code(String text) {
         return clean(text, MAX_CODE);
     }
 
@@ -47,7 +47,7 @@ final class ServerText {
      * @param endpoint an absolute URI
      * @return the URI with scheme, host, port and path only
      */
-    static URI endpoint(URI endpoint) {
+    public static URI endpoint(URI endpoint) {
         if (endpoint.getRawUserInfo() == null && endpoint.getRawQuery() == null
                 && endpoint.getRawFragment() == null) {
             return endpoint;

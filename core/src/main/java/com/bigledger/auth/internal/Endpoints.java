@@ -1,4 +1,4 @@
-package com.bigledger.auth.oauth;
+package com.bigledger.auth.internal;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -7,8 +7,11 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Checks of endpoint addresses shared by the token client and the authorization request. Stateless. */
-final class Endpoints {
+/**
+ * Checks of endpoint addresses shared by the token client, the authorization request and the BigLedger layer.
+ * Internal: the package is not exported. Stateless.
+ */
+public final class Endpoints {
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
@@ -22,7 +25,7 @@ final class Endpoints {
      * @param option the builder option's name, for the message
      * @throws IllegalArgumentException naming the option and the problem
      */
-    static URI checkShape(String option, URI uri) {
+    public static URI checkShape(String option, URI uri) {
         String scheme = uri.getScheme();
         if (!uri.isAbsolute() || uri.isOpaque()) {
             throw new IllegalArgumentException(option + " must be an absolute https URL: " + shown(uri));
@@ -51,7 +54,7 @@ final class Endpoints {
      *
      * @throws IllegalStateException naming the option, the URL and how to fix it
      */
-    static void checkTransport(String option, URI uri, boolean allowInsecureLoopback) {
+    public static void checkTransport(String option, URI uri, boolean allowInsecureLoopback) {
         if (uri.getScheme().equalsIgnoreCase("https")) {
             return;
         }
@@ -69,7 +72,7 @@ final class Endpoints {
      * Returns an endpoint as it may be shown in messages and logs: without user info, query or fragment, which may
      * carry credentials.
      */
-    static URI shown(URI uri) {
+    public static URI shown(URI uri) {
         if (uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
             return uri;
         }
@@ -84,7 +87,7 @@ final class Endpoints {
      * Tells whether a host is a loopback address, without a name lookup: {@code localhost}, an IPv4 literal in
      * 127.0.0.0/8 or the IPv6 literal {@code ::1}.
      */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         if (host.equalsIgnoreCase("localhost")) {
             return true;
         }
