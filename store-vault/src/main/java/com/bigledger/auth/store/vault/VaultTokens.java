@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  *       is a new login instead.
  *   <li>A refused renewal (400, 403), a non-renewable token, or a token a read found refused: a new login. A given
  *       token cannot be replaced; a token file is read again.
- *   <li>Failures are retried with backoff (1 s doubling to 2 minutes) while the current token is still used.
+ *   <li>Failures are retried in the background with backoff (1 s doubling to 2 minutes) while the current token is
+ *       still used. A read that finds no usable token gets the last failure at once until the next attempt is due,
+ *       so an outage never makes reads queue up behind a login.
  * </ul>
  *
  * Thread-safe.
@@ -56,6 +58,9 @@ final class VaultTokens implements AutoCloseable {
                 // Even a refused login is tried again, slowly: an operator may fix the role, or rotate the secret id.
                 .retryPolicy(RetryPolicy.backoff(Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(2), 2.0, 0.2),
                         e -> true))
+                // A read that finds no token gets the failure at once rather than waiting through the backoff: the
+                // credential vault in front keeps serving its cached values and retries with its own backoff.
+                .holdWaiters(e -> false)
                 .defaultTimeout(wait)
                 .timeoutError((n, timeout, last) -> new VaultTokenException("no Vault token within " + timeout
                         + (last == null ? "" : "; last failure: " + last.getMessage()), last, true))
