@@ -150,7 +150,7 @@ final class VaultHttpDouble implements AutoCloseable {
         private final Map<String, Integer> mounts = new HashMap<>();
         private final Map<String, Kv2Secret> kv2 = new HashMap<>();
         private final Map<String, JsonObject> kv1 = new HashMap<>();
-        private final Map<String, Token> tokens = new HashMap<>();
+        private final Map<String, Token> tokens = new LinkedHashMap<>();
         private final Map<String, AppRole> appRoles = new HashMap<>();
         private final Map<String, KubernetesRole> kubernetesRoles = new HashMap<>();
         private final List<String> denied = new ArrayList<>();
@@ -434,6 +434,11 @@ final class VaultHttpDouble implements AutoCloseable {
             if (path.endsWith("/login") && path.startsWith("auth/") && method.equals("POST")) {
                 return login(space, path.substring(5, path.length() - 6), body);
             }
+            if (path.equals("auth/token/renew-self")) {
+                renewals++;
+            } else if (path.equals("auth/token/lookup-self")) {
+                lookups++;
+            }
             Token caller = token == null ? null : space.tokens.get(token);
             if (caller == null || !caller.valid(clock.instant())) {
                 return error(403, PERMISSION_DENIED);
@@ -494,7 +499,6 @@ final class VaultHttpDouble implements AutoCloseable {
                 if (!method.equals("GET")) {
                     return error(405, "1 error occurred:\n\t* unsupported operation\n\n");
                 }
-                lookups++;
                 JsonObject data = Json.object()
                         .add("accessor", caller.accessor)
                         .add("creation_time", caller.issued.getEpochSecond())
@@ -519,7 +523,6 @@ final class VaultHttpDouble implements AutoCloseable {
                 if (!method.equals("POST") && !method.equals("PUT")) {
                     return error(405, "1 error occurred:\n\t* unsupported operation\n\n");
                 }
-                renewals++;
                 if (!caller.renewable) {
                     return error(400, "lease is not renewable");
                 }
