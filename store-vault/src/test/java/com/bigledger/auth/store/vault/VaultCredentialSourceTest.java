@@ -41,6 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Reads, writes, error mapping and configuration, against the Vault double with a real clock and scheduler. */
 class VaultCredentialSourceTest {
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
     private final VaultHttpDouble vault = VaultHttpDouble.start(Clock.systemUTC());
     private final List<VaultCredentialSource> sources = new ArrayList<>();
 
@@ -435,7 +437,7 @@ class VaultCredentialSourceTest {
 
     private void raw(String method, String path, String body) throws Exception {
         String token = vault.root().issueToken(Duration.ofHours(1), Duration.ZERO, false, "admin");
-        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpResponse<String> response = HTTP.send(
                 java.net.http.HttpRequest.newBuilder(vault.address().resolve(path)).header("X-Vault-Token", token)
                         .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
