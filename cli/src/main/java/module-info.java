@@ -1,5 +1,6 @@
 /**
- * The {@code bigledger-auth} command: resolves credential references and checks a BigLedger configuration.
+ * The {@code bigledger-auth} command: resolves credential references, checks a BigLedger configuration and gets
+ * OAuth access tokens.
  *
  * <p>Store modules are found with {@link java.util.ServiceLoader} through core, so this module names none of
  * them except the environment store, which it builds over the environment it is given.

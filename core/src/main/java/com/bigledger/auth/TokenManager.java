@@ -74,7 +74,10 @@ public final class TokenManager implements AutoCloseable {
         STALE,
         /** No valid token is cached; callers wait for a refresh. */
         EXPIRED,
-        /** The server refused the grant or the client; refreshes stopped until {@link #refreshNow()}. */
+        /**
+         * The server refused the grant or the client; refreshes stopped until {@link #refreshNow()}. A token that is
+         * still valid keeps being served until it expires.
+         */
         REAUTHENTICATION_REQUIRED,
         /** {@link #close()} was called. */
         CLOSED
@@ -110,7 +113,7 @@ public final class TokenManager implements AutoCloseable {
 
     private TokenManager(Builder builder) {
         this.client = builder.client;
-        this.name = builder.name != null ? builder.name : client.tokenEndpoint().toString();
+        this.name = builder.name != null ? builder.name : shown(client.tokenEndpoint());
         this.scopes = Set.copyOf(builder.scopes);
         this.grant = builder.grant;
         this.refreshAheadMinimum = builder.refreshAheadMinimum;
@@ -258,12 +261,12 @@ public final class TokenManager implements AutoCloseable {
         if (closed) {
             return State.CLOSED;
         }
+        if (reauthenticationRequired) {
+            return State.REAUTHENTICATION_REQUIRED;
+        }
         Optional<RefreshingValue.Loaded<AccessToken>> last = value.lastLoaded();
         if (value.peek().isPresent()) {
             return last.isPresent() && clock.instant().isBefore(last.get().refreshAt()) ? State.FRESH : State.STALE;
-        }
-        if (reauthenticationRequired) {
-            return State.REAUTHENTICATION_REQUIRED;
         }
         return last.isEmpty() ? State.EMPTY : State.EXPIRED;
     }
@@ -311,16 +314,17 @@ public final class TokenManager implements AutoCloseable {
     }
 
     private RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
+        // Read before asking the breaker: a store failure is not the endpoint's.
+        Secret used = grant.kind == GrantKind.REFRESH_TOKEN ? currentRefreshToken() : null;
         if (!circuitBreaker.tryAcquirePermission()) {
-            throw new TokenRefreshException(client.tokenEndpoint(), "the circuit breaker is open after repeated "
-                    + "failures; no request sent", null, true);
+            throw new TokenRefreshException(client.tokenEndpoint(), -1, null, null, openWait(),
+                    "the circuit breaker is open after repeated failures; no request sent", null, true);
         }
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
         TokenResponse response;
         boolean rotated;
         try {
-            Secret used = grant.kind == GrantKind.REFRESH_TOKEN ? currentRefreshToken() : null;
             try {
                 response = request(used);
             } catch (ReauthenticationRequiredException refused) {
@@ -341,6 +345,10 @@ public final class TokenManager implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
+            throw e;
+        } catch (Error e) {
+            // Not a verdict on the endpoint: free the permission so a half-open breaker is not stuck.
+            circuitBreaker.releasePermission();
             throw e;
         }
         if (rotated) {
@@ -489,6 +497,18 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
+    /** The endpoint as it may appear in logs: no user info, query or fragment. */
+    private static String shown(URI endpoint) {
+        return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":"
+                + endpoint.getPort()) + (endpoint.getRawPath() == null ? "" : endpoint.getRawPath());
+    }
+
+    /** How long the breaker stays open, so that the attempt after it is not refused again. */
+    private Duration openWait() {
+        long millis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        return Duration.ofMillis(millis);
+    }
+
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
@@ -529,7 +549,8 @@ public final class TokenManager implements AutoCloseable {
 
     /**
      * The default circuit breaker: opens when half of the last 10 requests (at least 5) failed for a temporary
-     * reason, stays open 30 s, then lets one request test the endpoint. Refusals do not count as failures.
+     * reason, stays open 20 s (less than the default retry cool-down, so the attempt after a cool-down is the trial),
+     * then lets one request test the endpoint. Refusals do not count as failures.
      *
      * @param clock the clock that times the open state
      * @return the config
@@ -540,7 +561,7 @@ public final class TokenManager implements AutoCloseable {
                 .slidingWindowSize(10)
                 .minimumNumberOfCalls(5)
                 .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(30))
+                .waitDurationInOpenState(Duration.ofSeconds(20))
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .recordException(TokenManager::retryable)
                 .clock(clock)
@@ -735,7 +756,8 @@ public final class TokenManager implements AutoCloseable {
         }
 
         /**
-         * Sets the name used in events, logs and messages. By default, the token endpoint's address.
+         * Sets the name used in events, logs and messages. By default, the token endpoint's address without its
+         * user info, query or fragment.
          *
          * @param name the name; not a secret
          * @return this builder

@@ -12,14 +12,15 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = BigLedgerAuthCommand.Version.class,
         description = {
-            "Resolves credential references and checks the configuration of a BigLedger API client.",
+            "Resolves credential references, checks the configuration of a BigLedger API client, and gets OAuth "
+                    + "access tokens.",
             "Secrets are shown redacted (a known prefix such as blg_live_sk_ at most) unless asked otherwise."
         },
         synopsisSubcommandLabel = "COMMAND",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             ExitCodes.OK_HELP, ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP, ExitCodes.NOT_FOUND_HELP,
-            ExitCodes.ERROR_HELP
+            ExitCodes.ERROR_HELP, ExitCodes.REFUSED_HELP
         },
         footer = {"%nRun 'bigledger-auth COMMAND --help' for a command's options."})
 final class BigLedgerAuthCommand {

@@ -15,15 +15,28 @@ final class ExitCodes {
     /** The store answered that nothing is at the reference. */
     static final int NOT_FOUND = 3;
 
-    /** Any other failure: the store was unreachable or refused access, the value was unusable. */
+    /**
+     * Any other failure: the store or the token endpoint was unreachable or kept failing until the timeout, the
+     * store refused access, the value or the token response was unusable.
+     */
     static final int ERROR = 4;
+
+    /**
+     * {@code token}: the token endpoint refused the client ({@code invalid_client}, {@code unauthorized_client},
+     * BigLedger {@code UNAUTHORIZED}, any HTTP 401). Retrying will not help until the client id, secret or
+     * authentication method is fixed, so scripts can tell it from a temporary {@link #ERROR}.
+     */
+    static final int REFUSED = 5;
 
     /** Help lines, {@code code:description}, for picocli's exit code lists. */
     static final String OK_HELP = "0:success (doctor: no problem found)";
     static final String PROBLEMS_HELP = "1:doctor found problems (one line each on stderr)";
     static final String USAGE_HELP = "2:usage error: unknown option, missing argument, malformed reference";
     static final String NOT_FOUND_HELP = "3:the credential was not found";
-    static final String ERROR_HELP = "4:other error: store unavailable, access denied, unusable value";
+    static final String ERROR_HELP = "4:other error: store or token endpoint unavailable, access denied, unusable "
+            + "value or response";
+    static final String REFUSED_HELP = "5:the token endpoint refused the client (invalid_client, unauthorized_client, "
+            + "HTTP 401): check the client id, secret and --auth";
 
     private ExitCodes() {
     }

@@ -43,6 +43,7 @@ public final class Main {
         CommandLine commandLine = new CommandLine(new BigLedgerAuthCommand())
                 .addSubcommand(new ResolveCommand(environment))
                 .addSubcommand(new DoctorCommand(environment))
+                .addSubcommand(new TokenCommand(environment))
                 .addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
             // Anything the commands did not expect: one line, no stack trace; library messages hold no secret.

@@ -1,8 +1,12 @@
 package com.bigledger.auth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import com.bigledger.auth.spi.CredentialSourceProvider;
+import com.bigledger.auth.testing.FakeTokenEndpoint;
+import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
+import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -151,6 +155,45 @@ class CliProcessIT {
         assertThat(result.out).contains("(from BIGLEDGER_API_KEY_REF=env:OTHER_VAR)", "ok: no problem found");
         assertThat(result.err).isEmpty();
         result.assertNoSecret();
+    }
+
+    @Test
+    void tokenPrintsTheTokenFromTheEndpointAlone() throws Exception {
+        String secret = FakeKeys.clientSecret();
+        String token = FakeKeys.accessToken();
+        try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start()) {
+            endpoint.enqueue(Response.token(token, 3600));
+
+            Result result = run(Map.of("BIGLEDGER_TOKEN_ENDPOINT", endpoint.uri().toString(),
+                    "BIGLEDGER_CLIENT_ID", "my-client", "BIGLEDGER_CLIENT_SECRET", secret,
+                    "BIGLEDGER_SCOPES", "read:accounts"), "token", "--allow-insecure-loopback");
+
+            assertThat(result.exitCode).isEqualTo(0);
+            assertThat(result.out).isEqualTo(token + "\n");
+            assertThat(result.err).isEmpty();
+            RecordedRequest request = endpoint.takeRequest();
+            assertThat(request.params()).containsExactly(entry("grant_type", "client_credentials"),
+                    entry("scope", "read:accounts"));
+            assertThat(request.basicCredentials()).contains(List.of("my-client", secret));
+            assertThat(request.header("User-Agent")).get().asString().startsWith("bigledger-auth-cli/");
+        }
+    }
+
+    @Test
+    void tokenForARefusedClientFailsWithExitCode5() throws Exception {
+        try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start()) {
+            endpoint.enqueue(Response.oauthError(401, "invalid_client", "Client authentication failed"));
+
+            Result result = run(Map.of("BIGLEDGER_CLIENT_ID", "my-client",
+                    "BIGLEDGER_CLIENT_SECRET", FakeKeys.clientSecret()),
+                    "token", "--token-endpoint", endpoint.uri().toString(), "--allow-insecure-loopback");
+
+            assertThat(result.exitCode).isEqualTo(5);
+            assertThat(result.out).isEmpty();
+            assertThat(result.err.lines()).singleElement().asString()
+                    .startsWith("bigledger-auth token: Token request to " + endpoint.uri() + " failed: HTTP 401");
+            result.assertNoSecret();
+        }
     }
 
     private Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {

@@ -19,6 +19,16 @@ final class FakeKeys {
         return Canary.value("blg_test_sk_");
     }
 
+    /** A fake OAuth access token, shaped like BigLedger's. */
+    static String accessToken() {
+        return Canary.value("blg_oauth_at_");
+    }
+
+    /** A fake OAuth client secret. */
+    static String clientSecret() {
+        return Canary.value("");
+    }
+
     /** A fake secret with no known prefix. */
     static String unprefixed() {
         return Canary.value("");

@@ -12,7 +12,7 @@ class MainTest {
         CliRun run = CliRun.of(Map.of());
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.err()).contains("Missing required subcommand", "resolve", "doctor");
+        assertThat(run.err()).contains("Missing required subcommand", "resolve", "doctor", "token");
     }
 
     @Test
@@ -28,8 +28,9 @@ class MainTest {
         CliRun run = CliRun.of(Map.of(), "--help");
 
         assertThat(run.exitCode()).isEqualTo(0);
-        assertThat(run.out()).contains("resolve", "doctor", "Exit codes:", "0   success", "1   doctor found problems",
-                "2   usage error", "3   the credential was not found", "4   other error");
+        assertThat(run.out()).contains("resolve", "doctor", "token", "Exit codes:", "0   success",
+                "1   doctor found problems", "2   usage error", "3   the credential was not found", "4   other error",
+                "5   the token endpoint refused the client");
     }
 
     @Test

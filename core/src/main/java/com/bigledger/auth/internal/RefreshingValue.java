@@ -376,6 +376,9 @@ public final class RefreshingValue<T> implements AutoCloseable {
             retryPolicy.reset();
             if (inflight == null) {
                 startLoad();
+            } else if (held) {
+                // The waiters' retry timer was just cancelled: try again now.
+                startAttempt(inflight);
             }
         }
         return true;
@@ -562,6 +565,12 @@ public final class RefreshingValue<T> implements AutoCloseable {
             if (!now.isBefore(current.expiresAt)) {
                 expired = usable;
                 usable = null;
+                if (inflight == null && retryTimer != null && lastFailure != null && holdWaiters.test(lastFailure)) {
+                    // A retry is already scheduled: callers from now on wait for it, as they would had the value
+                    // expired before the failure.
+                    inflight = new CompletableFuture<>();
+                    held = true;
+                }
             } else {
                 if (!now.isBefore(current.refreshAt) && inflight == null && retryTimer == null
                         && lastFailure == null) {

@@ -200,10 +200,11 @@ class RefreshingValueTest {
         scheduler.advance(Duration.ofSeconds(9));
         assertThat(value.get(Duration.ZERO)).isEqualTo("v1");
 
+        // Expired with a retry scheduled: callers wait for it (here with no patience) and learn the last failure.
         scheduler.advance(Duration.ofSeconds(1));
         assertThatThrownBy(() -> value.get(Duration.ZERO))
                 .isInstanceOf(BigLedgerAuthException.class)
-                .hasMessage("store down");
+                .hasMessage("test-value: no value within PT0S; last failure: store down");
         assertThat(events).contains("expired v1");
     }
 
@@ -312,6 +313,20 @@ class RefreshingValueTest {
         assertThat(value.invalidate(seen)).isFalse();
         scheduler.runDue();
         assertThat(loads).hasValue(2);
+    }
+
+    @Test
+    void invalidatingWhileWaitersAreHeldThroughABackoffRetriesAtOnce() throws Exception {
+        RefreshingValue<String> value = value(loader(attempt -> attempt == 1 ? outage() : null));
+        Future<String> waiter = threads.submit(() -> value.get(Duration.ofSeconds(60)));
+        scheduler.awaitQueued(1);
+        scheduler.runDue();
+        assertThat(loads).hasValue(1);
+
+        value.invalidate();
+        scheduler.runDue();
+        assertThat(loads).hasValue(2);
+        assertThat(waiter.get(30, TimeUnit.SECONDS)).isEqualTo("v2");
     }
 
     @Test
