@@ -372,6 +372,21 @@ class VaultCredentialSourceTest {
     }
 
     @Test
+    void unreadableTlsFilesFailAtBuildNamingTheFileNotItsContent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path notPem = dir.resolve("ca.pem");
+        java.nio.file.Files.writeString(notPem, "not a certificate");
+        VaultAuthentication token = VaultAuthentication.token(key());
+
+        assertThatThrownBy(() -> TestVaults.builder(vault).authentication(token).caBundle(notPem).build())
+                .isInstanceOf(BigLedgerAuthException.class).hasMessageContaining(notPem.toString())
+                .hasMessageNotContaining("not a certificate");
+        assertThatThrownBy(() -> TestVaults.builder(vault).authentication(token)
+                .caBundle(dir.resolve("missing.pem")).build())
+                .isInstanceOf(BigLedgerAuthException.class).hasMessageContaining("missing.pem");
+    }
+
+    @Test
     void optionSetTwiceFailsAtOnceWithTheValue() {
         assertThatThrownBy(() -> VaultCredentialSource.builder().requestTimeout(Duration.ofSeconds(5))
                 .requestTimeout(Duration.ofSeconds(7)))
