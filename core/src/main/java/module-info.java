@@ -3,6 +3,8 @@
  * {@link com.bigledger.auth.spi.CredentialSource} SPI, {@link com.bigledger.auth.CredentialVault}, the OAuth 2.0
  * client in {@link com.bigledger.auth.oauth}, and the BigLedger layer in {@link com.bigledger.auth.bigledger}.
  */
+// The qualified export names a module built after this one: javac warns that it is not found.
+@SuppressWarnings("module")
 module com.bigledger.auth {
     requires com.fasterxml.jackson.core;
     requires transitive java.net.http;
@@ -15,6 +17,7 @@ module com.bigledger.auth {
     exports com.bigledger.auth.bigledger;
     exports com.bigledger.auth.oauth;
     exports com.bigledger.auth.spi;
+    exports com.bigledger.auth.internal to com.bigledger.auth.store.vault;
 
     uses com.bigledger.auth.spi.CredentialSourceProvider;
 }

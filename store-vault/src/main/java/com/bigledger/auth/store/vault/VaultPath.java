@@ -1,0 +1,120 @@
+package com.bigledger.auth.store.vault;
+
+import com.bigledger.auth.CredentialRef;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * A {@code vault:} reference taken apart: the mount (its first path segment), the secret's path inside the mount,
+ * the KV version and a pinned version. Immutable and thread-safe.
+ *
+ * <p>The mount is always the first segment: finding the real mount of a path needs {@code sys/mounts}, which takes
+ * privileges a service should not have, so a mount whose own path has a slash is not supported.
+ */
+final class VaultPath {
+
+    private final CredentialRef ref;
+    private final String mount;
+    private final List<String> segments;
+    private final int kv;
+    private final Long version;
+
+    private VaultPath(CredentialRef ref, String mount, List<String> segments, int kv, Long version) {
+        this.ref = ref;
+        this.mount = mount;
+        this.segments = segments;
+        this.kv = kv;
+        this.version = version;
+    }
+
+    /**
+     * Parses a reference.
+     *
+     * @throws IllegalArgumentException if the reference is not of scheme {@code vault} or its path is not
+     *     {@code MOUNT/PATH}; the message quotes the reference
+     */
+    static VaultPath of(CredentialRef ref) {
+        if (!VaultCredentialSource.SCHEME.equals(ref.scheme())) {
+            throw new IllegalArgumentException("Credential reference '" + ref + "' is not of scheme '"
+                    + VaultCredentialSource.SCHEME + "'");
+        }
+        List<String> parts = List.of(ref.path().split("/", -1));
+        if (parts.size() < 2) {
+            throw new IllegalArgumentException("Credential reference '" + ref + "': the path must be MOUNT/PATH, such "
+                    + "as secret/bigledger (the mount alone names no secret)");
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                throw new IllegalArgumentException("Credential reference '" + ref + "': the path has an empty, '.' or "
+                        + "'..' segment; write MOUNT/PATH without leading, trailing or doubled '/'");
+            }
+        }
+        int kv = ref.option("kv").map(Integer::parseInt).orElse(2);
+        Long version = ref.option("version").map(Long::valueOf).orElse(null);
+        if (kv == 1 && version != null) {
+            // CredentialRef.parse refuses this already; a reference made another way is checked here too.
+            throw new IllegalArgumentException("Credential reference '" + ref + "': ?version needs a KV version 2 "
+                    + "mount, not kv=1");
+        }
+        return new VaultPath(ref, parts.get(0), parts.subList(1, parts.size()), kv, version);
+    }
+
+    CredentialRef ref() {
+        return ref;
+    }
+
+    String mount() {
+        return mount;
+    }
+
+    int kv() {
+        return kv;
+    }
+
+    /** The pinned KV version 2 version, or {@code null} for the latest. */
+    Long version() {
+        return version;
+    }
+
+    /** This path without its pinned version: the latest version of the same secret. */
+    VaultPath latest() {
+        return version == null ? this : new VaultPath(ref, mount, segments, kv, null);
+    }
+
+    /**
+     * The path as the driver takes it, {@code MOUNT/PATH} with each segment percent-encoded: the driver puts it in
+     * a URL as it is, and inserts {@code data/} after the mount itself for KV version 2.
+     */
+    String driverPath() {
+        StringBuilder path = new StringBuilder(encode(mount));
+        for (String segment : segments) {
+            path.append('/').append(encode(segment));
+        }
+        return path.toString();
+    }
+
+    /** The API path, for messages and policy hints: {@code secret/data/app} (KV 2) or {@code kv/app} (KV 1). */
+    String apiPath() {
+        return mount + (kv == 2 ? "/data/" : "/") + String.join("/", segments);
+    }
+
+    @Override
+    public String toString() {
+        return apiPath() + (version == null ? "" : "?version=" + version);
+    }
+
+    private static String encode(String segment) {
+        StringBuilder out = new StringBuilder(segment.length());
+        for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xFF;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.'
+                    || c == '_' || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,264 @@
+package com.bigledger.auth.store.vault;
+
+import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.Scheduler;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.internal.Backoff;
+import com.bigledger.auth.internal.RefreshingValue;
+import com.bigledger.auth.internal.RetryPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one Vault token fresh for a source, on the library's {@link RefreshingValue}: at most one login, lookup
+ * or renewal runs at a time, and every read that waits shares its outcome.
+ *
+ * <ul>
+ *   <li>First use: a login (AppRole, Kubernetes), or a {@code lookup-self} of a given token to learn its TTL.
+ *   <li>Two thirds into the TTL: {@code renew-self} while the token is renewable; the token stays in use meanwhile.
+ *       A renewal that comes back shorter than the token's TTL means its maximum TTL is near, so the next refresh
+ *       is a new login instead.
+ *   <li>A refused renewal (400, 403), a non-renewable token, or a token a read found refused: a new login. A given
+ *       token cannot be replaced; a token file is read again.
+ *   <li>Failures are retried in the background with backoff (1 s doubling to 2 minutes) while the current token is
+ *       still used. A read that finds no usable token gets the last failure at once until the next attempt is due,
+ *       so an outage never makes reads queue up behind a login.
+ * </ul>
+ *
+ * Thread-safe.
+ */
+final class VaultTokens implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VaultTokens.class);
+
+    private final VaultClient client;
+    private final VaultAuthentication auth;
+    private final Clock clock;
+    private final String name;
+    private final RefreshingValue<VaultToken> value;
+
+    VaultTokens(VaultClient client, VaultAuthentication auth, String address, Clock clock, Scheduler scheduler,
+            Duration wait) {
+        this.client = client;
+        this.auth = auth;
+        this.clock = clock;
+        this.name = "Vault token for " + address + " (" + auth.describe() + ")";
+        this.value = RefreshingValue.builder(name, this::load)
+                .clock(clock)
+                .scheduler(scheduler)
+                // Even a refused login is tried again, slowly: an operator may fix the role, or rotate the secret id.
+                .retryPolicy(RetryPolicy.backoff(Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(2), 2.0, 0.2),
+                        e -> true))
+                // A read that finds no token gets the failure at once rather than waiting through the backoff: the
+                // credential vault in front keeps serving its cached values and retries with its own backoff.
+                .holdWaiters(e -> false)
+                .defaultTimeout(wait)
+                .timeoutError((n, timeout, last) -> new VaultTokenException("no Vault token within " + timeout
+                        + (last == null ? "" : "; last failure: " + last.getMessage()), last, true))
+                .listener(new RefreshingValue.Listener<>() {
+                    @Override
+                    public void loadSucceeded(VaultToken previous, RefreshingValue.Loaded<VaultToken> loaded) {
+                        LOG.debug("{}: {} until {}", name, loaded.value(), loaded.expiresAt());
+                    }
+
+                    @Override
+                    public void loadFailed(RuntimeException failure, int consecutiveFailures,
+                            Optional<Duration> retryIn, boolean valueServed) {
+                        LOG.warn("{}: getting a token failed ({} in a row){}; next attempt in {}: {}", name,
+                                consecutiveFailures, valueServed ? ", the current token is still used" : "",
+                                retryIn.map(Duration::toString).orElse("-"), failure.getMessage());
+                    }
+                })
+                .build();
+    }
+
+    /**
+     * Returns a usable token, waiting for a login or renewal when there is none.
+     *
+     * @throws VaultTokenException when no token could be had
+     * @throws IllegalStateException when the source is closed
+     */
+    VaultToken get() {
+        try {
+            return value.get();
+        } catch (VaultTokenException | IllegalStateException e) {
+            throw e;
+        } catch (BigLedgerAuthException e) {
+            throw new VaultTokenException(e.getMessage(), e, e.retryable());
+        }
+    }
+
+    /**
+     * Drops a token that Vault refused (expired or revoked), unless another caller already replaced it; the next
+     * {@link #get()} waits for its replacement. Many callers that saw one refused token cause one login.
+     */
+    void refused(VaultToken token) {
+        token.markRefused();
+        value.invalidate(token);
+    }
+
+    @Override
+    public void close() {
+        value.close();
+    }
+
+    private RefreshingValue.Loaded<VaultToken> load(VaultToken previous) {
+        VaultToken token;
+        if (previous == null || previous.refused()) {
+            token = obtain();
+        } else if (auth.method() == VaultAuthentication.Method.TOKEN_FILE
+                && !sameSecret(previous, readFile("token file", true))) {
+            token = obtain();
+        } else if (previous.extendable()) {
+            token = renew(previous);
+        } else {
+            token = obtain();
+        }
+        return RefreshingValue.Loaded.of(token, refreshAt(token), token.expiresAt());
+    }
+
+    private Instant refreshAt(VaultToken token) {
+        if (!auth.isLogin() && auth.method() != VaultAuthentication.Method.TOKEN_FILE && !token.extendable()) {
+            // A given token that cannot be renewed is what it is: looking it up again would not change it.
+            return token.expiresAt();
+        }
+        return token.twoThirds();
+    }
+
+    private VaultToken obtain() {
+        switch (auth.method()) {
+            case TOKEN:
+                return lookUp(auth.token());
+            case TOKEN_FILE:
+                return lookUp(readFile("token file", true));
+            case APP_ROLE:
+                return loginAppRole();
+            default:
+                return loginKubernetes();
+        }
+    }
+
+    private VaultToken renew(VaultToken previous) {
+        VaultClient.AuthReply reply = client.renewSelf(previous.secret());
+        if (reply.status == 200) {
+            Duration ttl = Duration.ofSeconds(reply.leaseSeconds);
+            boolean capped = ttl.compareTo(previous.fullTtl()) < 0;
+            LOG.debug("{}: renewed for {}{}", name, ttl, capped ? ", capped by the token's max TTL" : "");
+            return new VaultToken(previous.secret(), clock.instant(), ttl, previous.fullTtl(), reply.renewable, capped,
+                    reply.policies);
+        }
+        if (reply.status == 400 || reply.status == 403) {
+            LOG.debug("{}: renewal refused (HTTP {}); getting a new token", name, reply.status);
+            return obtain();
+        }
+        throw new VaultTokenException("renewing the token (auth/token/renew-self) failed: "
+                + VaultStatus.describe(reply.status), null, VaultStatus.retryable(reply.status));
+    }
+
+    private VaultToken lookUp(Secret token) {
+        VaultClient.LookupReply reply = client.lookupSelf(token);
+        if (reply.status == 200) {
+            Duration ttl = Duration.ofSeconds(reply.ttlSeconds);
+            Duration full = Duration.ofSeconds(Math.max(reply.creationTtlSeconds, reply.ttlSeconds));
+            return new VaultToken(token, clock.instant(), ttl, full, reply.renewable, false, reply.policies);
+        }
+        if (reply.status == 400 || reply.status == 403) {
+            throw new VaultTokenException("Vault refused " + auth.describe() + " (auth/token/lookup-self, HTTP "
+                    + reply.status + "): it has expired or was revoked, or lacks the 'default' policy that allows "
+                    + "lookup-self", null, false);
+        }
+        throw new VaultTokenException("looking up " + auth.describe() + " (auth/token/lookup-self) failed: "
+                + VaultStatus.describe(reply.status), null, VaultStatus.retryable(reply.status));
+    }
+
+    private VaultToken loginAppRole() {
+        Secret secretId;
+        try {
+            secretId = auth.vault() != null ? auth.vault().handle(auth.secretId()).get()
+                    : auth.source().load(auth.secretId()).secret();
+        } catch (CredentialException e) {
+            throw new VaultTokenException("the AppRole secret id could not be loaded: " + e.getMessage(), e,
+                    e.retryable());
+        }
+        VaultClient.AuthReply reply = client.loginAppRole(auth.mount().orElseThrow(), auth.role(), secretId);
+        if (reply.status == 400 || reply.status == 403) {
+            if (auth.vault() != null) {
+                // The secret id may have been rotated: the next login reads it again.
+                auth.vault().invalidate(auth.secretId());
+            }
+            throw new VaultTokenException(auth.describe() + " was refused (HTTP " + reply.status + "): check the "
+                    + "role id and the secret id at " + auth.secretId(), null, false);
+        }
+        return loggedIn(reply);
+    }
+
+    private VaultToken loginKubernetes() {
+        Secret jwt = readFile("service-account token file", false);
+        VaultClient.AuthReply reply = client.loginKubernetes(auth.mount().orElseThrow(), auth.role(), jwt);
+        if (reply.status == 400 || reply.status == 403) {
+            throw new VaultTokenException(auth.describe() + " was refused (HTTP " + reply.status + "): check that "
+                    + "role '" + auth.role() + "' is bound to the service account of the token in " + auth.file(),
+                    null, false);
+        }
+        return loggedIn(reply);
+    }
+
+    private VaultToken loggedIn(VaultClient.AuthReply reply) {
+        if (reply.status != 200) {
+            throw new VaultTokenException(auth.describe() + " failed: " + VaultStatus.describe(reply.status), null,
+                    VaultStatus.retryable(reply.status));
+        }
+        Duration ttl = Duration.ofSeconds(reply.leaseSeconds);
+        LOG.debug("{}: logged in; token valid for {}, renewable={}", name, ttl, reply.renewable);
+        return new VaultToken(reply.token, clock.instant(), ttl, ttl, reply.renewable, false, reply.policies);
+    }
+
+    private Secret readFile(String what, boolean retryable) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(auth.file());
+        } catch (IOException e) {
+            throw new VaultTokenException("cannot read the " + what + " " + auth.file() + " (" + e.getClass().getName()
+                    + ")", null, retryable);
+        }
+        try {
+            int start = 0;
+            int end = bytes.length;
+            while (start < end && Character.isWhitespace(bytes[start])) {
+                start++;
+            }
+            while (end > start && Character.isWhitespace(bytes[end - 1])) {
+                end--;
+            }
+            if (start == end) {
+                throw new VaultTokenException("the " + what + " " + auth.file() + " is empty", null, retryable);
+            }
+            byte[] trimmed = Arrays.copyOfRange(bytes, start, end);
+            try {
+                return Secret.ofBytes(trimmed);
+            } finally {
+                Arrays.fill(trimmed, (byte) 0);
+            }
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private static boolean sameSecret(VaultToken token, Secret secret) {
+        return token.secret().equals(secret);
+    }
+
+    /** The policies of the current token, for a permission-denied message; empty when none is usable. */
+    List<String> currentPolicies() {
+        return value.peek().map(VaultToken::policies).orElse(List.of());
+    }
+}
