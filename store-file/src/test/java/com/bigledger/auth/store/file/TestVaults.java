@@ -1,0 +1,25 @@
+package com.bigledger.auth.store.file;
+
+import com.bigledger.auth.Secret;
+import java.nio.file.Path;
+
+/** Vaults for tests: a fixed test passphrase and Argon2id parameters small enough for a shared build machine. */
+final class TestVaults {
+
+    /** Cheap, so that tests stay fast; real vaults use {@link KdfParameters#RFC_9106_SECOND_RECOMMENDED}. */
+    static final KdfParameters SMALL = KdfParameters.argon2id(64, 1, 1);
+
+    /** Not a canary: a passphrase the tests use openly, in this process and in the child processes. */
+    static final String PASSPHRASE = "test passphrase, not a secret";
+
+    private TestVaults() {
+    }
+
+    static FileCredentialSource source(Path file) {
+        return FileCredentialSource.builder()
+                .file(file)
+                .passphrase(Secret.of(PASSPHRASE))
+                .kdfParameters(SMALL)
+                .build();
+    }
+}
