@@ -8,6 +8,7 @@
 module com.bigledger.auth.cli {
     requires com.bigledger.auth;
     requires com.bigledger.auth.store.env;
+    requires com.bigledger.auth.store.file;
     requires info.picocli;
 
     opens com.bigledger.auth.cli to info.picocli;

@@ -1,5 +1,6 @@
 package com.bigledger.auth.cli;
 
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -39,12 +40,24 @@ public final class Main {
      * @return the command line
      */
     static CommandLine commandLine(Map<String, String> environment) {
+        return commandLine(environment, System.in);
+    }
+
+    /**
+     * Builds the command line over an environment and a standard input.
+     *
+     * @param environment the environment variables the commands read
+     * @param stdin where {@code secrets put} reads values
+     * @return the command line
+     */
+    static CommandLine commandLine(Map<String, String> environment, InputStream stdin) {
         Objects.requireNonNull(environment, "environment");
         CommandLine commandLine = new CommandLine(new BigLedgerAuthCommand())
                 .addSubcommand(new ResolveCommand(environment))
                 .addSubcommand(new DoctorCommand(environment))
                 .addSubcommand(new VerifyCommand(environment))
                 .addSubcommand(new TokenCommand(environment))
+                .addSubcommand(SecretsCommand.commandLine(environment, stdin))
                 .addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
             // Anything the commands did not expect: one line, no stack trace; library messages hold no secret.

@@ -5,13 +5,15 @@ import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.store.env.EnvCredentialSource;
+import com.bigledger.auth.store.file.FileCredentialSource;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The stores one command run reads: an environment store over the environment the command was given, and a
- * vault with that store in place of the discovered {@code env} provider plus every other store on the class path.
+ * The stores one command run reads: an environment store and a vault-file store over the environment the command
+ * was given, and a vault with those in place of the discovered {@code env} and {@code file} providers plus every
+ * other store on the class path.
  *
  * <p>Variables are read through the environment store rather than from the map, so that a {@code .env} file named
  * by {@code BIGLEDGER_DOTENV} counts as it would in a service. Not thread-safe; one per run.
@@ -19,6 +21,7 @@ import java.util.Optional;
 final class Stores implements AutoCloseable {
 
     private final EnvCredentialSource env;
+    private final FileCredentialSource file;
     private final Duration timeout;
     private CredentialVault vault;
 
@@ -33,6 +36,8 @@ final class Stores implements AutoCloseable {
     Stores(Map<String, String> environment, Duration timeout) {
         this.timeout = timeout;
         this.env = EnvCredentialSource.builder().environment(environment).build();
+        // Also over the given environment: its vault file and passphrase variables are the command's.
+        this.file = FileCredentialSource.builder().environment(environment).build();
     }
 
     /**
@@ -58,7 +63,7 @@ final class Stores implements AutoCloseable {
      */
     CredentialVault vault() {
         if (vault == null) {
-            vault = CredentialVault.builder().source(env).loadTimeout(timeout).build();
+            vault = CredentialVault.builder().source(env).source(file).loadTimeout(timeout).build();
         }
         return vault;
     }
@@ -69,5 +74,6 @@ final class Stores implements AutoCloseable {
             vault.close();
         }
         env.close();
+        file.close();
     }
 }

@@ -10,9 +10,13 @@ import picocli.CommandLine;
 record CliRun(int exitCode, String out, String err) {
 
     static CliRun of(Map<String, String> environment, String... args) {
+        return withInput(environment, new byte[0], args);
+    }
+
+    static CliRun withInput(Map<String, String> environment, byte[] stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine(environment)
+        CommandLine commandLine = Main.commandLine(environment, new java.io.ByteArrayInputStream(stdin))
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);

@@ -1,0 +1,101 @@
+package com.bigledger.auth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.store.file.FileCredentialSource;
+import com.bigledger.auth.store.file.KdfParameters;
+import com.bigledger.auth.testing.Canary;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SecretsCommandTest {
+
+    private static final String PASSPHRASE = "cli test passphrase, not a secret";
+
+    @TempDir
+    Path folder;
+
+    private Map<String, String> environment;
+    private Path vault;
+
+    @BeforeEach
+    void createVaultWithCheapKeyDerivation() {
+        vault = folder.resolve("vault.blgv");
+        environment = Map.of(FileCredentialSource.FILE_VARIABLE, vault.toString(),
+                FileCredentialSource.PASSPHRASE_VARIABLE, PASSPHRASE);
+        // The file's header carries its Argon2id cost, so the commands use these small parameters too.
+        FileCredentialSource.builder().environment(environment).kdfParameters(KdfParameters.argon2id(64, 1, 1))
+                .build().write(CredentialRef.of("file", "seed"), Secret.of("seed"), Optional.empty());
+    }
+
+    @Test
+    void putReadsStdinAndGetPrintsItRedactedOrRevealed() {
+        String value = Canary.value("blg_test_sk_");
+
+        CliRun put = CliRun.withInput(environment, (value + "\n").getBytes(StandardCharsets.UTF_8),
+                "secrets", "put", "bigledger/api_key");
+        CliRun redacted = CliRun.of(environment, "secrets", "get", "bigledger/api_key");
+        CliRun revealed = CliRun.of(environment, "secrets", "get", "bigledger/api_key", "--reveal");
+
+        assertThat(put.exitCode()).as(put.err()).isEqualTo(ExitCodes.OK);
+        assertThat(put.err()).contains("stored file:bigledger/api_key").doesNotContain(value);
+        assertThat(redacted.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(redacted.out()).contains("reference  file:bigledger/api_key").contains("blg_test_sk_")
+                .doesNotContain(value);
+        assertThat(revealed.out()).isEqualTo(value + "\n");
+    }
+
+    @Test
+    void listPrintsNamesAndRmRemoves() {
+        CliRun.withInput(environment, "x".getBytes(StandardCharsets.UTF_8), "secrets", "put", "other");
+
+        CliRun list = CliRun.of(environment, "secrets", "list");
+        CliRun rm = CliRun.of(environment, "secrets", "rm", "other");
+        CliRun again = CliRun.of(environment, "secrets", "rm", "other");
+
+        assertThat(list.out().lines()).containsExactly("other", "seed");
+        assertThat(rm.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(CliRun.of(environment, "secrets", "list").out().lines()).containsExactly("seed");
+        assertThat(again.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+    }
+
+    @Test
+    void emptyStdinIsAUsageErrorAndAValueArgumentIsRefused() {
+        CliRun empty = CliRun.of(environment, "secrets", "put", "x");
+        CliRun extra = CliRun.of(environment, "secrets", "put", "x", "value-on-the-command-line");
+
+        assertThat(empty.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(empty.err()).contains("stdin is empty");
+        assertThat(extra.exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void missingEntryIsNotFoundAndAWrongPassphraseIsAnError() {
+        CliRun missing = CliRun.of(environment, "secrets", "get", "nothing");
+        CliRun wrong = CliRun.of(Map.of(FileCredentialSource.FILE_VARIABLE, vault.toString(),
+                FileCredentialSource.PASSPHRASE_VARIABLE, "another"), "secrets", "list");
+
+        assertThat(missing.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(wrong.exitCode()).isEqualTo(ExitCodes.ERROR);
+        assertThat(wrong.err()).contains("the passphrase does not open it");
+    }
+
+    @Test
+    void putToAnotherReferenceGoesThroughItsStore() {
+        String value = Canary.value("blg_test_sk_");
+
+        CliRun put = CliRun.withInput(environment, value.getBytes(StandardCharsets.UTF_8),
+                "secrets", "put", "--ref", "file:by_ref#api_key");
+        CliRun get = CliRun.of(environment, "secrets", "get", "--ref", "file:by_ref#api_key", "--reveal");
+
+        assertThat(put.exitCode()).as(put.err()).isEqualTo(ExitCodes.OK);
+        assertThat(get.out()).isEqualTo(value + "\n");
+    }
+}
