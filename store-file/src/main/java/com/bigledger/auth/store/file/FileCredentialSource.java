@@ -16,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -294,6 +295,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
             try (FileChannel channel = openLockFile(lockFile)) {
                 // Released when the channel closes; held across the read, so no other process writes between.
                 FileLock held = channel.lock();
+                deleteAbandonedTemporaryFiles(folder);
                 VaultFormat.Contents current = read(ref).orElseGet(() -> emptyVault(ref));
                 Change<T> change = mutation.apply(current);
                 if (change.next != null) {
@@ -306,6 +308,24 @@ public final class FileCredentialSource implements WritableCredentialSource {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Removes the temporary files of writers that crashed before their rename. Called with the lock held, when no
+     * live writer has one.
+     */
+    private void deleteAbandonedTemporaryFiles(Path folder) {
+        String prefix = "." + file.getFileName() + ".";
+        try (DirectoryStream<Path> abandoned = Files.newDirectoryStream(folder, path -> {
+            String name = path.getFileName().toString();
+            return name.startsWith(prefix) && name.endsWith(".tmp");
+        })) {
+            for (Path path : abandoned) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            // Only tidying: a leftover file holds ciphertext alone, readable by its owner only.
         }
     }
 
