@@ -51,12 +51,26 @@ public final class Main {
      * @return the command line
      */
     static CommandLine commandLine(Map<String, String> environment, InputStream stdin) {
+        return commandLine(environment, stdin, LoginCommand.systemBrowser());
+    }
+
+    /**
+     * Builds the command line over an environment, a standard input and a way to open a browser.
+     *
+     * @param environment the environment variables the commands read
+     * @param stdin where {@code secrets put} reads values
+     * @param browser opens the authorize URL of {@code login}
+     * @return the command line
+     */
+    static CommandLine commandLine(Map<String, String> environment, InputStream stdin,
+            java.util.function.Consumer<java.net.URI> browser) {
         Objects.requireNonNull(environment, "environment");
         CommandLine commandLine = new CommandLine(new BigLedgerAuthCommand())
                 .addSubcommand(new ResolveCommand(environment))
                 .addSubcommand(new DoctorCommand(environment))
                 .addSubcommand(new VerifyCommand(environment))
                 .addSubcommand(new TokenCommand(environment))
+                .addSubcommand(new LoginCommand(environment, browser))
                 .addSubcommand(SecretsCommand.commandLine(environment, stdin))
                 .addSubcommand(new CommandLine.HelpCommand());
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {

@@ -34,7 +34,9 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code bigledger-auth token}: gets an access token with the {@code client_credentials} grant through a
- * {@link TokenManager} and prints it alone on stdout, for {@code $(bigledger-auth token)} in scripts.
+ * {@link TokenManager} and prints it alone on stdout, for {@code $(bigledger-auth token)} in scripts. With
+ * {@code --refresh-token}, the {@code refresh_token} grant with the token at a reference (where {@code login} put
+ * it), each rotated refresh token written back before the access token is printed.
  *
  * <p>Each setting is an option or an environment variable, the option winning; variables are read through the
  * environment store, so a {@code .env} file named by {@code BIGLEDGER_DOTENV} counts. The client secret is taken
@@ -47,7 +49,8 @@ import picocli.CommandLine.TypeConversionException;
 @Command(
         name = "token",
         description = {
-            "Gets an OAuth 2.0 access token with the client_credentials grant and prints it alone on stdout, "
+            "Gets an OAuth 2.0 access token with the client_credentials grant (or, with --refresh-token, the "
+                    + "refresh_token grant and the refresh token 'login' stored) and prints it alone on stdout, "
                     + "followed by a newline, for scripts.",
             "  TOKEN=$(bigledger-auth token)",
             "With --header, prints 'Authorization: Bearer TOKEN' instead. With --verbose, also prints the settings, "
@@ -86,6 +89,10 @@ final class TokenCommand implements Callable<Integer> {
     static final String CLIENT_SECRET = "BIGLEDGER_CLIENT_SECRET";
     static final String CLIENT_SECRET_REF = "BIGLEDGER_CLIENT_SECRET_REF";
     static final String SCOPES = "BIGLEDGER_SCOPES";
+    static final String REFRESH_TOKEN_REF = "BIGLEDGER_REFRESH_TOKEN_REF";
+
+    /** Where {@code login} stores the refresh token, and {@code token --refresh-token} reads it, by default. */
+    static final String DEFAULT_REFRESH_TOKEN_REF = "file:bigledger/refresh_token";
 
     private static final String PREFIX = "bigledger-auth token: ";
 
@@ -127,6 +134,17 @@ final class TokenCommand implements Callable<Integer> {
             description = "Allow an http token endpoint on a loopback host (127.0.0.1, ::1, localhost), for tests "
                     + "and local servers. Other hosts always need https.")
     private boolean allowInsecureLoopback;
+
+    @Option(names = "--refresh-token",
+            description = "Use the refresh_token grant with the refresh token at " + REFRESH_TOKEN_REF + " (by "
+                    + "default " + DEFAULT_REFRESH_TOKEN_REF + ", where login stores it) instead of "
+                    + "client_credentials. A rotated refresh token is written back there before the access token "
+                    + "is printed. The client secret is optional then (a public client).")
+    private boolean refreshTokenMode;
+
+    @Option(names = "--refresh-token-ref", paramLabel = "REF",
+            description = "Like --refresh-token, with the refresh token at REF.")
+    private String refreshTokenRefOption;
 
     @Option(names = "--header", description = "Print 'Authorization: Bearer TOKEN' instead of the token alone.")
     private boolean header;
@@ -176,8 +194,8 @@ final class TokenCommand implements Callable<Integer> {
                 if (verbose) {
                     settings.print(err);
                 }
-                Secret clientSecret = clientSecret(stores, settings.secretRef);
-                AccessToken token = fetch(settings, clientSecret);
+                Secret clientSecret = settings.secretRef == null ? null : clientSecret(stores, settings.secretRef);
+                AccessToken token = fetch(stores, settings, clientSecret);
                 if (verbose) {
                     printDetails(token, err);
                 }
@@ -204,9 +222,11 @@ final class TokenCommand implements Callable<Integer> {
         String clientId = setting(stores, clientIdOption, CLIENT_ID).orElseThrow(() -> new Failure(ExitCodes.USAGE,
                 "no client id: pass --client-id ID or set " + CLIENT_ID));
         Set<String> scopes = scopes(stores);
-        CredentialRef secretRef = secretRef(stores);
+        CredentialRef refreshRef = refreshTokenRef(stores);
+        CredentialRef secretRef = secretRef(stores, refreshRef != null);
         RequestFormat format = formatOption != null ? formatOption : defaultFormat(endpoint);
-        ClientAuthentication auth = authOption != null ? authOption : defaultAuthentication(format);
+        ClientAuthentication auth = secretRef == null ? ClientAuthentication.NONE
+                : authOption != null ? authOption : defaultAuthentication(format);
         try {
             // A public client of the same endpoint and id checks them before any store or server is called.
             OAuthClient.builder()
@@ -218,7 +238,22 @@ final class TokenCommand implements Callable<Integer> {
             // The endpoint's shape or transport, or the client id; the messages quote no credential.
             throw new Failure(ExitCodes.USAGE, inCommandLineTerms(Messages.oneLine(e.getMessage())));
         }
-        return new Settings(endpoint, clientId, scopes, secretRef, format, auth);
+        return new Settings(endpoint, clientId, scopes, secretRef, format, auth, refreshRef);
+    }
+
+    /** The refresh token's reference in refresh-token mode, else {@code null}. */
+    private CredentialRef refreshTokenRef(Stores stores) throws Failure {
+        if (refreshTokenRefOption == null && !refreshTokenMode) {
+            return null;
+        }
+        String text = refreshTokenRefOption != null ? refreshTokenRefOption
+                : setting(stores, null, REFRESH_TOKEN_REF).orElse(DEFAULT_REFRESH_TOKEN_REF);
+        try {
+            return CredentialRef.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Failure(ExitCodes.USAGE, "the refresh token's reference: " + Messages.without(e.getMessage(),
+                    text));
+        }
     }
 
     /** Rewords the builder's names in a client's message as the options a user of this command knows. */
@@ -266,7 +301,7 @@ final class TokenCommand implements Callable<Integer> {
         return scopes;
     }
 
-    private CredentialRef secretRef(Stores stores) throws Failure {
+    private CredentialRef secretRef(Stores stores, boolean optional) throws Failure {
         String text;
         String source;
         if (clientSecretRefOption != null) {
@@ -281,6 +316,9 @@ final class TokenCommand implements Callable<Integer> {
                         + "set only one");
             }
             if (fromVariable.isEmpty() && !secretSet) {
+                if (optional) {
+                    return null;
+                }
                 throw new Failure(ExitCodes.USAGE, "no client secret: set " + CLIENT_SECRET + ", or give its "
                         + "reference with --client-secret-ref REF or " + CLIENT_SECRET_REF + " (such as "
                         + "aws-sm:prod/bigledger#client_secret)");
@@ -310,22 +348,29 @@ final class TokenCommand implements Callable<Integer> {
         }
     }
 
-    private AccessToken fetch(Settings settings, Secret clientSecret) throws Failure {
+    private AccessToken fetch(Stores stores, Settings settings, Secret clientSecret) throws Failure {
         OAuthClient.Builder builder = OAuthClient.builder()
                 .tokenEndpoint(settings.endpoint)
                 .clientId(settings.clientId)
-                .clientSecret(clientSecret)
                 .clientAuthentication(settings.auth)
                 .requestFormat(settings.format)
                 .allowInsecureLoopback(allowInsecureLoopback)
                 .userAgent(userAgent());
+        if (clientSecret != null) {
+            builder.clientSecret(clientSecret);
+        }
         TokenManager.Builder manager = TokenManager.builder()
                 .client(builder.build())
-                .clientCredentials()
                 .scopes(settings.scopes)
                 // The endpoint without its query: the name goes into log lines.
                 .name(shown(settings.endpoint).toString())
                 .timeout(timeoutOption.timeout());
+        if (settings.refreshRef != null) {
+            // Each rotated refresh token is written back, compare-and-set, before the access token is handed out.
+            manager.refreshToken(stores.vault(), settings.refreshRef);
+        } else {
+            manager.clientCredentials();
+        }
         try (TokenManager tokens = manager.build()) {
             return tokens.token();
         } catch (ReauthenticationRequiredException e) {
@@ -425,9 +470,11 @@ final class TokenCommand implements Callable<Integer> {
         final CredentialRef secretRef;
         final RequestFormat format;
         final ClientAuthentication auth;
+        final CredentialRef refreshRef;
 
         Settings(URI endpoint, String clientId, Set<String> scopes, CredentialRef secretRef, RequestFormat format,
-                ClientAuthentication auth) {
+                ClientAuthentication auth, CredentialRef refreshRef) {
+            this.refreshRef = refreshRef;
             this.endpoint = endpoint;
             this.clientId = clientId;
             this.scopes = Set.copyOf(scopes);
@@ -439,7 +486,10 @@ final class TokenCommand implements Callable<Integer> {
         void print(PrintWriter err) {
             line(err, "endpoint", shown(endpoint) + " (" + format.name().toLowerCase(Locale.ROOT) + " body)");
             line(err, "client id", clientId + " (" + auth.name().toLowerCase(Locale.ROOT) + ")");
-            line(err, "secret ref", secretRef.toString());
+            line(err, "secret ref", secretRef == null ? "(none: a public client)" : secretRef.toString());
+            if (refreshRef != null) {
+                line(err, "grant", "refresh_token at " + refreshRef);
+            }
             line(err, "scopes asked", scopes.isEmpty() ? "(none: the server's default)"
                     : String.join(" ", new TreeSet<>(scopes)));
         }

@@ -14,9 +14,19 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     static CliRun withInput(Map<String, String> environment, byte[] stdin, String... args) {
+        return run(environment, stdin, uri -> { }, args);
+    }
+
+    static CliRun withBrowser(Map<String, String> environment, java.util.function.Consumer<java.net.URI> browser,
+            String... args) {
+        return run(environment, new byte[0], browser, args);
+    }
+
+    private static CliRun run(Map<String, String> environment, byte[] stdin,
+            java.util.function.Consumer<java.net.URI> browser, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine(environment, new java.io.ByteArrayInputStream(stdin))
+        CommandLine commandLine = Main.commandLine(environment, new java.io.ByteArrayInputStream(stdin), browser)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);
