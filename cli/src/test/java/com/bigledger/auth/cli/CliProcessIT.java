@@ -53,7 +53,8 @@ class CliProcessIT {
             JarEntry services = jarFile.getJarEntry("META-INF/services/" + CredentialSourceProvider.class.getName());
             assertThat(services).as("the merged provider registrations").isNotNull();
             String registered = new String(jarFile.getInputStream(services).readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(registered).contains("com.bigledger.auth.store.env.EnvCredentialSourceProvider");
+            assertThat(registered).contains("com.bigledger.auth.store.env.EnvCredentialSourceProvider")
+                    .contains("com.bigledger.auth.store.file.FileCredentialSourceProvider");
             assertThat(jarFile.getManifest().getMainAttributes().getValue("Main-Class"))
                     .isEqualTo(Main.class.getName());
         }
@@ -224,7 +225,36 @@ class CliProcessIT {
         }
     }
 
+    @Test
+    void secretsPutReadsStdinAndGetRevealsItThroughTheRunnableJar() throws Exception {
+        Path vault = outputDir.resolve("vault.blgv");
+        Map<String, String> environment = Map.of("BIGLEDGER_VAULT_FILE", vault.toString(),
+                "BIGLEDGER_VAULT_PASSPHRASE", "process test passphrase, not a secret");
+        // Cheap key derivation for the test: the jar uses the cost written in the file's header.
+        com.bigledger.auth.store.file.FileCredentialSource.builder().environment(environment)
+                .kdfParameters(com.bigledger.auth.store.file.KdfParameters.argon2id(64, 1, 1)).build()
+                .write(com.bigledger.auth.CredentialRef.parse("file:seed"), com.bigledger.auth.Secret.of("seed"),
+                        java.util.Optional.empty());
+        String key = FakeKeys.live();
+        Path input = outputDir.resolve("value.txt");
+        Files.writeString(input, key + "\n", StandardCharsets.UTF_8);
+
+        Result put = run(environment, input, "secrets", "put", "bigledger/api_key");
+        Result get = run(environment, "secrets", "get", "bigledger/api_key", "--reveal");
+        Result list = run(environment, "secrets", "list");
+
+        assertThat(put.exitCode).as(put.err).isEqualTo(0);
+        put.assertNoSecret();
+        assertThat(get.out).isEqualTo(key + "\n");
+        assertThat(list.out).isEqualTo("bigledger/api_key\nseed\n");
+    }
+
     private Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return run(environment, Path.of("/dev/null"), args);
+    }
+
+    private Result run(Map<String, String> environment, Path stdin, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         // Starts faster; these runs are short.
@@ -235,7 +265,7 @@ class CliProcessIT {
         Path out = Files.createTempFile(outputDir, "out", ".txt");
         Path err = Files.createTempFile(outputDir, "err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().clear();
