@@ -72,6 +72,11 @@ class TokenManagerFailureMatrixTest {
     private static final Duration RETRY_AFTER = Duration.ofSeconds(7);
     /** The connect timeout of the connect-timeout fault, and the request timeout of the read-timeout fault. */
     private static final Duration SHORT_TIMEOUT = Duration.ofMillis(100);
+    /**
+     * The request timeout of the read-timeout cases. It also bounds the healthy requests of those cases, so it is
+     * kept well above what a loaded machine needs to answer on loopback.
+     */
+    private static final Duration READ_TIMEOUT_LIMIT = Duration.ofMillis(500);
     /** The timeouts of requests to a healthy endpoint: a bound, never reached. */
     private static final Duration HEALTHY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CALLER_DEADLINE = Duration.ofMillis(300);
@@ -231,7 +236,7 @@ class TokenManagerFailureMatrixTest {
     @MethodSource("matrix")
     void failureHasTheSpecifiedOutcomeAndTheManagerRecovers(Fault fault, Phase phase) throws Exception {
         this.fault = fault;
-        manager = manager(fault == Fault.READ_TIMEOUT ? SHORT_TIMEOUT : HEALTHY_TIMEOUT);
+        manager = manager(fault == Fault.READ_TIMEOUT ? READ_TIMEOUT_LIMIT : HEALTHY_TIMEOUT);
         AccessToken first = fetch();
         Instant usableUntil = first.expiresAt().minus(EXPIRY_SKEW);
         assertThat(endpoint.requestCount()).isEqualTo(1);
