@@ -113,8 +113,7 @@ public final class AuthServer {
                 .clientSecret(secret)
                 .clientAuthentication(ClientAuthentication.CLIENT_SECRET_BASIC)
                 .allowInsecureLoopback(true)
-                .connectTimeout(Duration.ofSeconds(5))
-                .requestTimeout(Duration.ofSeconds(10));
+                .connectTimeout(Duration.ofSeconds(5));
     }
 
     /** A client of {@code clientId} to this server's token endpoint. */
