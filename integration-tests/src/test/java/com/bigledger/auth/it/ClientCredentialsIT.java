@@ -101,7 +101,7 @@ class ClientCredentialsIT {
     }
 
     @Test
-    void aWrongClientSecretIsAPermanentRefusalWithAReauthenticationEvent() {
+    void aWrongClientSecretIsAPermanentRefusalWithAReauthenticationEvent() throws InterruptedException {
         Events events = new Events();
         try (TokenManager manager = TokenManager.builder()
                 .client(server.client("cc-client", server.tokenEndpoint(), Canary.secret("")).build())
@@ -114,7 +114,9 @@ class ClientCredentialsIT {
             assertThat(refused.errorCode()).contains("invalid_client");
             assertThat(refused.httpStatus()).hasValue(401);
             assertThat(refused.retryable()).isFalse();
+            assertThat(events.awaitReauthentication()).as("re-authentication event").isTrue();
             assertThat(events.reauthentications).hasSize(1);
+            assertThat(events.reauthentications.get(0).errorCode()).contains("invalid_client");
             assertThat(events.retries).as("no retry of a refusal").isEmpty();
             assertThat(events.started.get()).as("one request").isEqualTo(1);
             assertThat(manager.state()).isEqualTo(TokenManager.State.REAUTHENTICATION_REQUIRED);

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Counts a token manager's events. Thread-safe. */
@@ -23,6 +25,7 @@ final class Events implements TokenListener {
     final List<Duration> retries = new CopyOnWriteArrayList<>();
     final List<BigLedgerAuthException> failures = new CopyOnWriteArrayList<>();
     final List<ReauthenticationRequiredException> reauthentications = new CopyOnWriteArrayList<>();
+    private final CountDownLatch reauthenticated = new CountDownLatch(1);
 
     @Override
     public void refreshStarted(String manager, boolean tokenStillServed) {
@@ -52,6 +55,15 @@ final class Events implements TokenListener {
     @Override
     public void reauthenticationRequired(String manager, ReauthenticationRequiredException failure) {
         reauthentications.add(failure);
+        reauthenticated.countDown();
+    }
+
+    /**
+     * Waits, at most 30 s, for the first re-authentication event: listeners run on the manager's thread, which may
+     * tell them after the waiting caller got the same refusal.
+     */
+    boolean awaitReauthentication() throws InterruptedException {
+        return reauthenticated.await(30, TimeUnit.SECONDS);
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -111,8 +113,7 @@ class FaultInjectionIT {
                 assertThat(manager.state()).isEqualTo(TokenManager.State.EXPIRED);
                 assertThat(proxy.requests()).isEqualTo(1);
                 patient = threads.submit(() -> manager.token(PATIENT));
-                scheduler.awaitQueued(1);
-                scheduler.runDue();
+                runDueUntil(() -> events.failed.get() >= 1);
                 break;
             default:
                 throw new AssertionError(phase);
@@ -152,11 +153,26 @@ class FaultInjectionIT {
         assertThat(events.succeeded.get()).isEqualTo(2);
     }
 
+    /**
+     * Runs the scheduler's due work until {@code condition} holds: a caller on another thread queues its refresh at
+     * a moment the test cannot see. A bounded poll for readiness; the fake clock does not move.
+     */
+    private void runDueUntil(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the refresh was not queued within 30 s");
+            }
+            if (scheduler.runDue() == 0) {
+                LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+            }
+        }
+    }
+
     private AccessToken fetch() throws Exception {
         Future<AccessToken> fetched = threads.submit(() -> manager.token(PATIENT));
-        scheduler.awaitQueued(1);
-        scheduler.runDue();
-        AccessToken token = fetched.get(30, TimeUnit.SECONDS);
+        runDueUntil(fetched::isDone);
+        AccessToken token = fetched.get();
         Canary.remember(token.reveal());
         return token;
     }
