@@ -19,8 +19,9 @@ import net.jqwik.api.Provide;
  */
 class DotenvPropertiesTest {
 
-    // Not a valid variable name (the '-'): a name is quoted in errors once it passed as one, so a secret pasted
-    // before '=' that happens to be a valid name is quoted back (see the README of integration-tests).
+    // Not a valid variable name (the '-'). The parser quotes the text before '=' once it passed as a valid name,
+    // so a key such as blg_test_sk_… pasted before '=' on a malformed line is quoted back: a known gap, not
+    // covered here.
     private static final String SECRET = Canary.value("blg-test-");
     private static final List<String> DOTENV = List.of("API_KEY", "=", "\n", "\r\n", "#", " ", "\t", "'", "\"",
             "\\", "\\n", "\\\"", "export ", SECRET, "'" + SECRET, "\"" + SECRET, SECRET + "'", "${X}", "=\"",
