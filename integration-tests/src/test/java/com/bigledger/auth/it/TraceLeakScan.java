@@ -3,11 +3,13 @@ package com.bigledger.auth.it;
 import com.bigledger.auth.testing.Canary;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -45,6 +47,25 @@ public final class TraceLeakScan implements BeforeAllCallback, AfterAllCallback 
             throw new AssertionError("A fake secret value reached the TRACE log (" + file() + ") by "
                     + context.getDisplayName() + " or before: " + String.join("; ", hits) + " (values withheld)");
         }
+        // The reports of the classes that finished before this one (the last class's is written after the run).
+        List<String> reportHits = new ArrayList<>();
+        for (String folder : new String[] {"failsafe-reports", "surefire-reports"}) {
+            Path reports = Path.of("target", folder);
+            if (!Files.isDirectory(reports)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.list(reports)) {
+                for (Path report : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                    for (String hit : scan(report)) {
+                        reportHits.add(report + " " + hit);
+                    }
+                }
+            }
+        }
+        if (!reportHits.isEmpty()) {
+            throw new AssertionError("A fake secret value is in a test report: " + String.join("; ", reportHits)
+                    + " (values withheld)");
+        }
     }
 
     /** The log file, as {@code logback-test.xml} names it. */
@@ -58,7 +79,9 @@ public final class TraceLeakScan implements BeforeAllCallback, AfterAllCallback 
         if (!Files.exists(file)) {
             throw new AssertionError("no TRACE log at " + file.toAbsolutePath());
         }
-        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        // An InputStreamReader replaces malformed bytes instead of failing: reports and logs may hold any bytes.
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8))) {
             String logger = "?";
             int number = 0;
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
