@@ -1,6 +1,10 @@
 package com.bigledger.auth.store.vault;
 
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.spi.CredentialSource;
 import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Opens store-vault's {@link VaultHttpDouble} (package-private in its test-jar) to the integration tests: the
@@ -30,6 +34,18 @@ public final class VaultDouble implements AutoCloseable {
      */
     public VaultCredentialSource source() {
         return TestVaults.withToken(vault).build();
+    }
+
+    /** Registers an AppRole role at mount {@code approle} with one secret id, whose logins get a 1-hour token. */
+    public void appRole(String roleId, Secret secretId) {
+        vault.root().appRole("approle", roleId, secretId.reveal(), Duration.ofHours(1), Duration.ofHours(4),
+                "default");
+    }
+
+    /** A new source that logs in with AppRole, reading the secret id from {@code secretIds}; the caller closes it. */
+    public VaultCredentialSource appRoleSource(String roleId, CredentialRef secretId, CredentialSource secretIds) {
+        return TestVaults.builder(vault).authentication(VaultAuthentication.appRole(roleId, secretId, secretIds))
+                .build();
     }
 
     /** Makes the next {@code count} requests whose API path starts with {@code pathPrefix} fail with {@code status}. */
