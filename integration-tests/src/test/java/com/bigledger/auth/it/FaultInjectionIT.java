@@ -6,11 +6,13 @@ import com.bigledger.auth.AccessToken;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.it.FaultProxy.Fault;
+import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -37,7 +39,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FaultInjectionIT {
 
     private static final int FAULTY_ATTEMPTS = 2;
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * The client's request timeout: the delay fault outlasts it. Long enough for a healthy request on a loaded
+     * machine (the server's code paths are warmed up first), or a healthy attempt would time out into a retry.
+     */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration PATIENT = Duration.ofSeconds(60);
 
     enum Phase { FRESH, STALE, EXPIRED }
@@ -52,8 +58,16 @@ class FaultInjectionIT {
     private TokenManager manager;
 
     @BeforeAll
-    static void startServer() {
+    static void startServerAndWarmUp() throws Exception {
         server = AuthServer.shared();
+        // The first requests of a JVM load classes on both sides and can take seconds on a busy machine: make them
+        // here, with a patient client, rather than inside a scenario's short request timeout.
+        try (FaultProxy warmUp = new FaultProxy(server.base())) {
+            OAuthClient patient = server.client("proxy-client", warmUp.uri("/oauth2/token")).build();
+            for (int i = 0; i < 3; i++) {
+                Canary.remember(patient.clientCredentials(Set.of("api.read")).accessToken().reveal());
+            }
+        }
     }
 
     @AfterEach

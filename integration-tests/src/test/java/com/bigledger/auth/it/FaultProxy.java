@@ -55,7 +55,7 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    static final Duration DELAY = Duration.ofSeconds(5);
+    static final Duration DELAY = Duration.ofSeconds(10);
     static final int RETRY_AFTER_SECONDS = 3;
 
     private final URI upstream;
