@@ -1,0 +1,42 @@
+package com.bigledger.auth.store.aws;
+
+import java.io.IOException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * Opens store-aws's {@link MotoServer} (package-private in its test-jar) to the integration tests: one
+ * {@code moto_server} on 127.0.0.1 and a free port, stopped by {@link #close()}. Skipped where moto_server is not
+ * installed, a failure under CI.
+ */
+public final class Moto implements AutoCloseable {
+
+    private final MotoServer server;
+    private final SecretsManagerClient client;
+
+    private Moto(MotoServer server) {
+        this.server = server;
+        this.client = server.client(Region.US_EAST_1);
+    }
+
+    /** Starts a server and waits until it answers. */
+    public static Moto start() throws IOException, InterruptedException {
+        return new Moto(MotoServer.start());
+    }
+
+    /** An SDK client for seeding secrets, region us-east-1. */
+    public SecretsManagerClient client() {
+        return client;
+    }
+
+    /** A new source for this server, region us-east-1; the caller closes it. */
+    public AwsSecretsManagerSource source() {
+        return server.source().build();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.close();
+    }
+}
