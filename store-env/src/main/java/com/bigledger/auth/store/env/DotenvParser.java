@@ -152,7 +152,7 @@ final class DotenvParser {
             pos++;
         }
         if (atLineEnd()) {
-            throw error("the value of " + name + " opens a single quote that is not closed on the same line");
+            throw error("the value of " + shown(name) + " opens a single quote that is not closed on the same line");
         }
         value.append(text, start, pos);
         pos++;
@@ -163,7 +163,7 @@ final class DotenvParser {
         pos++;
         while (true) {
             if (pos >= end) {
-                throw new DotenvFormatException(file, openedOn, "the value of " + name
+                throw new DotenvFormatException(file, openedOn, "the value of " + shown(name)
                         + " opens a double quote that is never closed");
             }
             char c = text[pos];
@@ -195,7 +195,7 @@ final class DotenvParser {
             skipToLineEnd();
             return;
         }
-        throw error("unexpected text after the closing quote of the value of " + name);
+        throw error("unexpected text after the closing quote of the value of " + shown(name));
     }
 
     private static boolean isEscapable(char c) {
@@ -293,5 +293,15 @@ final class DotenvParser {
                 chars = bigger;
             }
         }
+    }
+
+    /**
+     * A variable name as it may appear in a message. A name that starts like a credential (a key pasted before the
+     * {@code =}) is shown by its known prefix only.
+     */
+    static String shown(String name) {
+        return com.bigledger.auth.Secret.of(name).knownPrefix()
+                .map(prefix -> "a variable named " + prefix + "…")
+                .orElse(name);
     }
 }

@@ -214,6 +214,17 @@ class DotenvParserTest {
         assertThat(e.line()).isEqualTo(3);
     }
 
+    @Test
+    void keyPastedBeforeTheEqualsSignIsNotQuotedInTheError() {
+        String key = Canary.value("blg_live_sk_");
+        for (String text : new String[] {key + "='unclosed\n", key + "=\"unclosed\n", key + "=\"v\" junk\n"}) {
+            DotenvFormatException error = catchThrowableOfType(DotenvFormatException.class,
+                    () -> DotenvParser.parse(FILE, text.toCharArray(), text.length()));
+            assertThat(error).isNotNull();
+            assertThat(error.getMessage()).contains("a variable named blg_live_sk_…").doesNotContain(key);
+        }
+    }
+
     private static Map<String, String> parse(String text) {
         Map<String, String> revealed = new LinkedHashMap<>();
         for (Map.Entry<String, Secret> entry : DotenvParser.parse(FILE, text.toCharArray(), text.length())
