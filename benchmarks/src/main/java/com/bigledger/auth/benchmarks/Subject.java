@@ -112,6 +112,14 @@ abstract class Subject implements AutoCloseable {
             armed = true;
         }
 
+        /** Forgets what was recorded and stops recording, after a warm-up round. */
+        void reset() {
+            armed = false;
+            firstStart.set(0);
+            firstEnd.set(0);
+            starts.clear();
+        }
+
         void started() {
             if (armed) {
                 long now = System.nanoTime();
