@@ -24,8 +24,11 @@ final class Callers {
         final long[] ownTime;
         final String[] outcome;
         final int unfinished;
+        /** When the callers were released, {@code System.nanoTime()}. */
+        final long release;
 
-        Burst(long[] sinceRelease, long[] ownTime, String[] outcome, int unfinished) {
+        Burst(long release, long[] sinceRelease, long[] ownTime, String[] outcome, int unfinished) {
+            this.release = release;
             this.sinceRelease = sinceRelease;
             this.ownTime = ownTime;
             this.outcome = outcome;
@@ -100,7 +103,7 @@ final class Callers {
         go.countDown();
         boolean all = done.await(limit.toNanos(), TimeUnit.NANOSECONDS);
         int unfinished = all ? 0 : (int) done.getCount();
-        return new Burst(sinceRelease, ownTime, outcome, unfinished);
+        return new Burst(release[0], sinceRelease, ownTime, outcome, unfinished);
     }
 
     /** A steady load: threads that call, record the call's latency, pause, and call again, until stopped. */
@@ -108,6 +111,7 @@ final class Callers {
         private final List<Thread> threads = new ArrayList<>();
         private final List<LatencyHistogram> all = new ArrayList<>();
         private final List<LatencyHistogram> duringRefresh = new ArrayList<>();
+        private final List<LatencyHistogram> control = new ArrayList<>();
         private final List<Map<String, Integer>> errors = new ArrayList<>();
         private volatile boolean recording;
         private volatile boolean stopped;
@@ -120,18 +124,23 @@ final class Callers {
          * @param minPause the shortest pause between two calls of one thread
          * @param maxPause the longest pause (random in between)
          * @param attempts tells which calls overlapped the subject's first refresh attempt
+         * @param controlCall called and timed right after each call, on the same thread, as a control; or
+         *     {@code null}
          * @return the running load; record with {@link #record()}
          */
-        static Load start(int n, Callable<?> call, Duration minPause, Duration maxPause, Subject.Attempts attempts) {
+        static Load start(int n, Callable<?> call, Duration minPause, Duration maxPause, Subject.Attempts attempts,
+                Callable<?> controlCall) {
             Load load = new Load();
             long min = minPause.toNanos();
             long max = maxPause.toNanos();
             for (int i = 0; i < n; i++) {
                 LatencyHistogram histogram = new LatencyHistogram();
                 LatencyHistogram during = new LatencyHistogram();
+                LatencyHistogram controlled = new LatencyHistogram();
                 Map<String, Integer> failures = new TreeMap<>();
                 load.all.add(histogram);
                 load.duringRefresh.add(during);
+                load.control.add(controlled);
                 load.errors.add(failures);
                 Thread thread = new Thread(() -> {
                     ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -151,6 +160,18 @@ final class Callers {
                             }
                             if (failure != null) {
                                 failures.merge(failure, 1, Integer::sum);
+                            }
+                        }
+                        if (controlCall != null) {
+                            long controlStart = System.nanoTime();
+                            try {
+                                controlCall.call();
+                            } catch (Exception e) {
+                                failures.merge("control " + e.getClass().getSimpleName(), 1, Integer::sum);
+                            }
+                            long controlTook = System.nanoTime() - controlStart;
+                            if (load.recording) {
+                                controlled.record(controlTook);
                             }
                         }
                         LockSupport.parkNanos(min == max ? min : random.nextLong(min, max));
@@ -188,6 +209,13 @@ final class Callers {
         LatencyHistogram duringRefresh() {
             LatencyHistogram merged = new LatencyHistogram();
             duringRefresh.forEach(merged::add);
+            return merged;
+        }
+
+        /** The recorded control calls. */
+        LatencyHistogram control() {
+            LatencyHistogram merged = new LatencyHistogram();
+            control.forEach(merged::add);
             return merged;
         }
 
