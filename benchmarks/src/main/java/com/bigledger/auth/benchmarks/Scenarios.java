@@ -33,7 +33,6 @@ public final class Scenarios {
     /** Callers of the unreported warm-up round of scenario 2. */
     static final int WARM_UP_CALLERS = 16;
 
-
     /**
      * Caffeine logs every failed refresh with its stack trace through {@code System.Logger} (JUL here); scenario 4
      * makes hundreds. The harness counts them itself. Held in a field: JUL keeps loggers weakly.
