@@ -28,6 +28,19 @@ public interface Scheduler {
     Cancellable schedule(Runnable task, Duration delay);
 
     /**
+     * Runs a short task that never blocks once, after {@code delay}: a clock check, say. An implementation may run
+     * it on its timer thread instead of handing it to a worker. By default, the same as
+     * {@link #schedule(Runnable, Duration)}.
+     *
+     * @param task the work; must not block
+     * @param delay how long to wait; zero or negative means as soon as possible
+     * @return a handle that cancels the task if it has not started
+     */
+    default Cancellable scheduleShort(Runnable task, Duration delay) {
+        return schedule(task, delay);
+    }
+
+    /**
      * Runs {@code task} as soon as possible on a thread that may block on I/O.
      *
      * @param task the work
@@ -56,14 +69,25 @@ public interface Scheduler {
     static Scheduler of(ScheduledExecutorService timer, Executor workers) {
         Objects.requireNonNull(timer, "timer");
         Objects.requireNonNull(workers, "workers");
-        return (task, delay) -> {
-            Objects.requireNonNull(task, "task");
-            if (delay.isZero() || delay.isNegative()) {
-                workers.execute(task);
-                return () -> { };
+        return new Scheduler() {
+            @Override
+            public Cancellable schedule(Runnable task, Duration delay) {
+                Objects.requireNonNull(task, "task");
+                if (delay.isZero() || delay.isNegative()) {
+                    workers.execute(task);
+                    return () -> { };
+                }
+                var future = timer.schedule(() -> workers.execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+                return () -> future.cancel(false);
             }
-            var future = timer.schedule(() -> workers.execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-            return () -> future.cancel(false);
+
+            // A short task runs on the timer thread: no hand-off to a worker, no worker woken or created.
+            @Override
+            public Cancellable scheduleShort(Runnable task, Duration delay) {
+                Objects.requireNonNull(task, "task");
+                var future = timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+                return () -> future.cancel(false);
+            }
         };
     }
 

@@ -546,7 +546,8 @@ public final class RefreshingValue<T> implements AutoCloseable {
         if (delay.compareTo(watchdog) > 0) {
             delay = watchdog;
         }
-        tickTimer = scheduler.schedule(() -> onTick(gen), delay);
+        // A tick only reads the clock and flips state (a load it starts goes to a worker): the timer thread runs it.
+        tickTimer = scheduler.scheduleShort(() -> onTick(gen), delay);
     }
 
     /**

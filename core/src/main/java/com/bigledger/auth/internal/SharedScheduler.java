@@ -32,6 +32,11 @@ public final class SharedScheduler {
             }
 
             @Override
+            public Cancellable scheduleShort(Runnable task, Duration delay) {
+                return delegate.scheduleShort(task, delay);
+            }
+
+            @Override
             public String toString() {
                 return "Scheduler.systemDefault()";
             }
