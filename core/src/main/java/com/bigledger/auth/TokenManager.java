@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@link ReauthenticationRequiredException} once the token expires, and listeners are told at once.
  *
  * <p>Freshness is decided by timers on the {@link Scheduler} that re-read the {@link Clock} at least once per
- * {@linkplain Builder#watchdog watchdog interval} (1 s by default). A token is therefore never handed out more
+ * {@linkplain Builder#watchdog watchdog interval} (5 s by default). A token is therefore never handed out more
  * than one watchdog interval after its skewed expiry, even when the machine slept through its timer, as long as
- * the scheduler's timer thread runs; with the defaults that is still 29 s before the server's expiry.
+ * the scheduler's timer thread runs; with the defaults that is still 25 s before the server's expiry.
  *
  * <p>With the refresh-token grant, a rotated refresh token is written back to its store (compare-and-set on the
  * version it was read at) before the new access token is handed out. If the write fails, the new refresh token
@@ -660,7 +660,7 @@ public final class TokenManager implements AutoCloseable {
         private Duration expirySkew = Duration.ofSeconds(30);
         private double jitter = 0.1;
         private Duration timeout = Duration.ofSeconds(30);
-        private Duration watchdog = Duration.ofSeconds(1);
+        private Duration watchdog = Duration.ofSeconds(5);
         private Duration retryCooldown = Duration.ofSeconds(30);
         private RetryConfig retryConfig;
         private CircuitBreakerConfig circuitBreakerConfig;
@@ -838,7 +838,7 @@ public final class TokenManager implements AutoCloseable {
 
         /**
          * Sets the longest time between two checks of the clock while a token is cached (see the class
-         * description). By default, 1 second.
+         * description). Each check is a few microseconds on the scheduler's timer thread. By default, 5 seconds.
          *
          * @param watchdog the interval; positive
          * @return this builder
