@@ -47,7 +47,7 @@ public final class AuthServer {
     private AuthServer() {
         Map<String, Object> properties = new HashMap<>();
         Map<String, Secret> secrets = new HashMap<>();
-        for (String client : new String[] {"cc-client", "tm-client", "proxy-client"}) {
+        for (String client : new String[] {"cc-client", "tm-client", "proxy-client", "login-client"}) {
             Secret secret = Canary.secret("");
             secrets.put(client, secret);
             properties.put(PREFIX + client + ".registration.client-secret", "{noop}" + secret.reveal());

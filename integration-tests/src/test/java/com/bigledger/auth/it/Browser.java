@@ -36,8 +36,16 @@ final class Browser {
      * Runs the flow for {@code request} as the server's user and returns the callback URI, code and state included.
      */
     URI authorize(AuthServer server, AuthorizationRequest request) throws IOException, InterruptedException {
-        HttpResponse<String> first = get(request.uri());
-        URI login = location(request.uri(), first);
+        return authorize(server, request.uri(), request.redirectUri());
+    }
+
+    /**
+     * Runs the flow from an authorize URL made elsewhere (by the command line, say) and returns the first redirect
+     * that starts with {@code redirectUri}, without following it.
+     */
+    URI authorize(AuthServer server, URI authorizeUri, URI redirectUri) throws IOException, InterruptedException {
+        HttpResponse<String> first = get(authorizeUri);
+        URI login = location(authorizeUri, first);
         HttpResponse<String> page = get(login);
         Matcher csrf = CSRF.matcher(page.body());
         if (page.statusCode() != 200 || !csrf.find()) {
@@ -55,15 +63,16 @@ final class Browser {
                 .build(), HttpResponse.BodyHandlers.ofString());
         URI next = location(login, posted);
         for (int i = 0; i < MAX_REDIRECTS; i++) {
-            if (next.toString().startsWith(request.redirectUri().toString())) {
+            if (next.toString().startsWith(redirectUri.toString())) {
                 return next;
             }
             next = location(next, get(next));
         }
-        throw new AssertionError("no redirect to " + request.redirectUri() + " within " + MAX_REDIRECTS + " hops");
+        throw new AssertionError("no redirect to " + redirectUri + " within " + MAX_REDIRECTS + " hops");
     }
 
-    private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+    /** GETs {@code uri} as HTML with this browser's cookies, following no redirect. */
+    HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "text/html").GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
