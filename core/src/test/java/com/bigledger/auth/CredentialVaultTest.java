@@ -64,9 +64,7 @@ class CredentialVaultTest {
     /** Gets a handle's value on another thread while this one runs the fake scheduler's due work. */
     private Secret getLoading(CredentialHandle handle) throws Exception {
         Future<Secret> value = threads.submit(() -> handle.get());
-        scheduler.awaitQueued(1);
-        scheduler.runDue();
-        return value.get(30, TimeUnit.SECONDS);
+        return scheduler.runUntilDone(value);
     }
 
     @Test

@@ -566,9 +566,7 @@ class TokenManagerFailureMatrixTest {
     private AccessToken fetch() throws Exception {
         endpoint.enqueue(Response.token(accessToken(), LIFETIME));
         Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
-        scheduler.awaitQueued(1);
-        scheduler.runDue();
-        return token.get(30, TimeUnit.SECONDS);
+        return scheduler.runUntilDone(token);
     }
 
     private List<Future<Object>> startWaiters() throws InterruptedException {

@@ -92,9 +92,7 @@ class TokenManagerTest {
     /** Gets a token on another thread while this one runs the scheduler's due work (the refresh). */
     private AccessToken fetch(TokenManager manager) throws Exception {
         Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
-        scheduler.awaitQueued(1);
-        scheduler.runDue();
-        return token.get(30, TimeUnit.SECONDS);
+        return scheduler.runUntilDone(token);
     }
 
     private static String accessToken() {

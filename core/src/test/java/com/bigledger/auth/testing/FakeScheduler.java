@@ -90,6 +90,34 @@ public final class FakeScheduler implements Scheduler {
     }
 
     /**
+     * Runs due tasks on this thread until {@code result} (work another thread is doing, which needs those tasks)
+     * is done, and returns its outcome. Unlike {@link #awaitQueued(int)} followed by {@link #runDue()}, it cannot
+     * miss a task queued just after a check. Bounded by a generous limit so that a broken test fails instead of
+     * hanging.
+     *
+     * @param result the other thread's work
+     * @param <T> its result type
+     * @return its result
+     * @throws Exception the work's failure, wrapped as {@link Future#get()} wraps it
+     */
+    public <T> T runUntilDone(java.util.concurrent.Future<T> result) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!result.isDone()) {
+            if (runDue() == 0) {
+                synchronized (this) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new AssertionError("the work did not finish while due tasks were run");
+                    }
+                    // Woken by schedule(); the bound only re-checks whether the work finished.
+                    wait(10);
+                }
+            }
+        }
+        return result.get();
+    }
+
+    /**
      * Waits until at least {@code count} tasks are queued, for tests where other threads schedule work. Bounded
      * by a generous limit so that a broken test fails instead of hanging.
      *

@@ -555,9 +555,7 @@ class SecretsManagerIT {
                             })
                             .build()) {
                 Future<AccessToken> fetched = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
-                scheduler.awaitQueued(1);
-                scheduler.runDue();
-                AccessToken token = fetched.get(30, TimeUnit.SECONDS);
+                AccessToken token = scheduler.runUntilDone(fetched);
                 // Two more rotations at once, as after two 401s: both inside the 10 minutes after the first write.
                 for (int i = 0; i < 2; i++) {
                     manager.invalidate(token);
@@ -614,9 +612,7 @@ class SecretsManagerIT {
 
         private Secret firstGet(CredentialHandle handle) throws Exception {
             Future<Secret> value = threads.submit(() -> handle.get());
-            scheduler.awaitQueued(1);
-            scheduler.runDue();
-            return value.get(30, TimeUnit.SECONDS);
+            return scheduler.runUntilDone(value);
         }
 
         @Test

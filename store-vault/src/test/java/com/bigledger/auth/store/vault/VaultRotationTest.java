@@ -49,11 +49,8 @@ class VaultRotationTest {
 
     /** Runs {@code work} on another thread while this one runs the fake scheduler's due work. */
     private <T> T whileRunningDueWork(java.util.concurrent.Callable<T> work) throws Exception {
-        int queued = scheduler.queued().size();
         Future<T> result = threads.submit(work);
-        scheduler.awaitQueued(queued + 1);
-        scheduler.runDue();
-        return result.get(30, TimeUnit.SECONDS);
+        return scheduler.runUntilDone(result);
     }
 
     @Test
