@@ -1,6 +1,7 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
+import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.spi.CredentialSource;
@@ -489,14 +490,6 @@ public final class CredentialVault implements AutoCloseable {
             }
         }
 
-        private static Duration positive(String option, Duration value) {
-            Objects.requireNonNull(value, option);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("CredentialVault option '" + option + "' must be positive: " + value);
-            }
-            return value;
-        }
-
         /**
          * Registers a source explicitly; it wins over a discovered provider of the same scheme. By default, none.
          *
@@ -548,7 +541,7 @@ public final class CredentialVault implements AutoCloseable {
          */
         public Builder ttl(Duration ttl) {
             once("ttl", ttl);
-            this.ttl = positive("ttl", ttl);
+            this.ttl = Options.positive("CredentialVault", "ttl", ttl);
             return this;
         }
 
@@ -576,7 +569,7 @@ public final class CredentialVault implements AutoCloseable {
          */
         public Builder maxStale(Duration maxStale) {
             once("maxStale", maxStale);
-            this.maxStale = positive("maxStale", maxStale);
+            this.maxStale = Options.positive("CredentialVault", "maxStale", maxStale);
             return this;
         }
 
@@ -588,7 +581,7 @@ public final class CredentialVault implements AutoCloseable {
          */
         public Builder loadTimeout(Duration loadTimeout) {
             once("loadTimeout", loadTimeout);
-            this.loadTimeout = positive("loadTimeout", loadTimeout);
+            this.loadTimeout = Options.positive("CredentialVault", "loadTimeout", loadTimeout);
             return this;
         }
 
@@ -602,8 +595,8 @@ public final class CredentialVault implements AutoCloseable {
          */
         public Builder backoff(Duration initial, Duration max) {
             once("backoff", initial + ".." + max);
-            this.backoffInitial = positive("backoff initial", initial);
-            this.backoffMax = positive("backoff max", max);
+            this.backoffInitial = Options.positive("CredentialVault", "backoff initial", initial);
+            this.backoffMax = Options.positive("CredentialVault", "backoff max", max);
             if (max.compareTo(initial) < 0) {
                 throw new IllegalArgumentException("CredentialVault option 'backoff': max " + max
                         + " is below initial " + initial);

@@ -1,6 +1,8 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
+import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.oauth.OAuthClient;
@@ -113,7 +115,7 @@ public final class TokenManager implements AutoCloseable {
 
     private TokenManager(Builder builder) {
         this.client = builder.client;
-        this.name = builder.name != null ? builder.name : shown(client.tokenEndpoint());
+        this.name = builder.name != null ? builder.name : Endpoints.shown(client.tokenEndpoint()).toString();
         this.scopes = Set.copyOf(builder.scopes);
         this.grant = builder.grant;
         this.refreshAheadMinimum = builder.refreshAheadMinimum;
@@ -497,12 +499,6 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    /** The endpoint as it may appear in logs: no user info, query or fragment. */
-    private static String shown(URI endpoint) {
-        return endpoint.getScheme() + "://" + endpoint.getHost() + (endpoint.getPort() < 0 ? "" : ":"
-                + endpoint.getPort()) + (endpoint.getRawPath() == null ? "" : endpoint.getRawPath());
-    }
-
     /** How long the breaker stays open, so that the attempt after it is not refused again. */
     private Duration openWait() {
         long millis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
@@ -685,14 +681,6 @@ public final class TokenManager implements AutoCloseable {
             grant = chosen;
         }
 
-        private static Duration positive(String option, Duration value) {
-            Objects.requireNonNull(value, option);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("TokenManager option '" + option + "' must be positive: " + value);
-            }
-            return value;
-        }
-
         /**
          * Sets the OAuth client that talks to the token endpoint. Required.
          *
@@ -832,7 +820,7 @@ public final class TokenManager implements AutoCloseable {
          */
         public Builder timeout(Duration timeout) {
             once("timeout", timeout);
-            this.timeout = positive("timeout", timeout);
+            this.timeout = Options.positive("TokenManager", "timeout", timeout);
             return this;
         }
 
@@ -845,7 +833,7 @@ public final class TokenManager implements AutoCloseable {
          */
         public Builder watchdog(Duration watchdog) {
             once("watchdog", watchdog);
-            this.watchdog = positive("watchdog", watchdog);
+            this.watchdog = Options.positive("TokenManager", "watchdog", watchdog);
             return this;
         }
 
@@ -872,7 +860,7 @@ public final class TokenManager implements AutoCloseable {
          */
         public Builder retryCooldown(Duration retryCooldown) {
             once("retryCooldown", retryCooldown);
-            this.retryCooldown = positive("retryCooldown", retryCooldown);
+            this.retryCooldown = Options.positive("TokenManager", "retryCooldown", retryCooldown);
             return this;
         }
 

@@ -11,6 +11,8 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
+import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +102,6 @@ public final class VaultCredentialSource implements WritableCredentialSource {
     public static final String ALLOW_INSECURE_LOOPBACK_VARIABLE = "BIGLEDGER_VAULT_ALLOW_INSECURE_LOOPBACK";
 
     private static final Logger LOG = LoggerFactory.getLogger(VaultCredentialSource.class);
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     /** How often an unconditional field write re-reads and merges again after another writer got in between. */
     private static final int MERGE_ATTEMPTS = 3;
 
@@ -550,7 +550,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          */
         public Builder connectTimeout(Duration timeout) {
             once("connectTimeout", timeout);
-            this.connectTimeout = positive("connectTimeout", timeout);
+            this.connectTimeout = Options.positive("VaultCredentialSource", "connectTimeout", timeout);
             return this;
         }
 
@@ -563,7 +563,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          */
         public Builder requestTimeout(Duration timeout) {
             once("requestTimeout", timeout);
-            this.requestTimeout = positive("requestTimeout", timeout);
+            this.requestTimeout = Options.positive("VaultCredentialSource", "requestTimeout", timeout);
             return this;
         }
 
@@ -749,7 +749,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
             String scheme = address.getScheme() == null ? "" : address.getScheme().toLowerCase(Locale.ROOT);
             if (!address.isAbsolute() || address.isOpaque() || address.getHost() == null) {
                 throw new IllegalArgumentException("The Vault address must be an absolute https URL with a host: "
-                        + shown(address));
+                        + Endpoints.shown(address));
             }
             if (address.getRawUserInfo() != null) {
                 throw new IllegalArgumentException("The Vault address must not contain user info (credentials in "
@@ -757,16 +757,16 @@ public final class VaultCredentialSource implements WritableCredentialSource {
             }
             if (address.getRawQuery() != null || address.getRawFragment() != null) {
                 throw new IllegalArgumentException("The Vault address must not have a query or fragment: "
-                        + shown(address));
+                        + Endpoints.shown(address));
             }
             if (scheme.equals("https")) {
                 return;
             }
             if (!scheme.equals("http")) {
                 throw new IllegalArgumentException("The Vault address must be an https URL, not " + scheme + ": "
-                        + shown(address));
+                        + Endpoints.shown(address));
             }
-            if (!isLoopback(address.getHost())) {
+            if (!Endpoints.isLoopback(address.getHost())) {
                 throw new IllegalStateException("The Vault address must use https: " + address + " (http is allowed "
                         + "only to a loopback host, with allowInsecureLoopback(true))");
             }
@@ -775,27 +775,6 @@ public final class VaultCredentialSource implements WritableCredentialSource {
                         + "allowInsecureLoopback(true) (or set " + ALLOW_INSECURE_LOOPBACK_VARIABLE + "=true) to allow "
                         + "http to a loopback host, or use https");
             }
-        }
-
-        private static String shown(URI address) {
-            return address.getScheme() + "://" + address.getHost() + (address.getPort() < 0 ? ""
-                    : ":" + address.getPort()) + (address.getRawPath() == null ? "" : address.getRawPath());
-        }
-
-        private static boolean isLoopback(String host) {
-            String h = host.toLowerCase(Locale.ROOT);
-            if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
-                return true;
-            }
-            if (IPV4.matcher(h).matches() && h.startsWith("127.")) {
-                for (String part : h.split("\\.")) {
-                    if (Integer.parseInt(part) > 255) {
-                        return false;
-                    }
-                }
-                return true;
-            }
-            return false;
         }
 
         private static String variable(Map<String, String> env, String name) {
@@ -815,13 +794,5 @@ public final class VaultCredentialSource implements WritableCredentialSource {
             }
         }
 
-        private static Duration positive(String option, Duration value) {
-            Objects.requireNonNull(value, option);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("VaultCredentialSource option '" + option + "' must be positive: "
-                        + value);
-            }
-            return value;
-        }
     }
 }
