@@ -50,7 +50,9 @@ class ReadmeExamplesTest {
             "ReadmeExamples.java");
     /** The adapter modules' examples, compiled and run by their own tests: their libraries stay out of this one. */
     private static final List<Path> ADAPTER_SOURCES = List.of(
-            Path.of("..", "okhttp", "src", "test", "java", "com", "bigledger", "auth", "okhttp", "ReadmeExample.java"));
+            Path.of("..", "okhttp", "src", "test", "java", "com", "bigledger", "auth", "okhttp", "ReadmeExample.java"),
+            Path.of("..", "micrometer", "src", "test", "java", "com", "bigledger", "auth", "micrometer",
+                    "ReadmeExample.java"));
 
     @Test
     void readmeShowsExactlyTheCompiledExamples() throws IOException {
