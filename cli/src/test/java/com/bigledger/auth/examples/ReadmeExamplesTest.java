@@ -52,6 +52,8 @@ class ReadmeExamplesTest {
     private static final List<Path> ADAPTER_SOURCES = List.of(
             Path.of("..", "okhttp", "src", "test", "java", "com", "bigledger", "auth", "okhttp", "ReadmeExample.java"),
             Path.of("..", "micrometer", "src", "test", "java", "com", "bigledger", "auth", "micrometer",
+                    "ReadmeExample.java"),
+            Path.of("..", "spring-boot-starter", "src", "test", "java", "com", "bigledger", "auth", "spring",
                     "ReadmeExample.java"));
 
     @Test
