@@ -73,6 +73,8 @@ public final class Main {
                 .addSubcommand(new LoginCommand(environment, browser))
                 .addSubcommand(SecretsCommand.commandLine(environment, stdin))
                 .addSubcommand(new CommandLine.HelpCommand());
+        commandLine.setParameterExceptionHandler(new UsageErrors());
+        HelpLayout.apply(commandLine);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
             // Anything the commands did not expect: one line, no stack trace; library messages hold no secret.
             failed.getErr().println("bigledger-auth: unexpected error: " + exception.getClass().getName() + ": "
