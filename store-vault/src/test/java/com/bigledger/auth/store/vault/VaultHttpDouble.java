@@ -919,6 +919,11 @@ final class VaultHttpDouble implements AutoCloseable {
                     return secret == null ? new Reply(404, Json.object().add("errors", new JsonArray()))
                             : ok(metadata(secret), Json.NULL, null);
                 }
+                if (method.equals("DELETE")) {
+                    // Deletes every version and the metadata (vault-plugin-secrets-kv path_metadata.go).
+                    space.kv2.remove(key);
+                    return new Reply(204, null);
+                }
                 if (method.equals("POST") || method.equals("PUT")) {
                     Kv2Secret target = space.kv2.computeIfAbsent(key, k -> new Kv2Secret());
                     if (body != null && body.get("cas_required") != null) {
