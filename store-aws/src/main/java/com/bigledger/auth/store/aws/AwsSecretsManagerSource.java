@@ -482,8 +482,9 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
             }
             // A refusal means AWSCURRENT is no longer on the expected version, unless the SDK retried a move whose
             // first answer was lost; any other failure leaves it unknown whether the move happened. Ask.
-            boolean refused = e instanceof AwsServiceException && ((AwsServiceException) e).statusCode() > 0
-                    && ((AwsServiceException) e).statusCode() < 500;
+            // Refused: AWS answered, and not with throttling or a server error (mapped as unavailable), after which
+            // the move is known not to have been made by this request.
+            boolean refused = e instanceof AwsServiceException && !(mapped instanceof SourceUnavailableException);
             Optional<String> current = currentVersion(ref, client);
             if (refused && (current.isEmpty() || current.get().equals(expected))) {
                 // Secrets Manager gives no read-after-write guarantee: right after another writer's change, the

@@ -194,6 +194,18 @@ class AwsSecretsManagerSourceTest {
     }
 
     @Test
+    void throttledLabelMoveIsARetryableFailureNotAConflict() {
+        client.fail("UpdateSecretVersionStage AWSCURRENT", awsError("ThrottlingException", 400, "Rate exceeded"));
+
+        Throwable thrown = writeFailure();
+
+        assertThat(thrown).isInstanceOf(SourceUnavailableException.class).hasMessageContaining("ThrottlingException");
+        assertThat(client.calls()).endsWith("DescribeSecret",
+                "UpdateSecretVersionStage " + AwsSecretsManagerSource.STAGING_LABEL);
+        assertThat(pauses).isEmpty();
+    }
+
+    @Test
     void successfulWriteStagesMovesAndUnlabels() {
         WriteResult result = source.write(REF.withoutField(), Canary.secret(""), Optional.of(client.currentVersion()));
 

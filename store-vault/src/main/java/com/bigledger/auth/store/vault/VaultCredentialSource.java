@@ -44,24 +44,27 @@ import org.slf4j.LoggerFactory;
  *       version 2 mount {@code secret} (API path {@code secret/data/bigledger}). Mounts may be nested
  *       ({@code vault:team/kv/app} in mount {@code team/kv}): the source asks Vault once per mount which mount holds
  *       a path ({@code GET sys/internal/ui/mounts/<path>}, answered to any token with a capability on the path), and
- *       takes the first path segment where Vault cannot tell. {@code ?version=3} pins a version. The value's version is the KV version 2 version, which a
- *       {@linkplain #write compare-and-set write} expects.
+ *       takes the first path segment where Vault cannot tell. {@code ?version=3} pins a version. The value's version
+ *       is the KV version 2 version, which a {@linkplain #write compare-and-set write} expects.
  *   <li>Without {@code #field}, the value is the secret's data as a JSON object, or the plain value when the data
  *       is the single string field {@code value}.
  *   <li>{@code vault:kv/bigledger?kv=1#api_key} reads a KV version 1 mount, which keeps no versions.
  * </ul>
  *
  * <p>The source gets and keeps its own Vault token (see {@link VaultAuthentication}); a read refused with 403
- * asks Vault whether the token is still alive, and if it is not, gets a new token and tries once more. Errors are
- * mapped from HTTP statuses, never from Vault's texts, and messages name the reference, the API path and the status:
+ * asks Vault whether the token is still alive, and if it is not, gets a new token and tries once more (not when the
+ * token lacks the {@code default} policy, without which Vault refuses that question too). Errors are mapped from
+ * HTTP statuses, never from Vault's texts (but for the one fixed text of a KV upgrade in progress, which no status
+ * tells apart, and which is never quoted), and messages name the reference, the API path and the status:
  * 403 is {@link CredentialAccessDeniedException} with the token's policies, 404 (also a deleted or destroyed version)
  * is {@link CredentialNotFoundException}, 412, 429, 5xx (503: sealed), a redirect (a standby's 307, never followed:
  * it would carry the token elsewhere), the 400 of a KV mount upgrading from version 1 to 2, and no answer are
  * {@link SourceUnavailableException}. After a rate-limit quota's 429, nothing is sent to Vault until its
- * {@code Retry-After} (at most 5 minutes) has passed. No message or log line holds a secret: the driver's exception messages quote
- * response bodies, so they are never passed on.
+ * {@code Retry-After} (at most 5 minutes) has passed. No message or log line holds a secret: the driver's exception
+ * messages quote response bodies, so they are never passed on.
  *
- * <p>Each read is one HTTP request to Vault (two when the token must be replaced); put a
+ * <p>Each read is one HTTP request to Vault (two when the token must be replaced, and one more the first time a
+ * mount is met); put a
  * {@link CredentialVault} in front, which caches values so that reads on the hot path never reach Vault.
  *
  * <pre>{@code
