@@ -150,7 +150,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     private BigLedgerAuth auth(Stores stores) {
         BigLedgerAuth.Builder builder = BigLedgerAuth.builder().fromEnvironment(variables(stores))
-                .vault(stores.vault());
+                .vault(stores.vault()).userAgent(TokenCommand.userAgent());
         if (baseUrl != null) {
             builder.baseUrl(baseUrl);
         }

@@ -220,17 +220,18 @@ class TokenCommandTest {
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).isEqualTo(token + "\n");
         List<String> lines = run.errLines();
-        assertThat(lines).hasSize(6);
-        assertThat(lines.subList(0, 4)).containsExactly(
-                "endpoint     " + endpoint.uri() + " (form body)",
+        assertThat(lines).hasSize(7);
+        assertThat(lines.subList(0, 5)).containsExactly(
+                "endpoint     " + endpoint.uri() + " (form body, profile oauth2)",
                 "client id    my-client (client_secret_basic)",
                 "secret ref   env:BIGLEDGER_CLIENT_SECRET",
+                "grant        client_credentials",
                 "scopes asked read:accounts");
-        Matcher expiry = Pattern.compile("expires at   (\\S+) \\(in -?\\d+ s\\)").matcher(lines.get(4));
-        assertThat(expiry.matches()).as("the expiry line: %s", lines.get(4)).isTrue();
+        Matcher expiry = Pattern.compile("expires at   (\\S+) \\(in -?\\d+ s\\)").matcher(lines.get(5));
+        assertThat(expiry.matches()).as("the expiry line: %s", lines.get(5)).isTrue();
         assertThat(Instant.parse(expiry.group(1)))
                 .isBetween(before.plusSeconds(3600).truncatedTo(ChronoUnit.SECONDS), after.plusSeconds(3600));
-        assertThat(lines.get(5)).isEqualTo("scopes       read:accounts write:invoices");
+        assertThat(lines.get(6)).isEqualTo("scopes       read:accounts write:invoices");
         assertThat(FakeKeys.leakIn(run.err())).as("a fake secret is on stderr").isFalse();
     }
 
