@@ -43,8 +43,11 @@ final class HelpLayout {
         }
         commandLine.setUsageHelpWidth(UNWRAPPED);
         Map<String, CommandLine.IHelpSectionRenderer> sections = commandLine.getHelpSectionMap();
-        sections.replaceAll((key, renderer) -> help -> wrap(renderer.render(help),
-                UsageMessageSpec.SECTION_KEY_SYNOPSIS.equals(key)));
+        sections.replaceAll((key, renderer) -> help -> {
+            boolean synopsis = UsageMessageSpec.SECTION_KEY_SYNOPSIS.equals(key);
+            // The synopsis is printed after its heading ("Usage: "), on the heading's line.
+            return wrap(renderer.render(help), synopsis, synopsis ? help.synopsisHeading().length() : 0);
+        });
         commandLine.setHelpSectionMap(sections);
         commandLine.getSubcommands().values().forEach(sub -> apply(sub, done));
     }
@@ -54,9 +57,10 @@ final class HelpLayout {
      *
      * @param text lines as picocli rendered them
      * @param synopsis whether the text is the usage synopsis, whose continuation lines go under its first option
+     * @param firstLineOffset how many characters precede the text's first line on the screen
      * @return the wrapped text, with the same line ends
      */
-    static String wrap(String text, boolean synopsis) {
+    static String wrap(String text, boolean synopsis, int firstLineOffset) {
         if (text.isEmpty()) {
             return text;
         }
@@ -67,21 +71,24 @@ final class HelpLayout {
             lines.remove(lines.size() - 1);
         }
         List<String> wrapped = new ArrayList<>();
-        for (String line : lines) {
-            wrapped.addAll(wrapLine(line, synopsis ? synopsisIndent(line) : hangingIndent(line)));
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int offset = i == 0 ? firstLineOffset : 0;
+            wrapped.addAll(wrapLine(line, synopsis ? synopsisIndent(line, offset) : hangingIndent(line), offset));
         }
         return String.join(newline, wrapped) + (endsWithNewline ? newline : "");
     }
 
-    private static List<String> wrapLine(String line, int indent) {
+    private static List<String> wrapLine(String line, int indent, int firstLineOffset) {
         List<String> lines = new ArrayList<>();
-        if (line.length() <= WIDTH) {
+        if (firstLineOffset + line.length() <= WIDTH) {
             return List.of(line);
         }
         String rest = line.stripTrailing();
         String prefix = "";
-        while (prefix.length() + rest.length() > WIDTH) {
-            int room = WIDTH - prefix.length();
+        int offset = firstLineOffset;
+        while (offset + prefix.length() + rest.length() > WIDTH) {
+            int room = WIDTH - offset - prefix.length();
             int cut = rest.lastIndexOf(' ', room);
             int firstText = leadingSpaces(rest);
             if (cut <= firstText) {
@@ -94,6 +101,7 @@ final class HelpLayout {
             lines.add(prefix + rest.substring(0, cut).stripTrailing());
             rest = rest.substring(cut).stripLeading();
             prefix = " ".repeat(indent);
+            offset = 0;
         }
         lines.add(prefix + rest);
         return lines;
@@ -112,9 +120,9 @@ final class HelpLayout {
     }
 
     /** The synopsis, {@code Usage: bigledger-auth resolve [-h] ...}, goes on under its first option. */
-    private static int synopsisIndent(String line) {
+    private static int synopsisIndent(String line, int offset) {
         int bracket = line.indexOf(" [");
-        return bracket > 0 && bracket < COLUMN_LIMIT ? bracket + 1 : leadingSpaces(line) + 2;
+        return bracket > 0 && offset + bracket < COLUMN_LIMIT ? offset + bracket + 1 : leadingSpaces(line) + 2;
     }
 
     private static int leadingSpaces(String line) {
