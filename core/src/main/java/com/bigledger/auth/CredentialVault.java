@@ -1,6 +1,7 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
+import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.internal.RetryPolicy;
@@ -364,7 +365,7 @@ public final class CredentialVault implements AutoCloseable {
                     .watchdog(WATCHDOG)
                     .defaultTimeout(loadTimeout)
                     .timeoutError((n, timeout, last) -> new SourceUnavailableException(refs.get(0),
-                            "no value within " + timeout + (last == null ? "" : "; last failure: "
+                            "no value within " + Durations.format(timeout) + (last == null ? "" : "; last failure: "
                                     + last.getMessage()), last))
                     .listener(new RefreshingValue.Listener<>() {
                         @Override

@@ -1,6 +1,7 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
+import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.internal.Endpoints;
 import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.internal.RefreshingValue;
@@ -139,7 +140,7 @@ public final class TokenManager implements AutoCloseable {
                 .defaultTimeout(builder.timeout)
                 .retryPolicy(new ResilienceRetryPolicy())
                 .timeoutError((n, timeout, last) -> new TokenRefreshException(client.tokenEndpoint(),
-                        "no access token within " + timeout + (last == null ? "" : "; last failure: "
+                        "no access token within " + Durations.format(timeout) + (last == null ? "" : "; last failure: "
                                 + last.getMessage()), last, true))
                 .listener(new ValueListener())
                 .build();

@@ -227,7 +227,7 @@ class TokenManagerTest {
         for (Future<Throwable> result : results) {
             assertThat(result.get(30, TimeUnit.SECONDS))
                     .isInstanceOf(TokenRefreshException.class)
-                    .hasMessageContaining("no access token within PT2S");
+                    .hasMessageContaining("no access token within 2s");
         }
     }
 

@@ -1,15 +1,11 @@
 package com.bigledger.auth.cli;
 
 import com.bigledger.auth.BigLedgerAuthException;
-import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.Secret;
-import com.bigledger.auth.VersionedSecret;
-import com.bigledger.auth.bigledger.ApiKeys;
-import com.bigledger.auth.bigledger.BigLedgerEnvironment;
-import com.bigledger.auth.bigledger.CompanyIds;
-import com.bigledger.auth.bigledger.ConfigProblem;
+import com.bigledger.auth.bigledger.BigLedgerAuth;
+import com.bigledger.auth.bigledger.BigLedgerSettings;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,8 +31,9 @@ import picocli.CommandLine.Spec;
         name = "doctor",
         description = {
             "Checks the BigLedger configuration a service would read from its environment, without calling the "
-                    + "BigLedger API, and reports what it found (secrets redacted) and one line per problem on "
-                    + "stderr.",
+                    + "BigLedger API, and reports what it found (secrets redacted), one line per problem on "
+                    + "stderr, and one per warning (such as a company id shaped unlike company_abc123), which does "
+                    + "not fail the check.",
             "",
             "  BIGLEDGER_API_KEY      the API key, blg_live_sk_... or blg_test_sk_...",
             "  BIGLEDGER_COMPANY_ID   the company id, such as company_abc123",
@@ -93,6 +90,7 @@ final class DoctorCommand implements Callable<Integer> {
         }
         checkup.report.forEach(out::println);
         checkup.problems.forEach(problem -> err.println("problem: " + problem));
+        checkup.warnings.forEach(warning -> err.println("warning: " + warning));
         int count = checkup.problems.size();
         if (count == 0) {
             out.println("ok: no problem found (offline checks; the key was not sent to the BigLedger API)");
@@ -104,135 +102,86 @@ final class DoctorCommand implements Callable<Integer> {
         return count == 0 ? ExitCodes.OK : ExitCodes.PROBLEMS;
     }
 
-    /** One run of the checks: what was found, for stdout, and the problems, for stderr. */
+    /** One run of the checks: what was found, for stdout, and the problems and warnings, for stderr. */
     private static final class Checkup {
 
         private final List<String> report = new ArrayList<>();
         private final List<String> problems = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+
+        private final Map<String, String> variables = new HashMap<>();
 
         void run(Stores stores) {
-            Setting environmentSetting = lookup(stores, ENVIRONMENT);
-            Optional<BigLedgerEnvironment> target = checkEnvironment(environmentSetting);
-            checkApiKey(lookup(stores, API_KEY), target, environmentSetting.status == Status.ABSENT);
-            checkCompanyId(lookup(stores, COMPANY_ID));
-        }
-
-        private Optional<BigLedgerEnvironment> checkEnvironment(Setting setting) {
-            if (setting.status == Status.ABSENT) {
-                line("environment", "production (the default: " + ENVIRONMENT + " is not set)");
-                line("base url", BigLedgerEnvironment.PRODUCTION.baseUrl());
-                return Optional.of(BigLedgerEnvironment.PRODUCTION);
-            }
-            if (setting.status == Status.FAILED) {
-                line("environment", "unknown");
-                return Optional.empty();
-            }
             try {
-                BigLedgerEnvironment parsed = BigLedgerEnvironment.parse(setting.value.reveal());
-                line("environment", parsed.id() + " " + setting.origin);
-                line("base url", parsed.baseUrl());
-                return Optional.of(parsed);
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                line("environment", "unknown " + setting.origin);
-                problem(setting.name + ": " + Messages.oneLine(e.getMessage()));
-                return Optional.empty();
-            }
-        }
-
-        private void checkApiKey(Setting setting, Optional<BigLedgerEnvironment> target, boolean defaulted) {
-            if (setting.status == Status.ABSENT) {
-                line("api key", "missing");
-                problem(API_KEY + " is not set (set it, or " + API_KEY + REF_SUFFIX + " to a reference such as "
-                        + "aws-sm:prod/bigledger#api_key)");
-                return;
-            }
-            if (setting.status == Status.FAILED) {
-                line("api key", "unknown");
-                return;
-            }
-            line("api key", setting.value + " " + setting.origin);
-            // With no known environment, the key is still checked against the environment its prefix names.
-            BigLedgerEnvironment against = target.orElseGet(() -> BigLedgerEnvironment.ofApiKey(setting.value)
-                    .orElse(BigLedgerEnvironment.PRODUCTION));
-            ApiKeys.check(setting.value, against).ifPresent(found -> {
-                String hint = found.kind() == ConfigProblem.Kind.API_KEY_WRONG_ENVIRONMENT && defaulted
-                        ? " (" + ENVIRONMENT + " is not set: production is the default)" : "";
-                problem(setting.name + ": " + found.message() + hint);
-            });
-        }
-
-        private void checkCompanyId(Setting setting) {
-            if (setting.status == Status.ABSENT) {
-                line("company id", "missing");
-                problem(COMPANY_ID + " is not set (set it, or " + COMPANY_ID + REF_SUFFIX + "; the id is in the "
-                        + "BigLedger dashboard under Settings > Company Profile)");
-                return;
-            }
-            if (setting.status == Status.FAILED) {
-                line("company id", "unknown");
-                return;
-            }
-            String companyId;
-            try {
-                companyId = setting.value.reveal();
-            } catch (IllegalStateException e) {
-                line("company id", "unreadable " + setting.origin);
-                problem(setting.name + ": " + Messages.oneLine(e.getMessage()));
-                return;
-            }
-            Optional<ConfigProblem> problem = CompanyIds.check(companyId);
-            if (problem.isPresent()) {
-                // Not shown: a malformed id may be a key put in the wrong variable.
-                line("company id", "malformed, not shown " + setting.origin);
-                problem(setting.name + ": " + problem.get().message());
-            } else {
-                line("company id", companyId + " " + setting.origin);
-            }
-        }
-
-        /** Reads a setting from its variable or from the reference in its {@code _REF} variable. */
-        private Setting lookup(Stores stores, String name) {
-            String refName = name + REF_SUFFIX;
-            Optional<Secret> direct;
-            Optional<Secret> refValue;
-            try {
-                direct = stores.variable(name);
-                refValue = stores.variable(refName);
+                for (String name : List.of(ENVIRONMENT, API_KEY, COMPANY_ID)) {
+                    for (String variable : List.of(name, name + REF_SUFFIX)) {
+                        stores.variable(variable).ifPresent(value -> variables.put(variable, value.reveal()));
+                        if (stores.isEmpty(variable)) {
+                            variables.put(variable, "");
+                        }
+                    }
+                }
             } catch (BigLedgerAuthException e) {
-                problem(name + ": " + Messages.oneLine(e.getMessage()));
-                return Setting.failed(name);
+                problem("the environment cannot be read: " + Messages.oneLine(e.getMessage()));
+                return;
             }
-            if (direct.isPresent() && refValue.isPresent()) {
-                problem(name + " and " + refName + " are both set; set only one");
-                return Setting.failed(name);
-            }
-            if (direct.isPresent()) {
-                return Setting.found(name, direct.get(), "(from " + name + ")");
-            }
-            if (refValue.isEmpty()) {
-                return Setting.absent(name);
-            }
-            return resolve(stores, refName, refValue.get().reveal());
+            // The reader a service uses, so that what passes here passes there.
+            BigLedgerSettings settings = BigLedgerSettings.read(variables, stores::vault);
+            reportEnvironment(settings);
+            reportApiKey(settings.apiKey());
+            reportCompanyId(settings);
+            // What an offline check cannot see, said once here rather than learnt from the API later.
+            line("user agent", "set in code with userAgent(\"MyApp/1.0.0 (https://myapp.com)\"), as the BigLedger "
+                    + "document asks; without one, requests send " + BigLedgerAuth.libraryProduct() + " alone and a "
+                    + "warning is logged when the client is built");
+            line("if 403", "FORBIDDEN from the API: check the key's permissions or the token's scopes, the company, "
+                    + "and the key's IP allow-list (Settings > API Keys > the key: is this server's address on it?)");
+            settings.problems().forEach(p -> problem(Messages.oneLine(p.message())));
+            settings.warnings().forEach(w -> warnings.add(Messages.oneLine(w.message())));
         }
 
-        private Setting resolve(Stores stores, String refName, String refText) {
-            CredentialRef ref;
-            try {
-                ref = CredentialRef.parse(refText);
-            } catch (IllegalArgumentException e) {
-                problem(refName + ": " + Messages.without(e.getMessage(), refText));
-                return Setting.failed(refName);
+        private void reportEnvironment(BigLedgerSettings settings) {
+            Optional<BigLedgerSettings.Setting> setting = settings.environmentSetting();
+            if (setting.isEmpty()) {
+                line("environment", "production (the default: " + ENVIRONMENT + " is not set)");
+            } else if (setting.get().value().isEmpty()) {
+                line("environment", unknownOrEmpty(setting.get()));
+                return;
+            } else if (!settings.environmentKnown()) {
+                line("environment", "unknown (" + setting.get().origin() + ")");
+                return;
+            } else {
+                line("environment", settings.environment().id() + " (" + setting.get().origin() + ")");
             }
-            try {
-                VersionedSecret resolved = stores.vault().handle(ref).versioned();
-                String version = resolved.version().map(v -> ", version " + v).orElse("");
-                return Setting.found(refName, resolved.secret(), "(from " + refName + "=" + ref + version + ")");
-            } catch (BigLedgerAuthException | IllegalArgumentException | IllegalStateException e) {
-                // IllegalArgument: the store refuses an option of the reference; IllegalState: stores conflict.
-                String message = Messages.oneLine(e.getMessage());
-                problem(refName + ": " + (message.startsWith(ref + ": ") ? "" : ref + ": ") + message);
-                return Setting.failed(refName);
+            line("base url", settings.environment().baseUrl());
+        }
+
+        private void reportApiKey(Optional<BigLedgerSettings.Setting> setting) {
+            if (setting.isEmpty()) {
+                line("api key", "missing");
+            } else if (setting.get().value().isEmpty()) {
+                line("api key", unknownOrEmpty(setting.get()));
+            } else {
+                line("api key", setting.get().value().get() + " (" + setting.get().origin() + ")");
             }
+        }
+
+        private void reportCompanyId(BigLedgerSettings settings) {
+            Optional<BigLedgerSettings.Setting> setting = settings.companyId();
+            if (setting.isEmpty()) {
+                line("company id", "missing");
+            } else if (setting.get().value().isEmpty()) {
+                line("company id", unknownOrEmpty(setting.get()));
+            } else if (settings.companyIdValue().isEmpty()) {
+                // Not shown: a value that cannot be sent may be a key put in the wrong variable.
+                line("company id", "malformed, not shown (" + setting.get().origin() + ")");
+            } else {
+                line("company id", settings.companyIdValue().get() + " (" + setting.get().origin() + ")");
+            }
+        }
+
+        private String unknownOrEmpty(BigLedgerSettings.Setting setting) {
+            return "".equals(variables.get(setting.variable())) ? "empty" : "unknown";
         }
 
         private void line(String label, String text) {
@@ -241,24 +190,6 @@ final class DoctorCommand implements Callable<Integer> {
 
         void problem(String text) {
             problems.add(text);
-        }
-    }
-
-    private enum Status { ABSENT, FOUND, FAILED }
-
-    /** A setting as read: {@code name} is the variable it came from, or would have. */
-    private record Setting(String name, Status status, Secret value, String origin) {
-
-        static Setting absent(String name) {
-            return new Setting(name, Status.ABSENT, null, "");
-        }
-
-        static Setting failed(String name) {
-            return new Setting(name, Status.FAILED, null, "");
-        }
-
-        static Setting found(String name, Secret value, String origin) {
-            return new Setting(name, Status.FOUND, value, origin);
         }
     }
 }

@@ -50,6 +50,9 @@ import picocli.CommandLine.Spec;
  * (and opened in a browser when one is available); the callback's state is checked in constant time; the code is
  * exchanged with the PKCE verifier; the refresh token is written to {@code file:bigledger/refresh_token} by default
  * (or {@code --store REF}), never printed. By default, the command gives up after 5 minutes without a callback.
+ * Against BigLedger's token endpoint ({@link Profile#BIGLEDGER}) the client is confidential, as the BigLedger
+ * document sends {@code client_secret} in every token request; a public client is an explicit
+ * {@code --public-client}, which the document does not describe.
  * Not thread-safe: picocli sets the fields before each run.
  */
 @Command(
@@ -60,13 +63,17 @@ import picocli.CommandLine.Spec;
                     + "available), checks the state of the callback, exchanges the code, and stores the refresh "
                     + "token (by default at " + TokenCommand.DEFAULT_REFRESH_TOKEN_REF + "; "
                     + TokenCommand.REFRESH_TOKEN_REF + " or --store REF for another). It is never printed.",
-            "Then 'bigledger-auth token --refresh-token' gets access tokens with it.",
+            "Then 'bigledger-auth token' gets access tokens with it (with --refresh-token for servers other than "
+                    + "BigLedger's).",
             "",
             "Settings, the option winning: --authorization-endpoint or " + LoginCommand.AUTHORIZATION_ENDPOINT
                     + " (by default " + LoginCommand.DEFAULT_AUTHORIZATION_ENDPOINT + "), --token-endpoint or "
-                    + TokenCommand.TOKEN_ENDPOINT + ", --client-id or " + TokenCommand.CLIENT_ID + ", and for a "
-                    + "confidential client --client-secret-ref or " + TokenCommand.CLIENT_SECRET_REF + " (or "
-                    + TokenCommand.CLIENT_SECRET + ")."
+                    + TokenCommand.TOKEN_ENDPOINT + ", --client-id or " + TokenCommand.CLIENT_ID + ", and the client "
+                    + "secret: --client-secret-ref or " + TokenCommand.CLIENT_SECRET_REF + " (or "
+                    + TokenCommand.CLIENT_SECRET + ").",
+            "BigLedger's token endpoint (the default; profile bigledger) takes client_secret in every request, so "
+                    + "a secret is required there unless --public-client; other servers (profile oauth2) take a "
+                    + "public client when no secret is set."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -97,10 +104,21 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
     private String clientIdOption;
 
     @Option(names = "--client-secret-ref", paramLabel = "REF",
-            description = "The client secret's reference, for a confidential client. By default, none (a public "
-                    + "client) unless " + TokenCommand.CLIENT_SECRET_REF + " or " + TokenCommand.CLIENT_SECRET
-                    + " is set.")
+            description = "The client secret's reference. By default, " + TokenCommand.CLIENT_SECRET_REF + ", else "
+                    + "env:" + TokenCommand.CLIENT_SECRET + " if that is set; required with the bigledger profile "
+                    + "unless --public-client.")
     private String clientSecretRefOption;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", converter = Profile.Converter.class,
+            description = "The kind of token endpoint: bigledger (JSON bodies, a client secret, one-hour tokens when "
+                    + "expires_in is missing) or oauth2 (RFC 6749). By default, bigledger for bigledger.com and its "
+                    + "subdomains, oauth2 for other hosts.")
+    private Profile profileOption;
+
+    @Option(names = "--public-client",
+            description = "The client has no secret and relies on PKCE alone. The BigLedger document does not "
+                    + "describe public clients; use this only for one registered as such.")
+    private boolean publicClient;
 
     @Option(names = "--scope", paramLabel = "SCOPE", description = "A scope to ask for; repeat for more. By "
             + "default, " + TokenCommand.SCOPES + ", else none (the server's default).")
@@ -111,7 +129,8 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
     private String storeOption;
 
     @Option(names = "--format", paramLabel = "FORMAT", converter = TokenCommand.FormatConverter.class,
-            description = "Token request body: json or form. By default, json for bigledger.com, form elsewhere.")
+            description = "Token request body: json or form. By default, json with the bigledger profile, form "
+                    + "with oauth2.")
     private RequestFormat formatOption;
 
     @Option(names = "--login-timeout", paramLabel = "DURATION", defaultValue = "5m",
@@ -180,7 +199,14 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
             setting(stores, null, TokenCommand.SCOPES).ifPresent(s -> scopes.addAll(List.of(s.strip().split("\\s+"))));
         }
         scopes.remove("");
-        Optional<CredentialRef> secretRef = secretRef(stores);
+        Profile profile = profileOption != null ? profileOption : Profile.of(tokenEndpoint);
+        Optional<CredentialRef> secretRef = publicClient ? Optional.empty() : secretRef(stores);
+        if (secretRef.isEmpty() && !publicClient && profile == Profile.BIGLEDGER) {
+            throw new Failure(ExitCodes.USAGE, "no client secret: BigLedger's token endpoint takes client_secret in "
+                    + "every token request; set " + TokenCommand.CLIENT_SECRET + ", or give its reference with "
+                    + "--client-secret-ref REF or " + TokenCommand.CLIENT_SECRET_REF + " (for a client registered as "
+                    + "public, which the BigLedger document does not describe, pass --public-client)");
+        }
 
         HttpServer server;
         try {
@@ -203,12 +229,12 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
                         .scopes(scopes)
                         .allowInsecureLoopback(allowInsecureLoopback)
                         .build();
-                RequestFormat format = formatOption != null ? formatOption : TokenCommand.defaultFormat(tokenEndpoint);
-                OAuthClient.Builder builder = OAuthClient.builder()
+                RequestFormat format = formatOption != null ? formatOption : profile.format();
+                OAuthClient.Builder builder = profile.configure(OAuthClient.builder()
                         .tokenEndpoint(tokenEndpoint)
                         .clientId(clientId)
                         .requestFormat(format)
-                        .allowInsecureLoopback(allowInsecureLoopback);
+                        .allowInsecureLoopback(allowInsecureLoopback));
                 if (secretRef.isPresent()) {
                     builder.clientSecret(resolve(stores, secretRef.get()))
                             .clientAuthentication(TokenCommand.defaultAuthentication(format));

@@ -2,11 +2,14 @@ package com.bigledger.auth.cli;
 
 import com.bigledger.auth.AccessToken;
 import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.TokenListener;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
@@ -33,10 +36,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code bigledger-auth token}: gets an access token with the {@code client_credentials} grant through a
- * {@link TokenManager} and prints it alone on stdout, for {@code $(bigledger-auth token)} in scripts. With
- * {@code --refresh-token}, the {@code refresh_token} grant with the token at a reference (where {@code login} put
- * it), each rotated refresh token written back before the access token is printed.
+ * {@code bigledger-auth token}: gets an access token through a {@link TokenManager} and prints it alone on stdout,
+ * for {@code $(bigledger-auth token)} in scripts. Against BigLedger's token endpoint (the default), the grant is
+ * {@code refresh_token} with the token at a reference (where {@code login} put it), since the BigLedger document names
+ * only the authorization-code and refresh-token grants; a refresh token the server rotates is written back before
+ * the access token is printed. Against another server (see {@link Profile}), or with {@code --client-credentials}, the grant is
+ * {@code client_credentials}; {@code --refresh-token} asks for {@code refresh_token} there.
  *
  * <p>Each setting is an option or an environment variable, the option winning; variables are read through the
  * environment store, so a {@code .env} file named by {@code BIGLEDGER_DOTENV} counts. The client secret is taken
@@ -49,10 +54,12 @@ import picocli.CommandLine.TypeConversionException;
 @Command(
         name = "token",
         description = {
-            "Gets an OAuth 2.0 access token with the client_credentials grant (or, with --refresh-token, the "
-                    + "refresh_token grant and the refresh token 'login' stored) and prints it alone on stdout, "
-                    + "followed by a newline, for scripts.",
+            "Gets an OAuth 2.0 access token and prints it alone on stdout, followed by a newline, for scripts.",
             "  TOKEN=$(bigledger-auth token)",
+            "Against BigLedger's token endpoint (the default; profile bigledger) the grant is refresh_token, with "
+                    + "the refresh token 'login' stored, as the BigLedger document describes; client_credentials, "
+                    + "which the document does not name, only with --client-credentials. Against other servers "
+                    + "(profile oauth2) the grant is client_credentials, or refresh_token with --refresh-token.",
             "With --header, prints 'Authorization: Bearer TOKEN' instead. With --verbose, also prints the settings, "
                     + "the token's expiry and its scopes on stderr (never the token).",
             "",
@@ -61,7 +68,9 @@ import picocli.CommandLine.TypeConversionException;
             "                       (by default " + TokenCommand.DEFAULT_TOKEN_ENDPOINT + ")",
             "  --client-id          " + TokenCommand.CLIENT_ID + " (required)",
             "  --client-secret-ref  " + TokenCommand.CLIENT_SECRET_REF,
-            "                       (by default env:" + TokenCommand.CLIENT_SECRET + " if that is set)",
+            "                       (by default env:" + TokenCommand.CLIENT_SECRET + " if that is set; "
+                    + "required by BigLedger, which takes client_secret in every token request, unless "
+                    + "--public-client)",
             "  --scope, repeated    " + TokenCommand.SCOPES + ", separated by spaces",
             "Variables may also come from the .env file named by BIGLEDGER_DOTENV.",
             "",
@@ -76,7 +85,7 @@ import picocli.CommandLine.TypeConversionException;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:success: the token was printed", ExitCodes.USAGE_HELP, "3:the client secret was not found at its "
+            "0:success: the token was printed", ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP, "3:the client secret was not found at its "
                     + "reference", ExitCodes.ERROR_HELP, ExitCodes.REFUSED_HELP
         })
 final class TokenCommand implements Callable<Integer> {
@@ -119,9 +128,26 @@ final class TokenCommand implements Callable<Integer> {
                     + "none: the server's default scopes.")
     private List<String> scopeOptions;
 
+    @Option(names = "--profile", paramLabel = "PROFILE", converter = Profile.Converter.class,
+            description = "The kind of token endpoint: bigledger (JSON bodies, client_id and client_secret in the "
+                    + "body, the refresh_token grant, one-hour tokens when expires_in is missing) or oauth2 "
+                    + "(RFC 6749: form bodies, Basic authentication, the client_credentials grant). By default, "
+                    + "bigledger for bigledger.com and its subdomains, oauth2 for other hosts.")
+    private Profile profileOption;
+
+    @Option(names = "--client-credentials",
+            description = "Use the client_credentials grant, which the BigLedger document does not name: the "
+                    + "default against other servers only.")
+    private boolean clientCredentialsMode;
+
+    @Option(names = "--public-client",
+            description = "The client has no secret: send none and rely on the refresh token alone. The BigLedger "
+                    + "document does not describe public clients; use this only for one registered as such.")
+    private boolean publicClient;
+
     @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
             description = "How the request body is encoded: json (what the BigLedger token endpoint takes) or form "
-                    + "(RFC 6749). By default, json for bigledger.com and its subdomains, form for other hosts.")
+                    + "(RFC 6749). By default, json with the bigledger profile, form with oauth2.")
     private RequestFormat formatOption;
 
     @Option(names = "--auth", paramLabel = "METHOD", converter = AuthConverter.class,
@@ -137,9 +163,10 @@ final class TokenCommand implements Callable<Integer> {
 
     @Option(names = "--refresh-token",
             description = "Use the refresh_token grant with the refresh token at " + REFRESH_TOKEN_REF + " (by "
-                    + "default " + DEFAULT_REFRESH_TOKEN_REF + ", where login stores it) instead of "
-                    + "client_credentials. A rotated refresh token is written back there before the access token "
-                    + "is printed. The client secret is optional then (a public client).")
+                    + "default " + DEFAULT_REFRESH_TOKEN_REF + ", where login stores it): the default against "
+                    + "BigLedger, the way to ask for it elsewhere. A refresh token the server rotates is written "
+                    + "back there before the access token is printed. Against other servers the client secret is "
+                    + "optional then (a public client).")
     private boolean refreshTokenMode;
 
     @Option(names = "--refresh-token-ref", paramLabel = "REF",
@@ -195,7 +222,7 @@ final class TokenCommand implements Callable<Integer> {
                     settings.print(err);
                 }
                 Secret clientSecret = settings.secretRef == null ? null : clientSecret(stores, settings.secretRef);
-                AccessToken token = fetch(stores, settings, clientSecret);
+                AccessToken token = fetch(stores, settings, clientSecret, err);
                 if (verbose) {
                     printDetails(token, err);
                 }
@@ -222,9 +249,16 @@ final class TokenCommand implements Callable<Integer> {
         String clientId = setting(stores, clientIdOption, CLIENT_ID).orElseThrow(() -> new Failure(ExitCodes.USAGE,
                 "no client id: pass --client-id ID or set " + CLIENT_ID));
         Set<String> scopes = scopes(stores);
-        CredentialRef refreshRef = refreshTokenRef(stores);
-        CredentialRef secretRef = secretRef(stores, refreshRef != null);
-        RequestFormat format = formatOption != null ? formatOption : defaultFormat(endpoint);
+        Profile profile = profileOption != null ? profileOption : Profile.of(endpoint);
+        CredentialRef refreshRef = refreshTokenRef(stores, profile);
+        if (publicClient && refreshRef == null) {
+            throw new Failure(ExitCodes.USAGE, "--public-client: the client_credentials grant needs a client "
+                    + "secret; a public client can only use the refresh token login stored");
+        }
+        // BigLedger takes client_secret in every token request; other servers need none for a refresh token.
+        boolean secretOptional = profile == Profile.OAUTH2 && refreshRef != null;
+        CredentialRef secretRef = publicClient ? null : secretRef(stores, secretOptional, profile);
+        RequestFormat format = formatOption != null ? formatOption : profile.format();
         ClientAuthentication auth = secretRef == null ? ClientAuthentication.NONE
                 : authOption != null ? authOption : defaultAuthentication(format);
         try {
@@ -238,12 +272,21 @@ final class TokenCommand implements Callable<Integer> {
             // The endpoint's shape or transport, or the client id; the messages quote no credential.
             throw new Failure(ExitCodes.USAGE, inCommandLineTerms(Messages.oneLine(e.getMessage())));
         }
-        return new Settings(endpoint, clientId, scopes, secretRef, format, auth, refreshRef);
+        return new Settings(endpoint, clientId, scopes, secretRef, format, auth, refreshRef, profile);
     }
 
-    /** The refresh token's reference in refresh-token mode, else {@code null}. */
-    private CredentialRef refreshTokenRef(Stores stores) throws Failure {
-        if (refreshTokenRefOption == null && !refreshTokenMode) {
+    /**
+     * Chooses the grant: the refresh token's reference for {@code refresh_token} (asked for, or BigLedger's default),
+     * else {@code null} for {@code client_credentials} (asked for, or the default of other servers).
+     */
+    private CredentialRef refreshTokenRef(Stores stores, Profile profile) throws Failure {
+        boolean refreshAsked = refreshTokenMode || refreshTokenRefOption != null;
+        if (refreshAsked && clientCredentialsMode) {
+            throw new Failure(ExitCodes.USAGE, "--client-credentials conflicts with --refresh-token and "
+                    + "--refresh-token-ref: choose one grant");
+        }
+        boolean refresh = refreshAsked || (profile == Profile.BIGLEDGER && !clientCredentialsMode);
+        if (!refresh) {
             return null;
         }
         String text = refreshTokenRefOption != null ? refreshTokenRefOption
@@ -301,7 +344,7 @@ final class TokenCommand implements Callable<Integer> {
         return scopes;
     }
 
-    private CredentialRef secretRef(Stores stores, boolean optional) throws Failure {
+    private CredentialRef secretRef(Stores stores, boolean optional, Profile profile) throws Failure {
         String text;
         String source;
         if (clientSecretRefOption != null) {
@@ -321,7 +364,9 @@ final class TokenCommand implements Callable<Integer> {
                 }
                 throw new Failure(ExitCodes.USAGE, "no client secret: set " + CLIENT_SECRET + ", or give its "
                         + "reference with --client-secret-ref REF or " + CLIENT_SECRET_REF + " (such as "
-                        + "aws-sm:prod/bigledger#client_secret)");
+                        + "aws-sm:prod/bigledger#client_secret)" + (profile == Profile.BIGLEDGER ? "; BigLedger's "
+                        + "token endpoint takes client_secret in every request (for a client registered as public, "
+                        + "which the BigLedger document does not describe, pass --public-client)" : ""));
             }
             text = fromVariable.orElse("env:" + CLIENT_SECRET);
             source = fromVariable.isPresent() ? CLIENT_SECRET_REF : CLIENT_SECRET;
@@ -339,6 +384,8 @@ final class TokenCommand implements Callable<Integer> {
             return stores.vault().handle(ref).get();
         } catch (CredentialNotFoundException e) {
             throw new Failure(ExitCodes.NOT_FOUND, cannotResolve(ref, e.getMessage()));
+        } catch (CredentialConfigurationException e) {
+            throw new Failure(ExitCodes.CONFIGURATION, cannotResolve(ref, e.getMessage()));
         } catch (BigLedgerAuthException | IllegalStateException e) {
             // IllegalStateException: the stores on the class path conflict (two for one scheme).
             throw new Failure(ExitCodes.ERROR, cannotResolve(ref, e.getMessage()));
@@ -348,7 +395,8 @@ final class TokenCommand implements Callable<Integer> {
         }
     }
 
-    private AccessToken fetch(Stores stores, Settings settings, Secret clientSecret) throws Failure {
+    private AccessToken fetch(Stores stores, Settings settings, Secret clientSecret, PrintWriter err)
+            throws Failure {
         OAuthClient.Builder builder = OAuthClient.builder()
                 .tokenEndpoint(settings.endpoint)
                 .clientId(settings.clientId)
@@ -356,11 +404,14 @@ final class TokenCommand implements Callable<Integer> {
                 .requestFormat(settings.format)
                 .allowInsecureLoopback(allowInsecureLoopback)
                 .userAgent(userAgent());
+        settings.profile.configure(builder);
         if (clientSecret != null) {
             builder.clientSecret(clientSecret);
         }
+        RetryReport retries = new RetryReport(err, shown(settings.endpoint), timeoutOption.timeout());
         TokenManager.Builder manager = TokenManager.builder()
                 .client(builder.build())
+                .addListener(retries)
                 .scopes(settings.scopes)
                 // The endpoint without its query: the name goes into log lines.
                 .name(shown(settings.endpoint).toString())
@@ -374,8 +425,11 @@ final class TokenCommand implements Callable<Integer> {
         try (TokenManager tokens = manager.build()) {
             return tokens.token();
         } catch (ReauthenticationRequiredException e) {
+            retries.stop();
             throw new Failure(ExitCodes.REFUSED, Messages.oneLine(e.getMessage()));
         } catch (BigLedgerAuthException e) {
+            // No retry line after the failure's: a refresh still running when the manager closed stays quiet.
+            retries.stop();
             // Messages name the endpoint and never a secret: the client redacts any it sent.
             throw new Failure(ExitCodes.ERROR, Messages.oneLine(e.getMessage()));
         }
@@ -413,9 +467,7 @@ final class TokenCommand implements Callable<Integer> {
      * @return {@link RequestFormat#JSON} for {@code bigledger.com} and its subdomains, else {@link RequestFormat#FORM}
      */
     static RequestFormat defaultFormat(URI endpoint) {
-        String host = endpoint.getHost() == null ? "" : endpoint.getHost().toLowerCase(Locale.ROOT);
-        return host.equals("bigledger.com") || host.endsWith(".bigledger.com") ? RequestFormat.JSON
-                : RequestFormat.FORM;
+        return Profile.of(endpoint).format();
     }
 
     /**
@@ -457,7 +509,8 @@ final class TokenCommand implements Callable<Integer> {
         return "cannot resolve the client secret at " + ref + ": " + detail;
     }
 
-    private static String userAgent() {
+    /** The command line's product, sent as {@code User-Agent} as the BigLedger document asks. */
+    static String userAgent() {
         String version = TokenCommand.class.getPackage().getImplementationVersion();
         return version == null ? "bigledger-auth-cli" : "bigledger-auth-cli/" + version;
     }
@@ -471,10 +524,12 @@ final class TokenCommand implements Callable<Integer> {
         final RequestFormat format;
         final ClientAuthentication auth;
         final CredentialRef refreshRef;
+        final Profile profile;
 
         Settings(URI endpoint, String clientId, Set<String> scopes, CredentialRef secretRef, RequestFormat format,
-                ClientAuthentication auth, CredentialRef refreshRef) {
+                ClientAuthentication auth, CredentialRef refreshRef, Profile profile) {
             this.refreshRef = refreshRef;
+            this.profile = profile;
             this.endpoint = endpoint;
             this.clientId = clientId;
             this.scopes = Set.copyOf(scopes);
@@ -484,14 +539,69 @@ final class TokenCommand implements Callable<Integer> {
         }
 
         void print(PrintWriter err) {
-            line(err, "endpoint", shown(endpoint) + " (" + format.name().toLowerCase(Locale.ROOT) + " body)");
+            line(err, "endpoint", shown(endpoint) + " (" + format.name().toLowerCase(Locale.ROOT) + " body, profile "
+                    + profile.id() + ")");
             line(err, "client id", clientId + " (" + auth.name().toLowerCase(Locale.ROOT) + ")");
             line(err, "secret ref", secretRef == null ? "(none: a public client)" : secretRef.toString());
-            if (refreshRef != null) {
-                line(err, "grant", "refresh_token at " + refreshRef);
-            }
+            line(err, "grant", refreshRef != null ? "refresh_token at " + refreshRef : "client_credentials");
             line(err, "scopes asked", scopes.isEmpty() ? "(none: the server's default)"
                     : String.join(" ", new TreeSet<>(scopes)));
+        }
+    }
+
+    /**
+     * Says on stderr that the token endpoint is being retried and why, so that a person does not wait out
+     * {@code --timeout} in silence. Called on the manager's threads; {@link PrintWriter} locks each line.
+     */
+    private static final class RetryReport implements TokenListener {
+        private final PrintWriter err;
+        private final URI endpoint;
+        private final Duration timeout;
+        private volatile Duration pendingDelay;
+        private volatile boolean stopped;
+
+        RetryReport(PrintWriter err, URI endpoint, Duration timeout) {
+            this.err = err;
+            this.endpoint = endpoint;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public void retryScheduled(String manager, Duration delay, int consecutiveFailures) {
+            // The manager schedules the retry, then reports the failure that caused it.
+            pendingDelay = delay;
+        }
+
+        @Override
+        public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutiveFailures,
+                boolean tokenStillServed) {
+            Duration delay = pendingDelay;
+            pendingDelay = null;
+            if (delay != null && failure.retryable() && !stopped) {
+                err.println(PREFIX + "retrying in " + Durations.format(delay) + ": " + reason(failure) + " ("
+                        + endpoint + "; giving up after " + Durations.format(timeout) + ")");
+                err.flush();
+            }
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        /** The cause in a few words: the I/O exception's kind, else the library's one-line message. */
+        private static String reason(BigLedgerAuthException failure) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.ConnectException) {
+                    return "connection refused";
+                }
+                if (cause instanceof java.net.UnknownHostException) {
+                    return "unknown host";
+                }
+                if (cause instanceof java.net.http.HttpTimeoutException) {
+                    return "no answer in time";
+                }
+            }
+            return Messages.oneLine(failure.getMessage());
         }
     }
 

@@ -2,11 +2,14 @@ package com.bigledger.auth.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.bigledger.auth.bigledger.BigLedgerAuth;
+import com.bigledger.auth.bigledger.BigLedgerConfigurationException;
 import com.bigledger.auth.testing.Canary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +31,12 @@ class DoctorCommandTest {
                 + "base url     https://api.bigledger.com/v1\n"
                 + "api key      Secret[blg_live_sk_…redacted] (from BIGLEDGER_API_KEY)\n"
                 + "company id   company_abc123 (from BIGLEDGER_COMPANY_ID)\n"
+                + "user agent   set in code with userAgent(\"MyApp/1.0.0 (https://myapp.com)\"), as the BigLedger "
+                + "document asks; without one, requests send " + BigLedgerAuth.libraryProduct() + " alone and a "
+                + "warning is logged when the client is built\n"
+                + "if 403       FORBIDDEN from the API: check the key's permissions or the token's scopes, the "
+                + "company, and the key's IP allow-list (Settings > API Keys > the key: is this server's address on "
+                + "it?)\n"
                 + "ok: no problem found (offline checks; the key was not sent to the BigLedger API)\n");
         assertNoSecretIn(run);
     }
@@ -107,6 +116,16 @@ class DoctorCommandTest {
     }
 
     @Test
+    void emptyApiKeyIsReportedAsEmptyNotUnset() {
+        CliRun run = doctor(Map.of("BIGLEDGER_API_KEY", "", "BIGLEDGER_COMPANY_ID", COMPANY));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
+        assertThat(run.out()).contains("api key      empty");
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("problem: BIGLEDGER_API_KEY is set but empty");
+    }
+
+    @Test
     void missingCompanyIdIsAProblem() {
         String key = FakeKeys.live();
 
@@ -120,15 +139,66 @@ class DoctorCommandTest {
     }
 
     @Test
-    void malformedCompanyIdIsAProblemAndIsNotShown() {
-        CliRun run = doctor(Map.of("BIGLEDGER_API_KEY", FakeKeys.live(), "BIGLEDGER_COMPANY_ID", "acme-corp"));
+    void companyIdThatCannotBeAHeaderValueIsAProblemAndIsNotShown() {
+        CliRun run = doctor(Map.of("BIGLEDGER_API_KEY", FakeKeys.live(), "BIGLEDGER_COMPANY_ID", "acme corp"));
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
         assertThat(run.out()).contains("company id   malformed, not shown (from BIGLEDGER_COMPANY_ID)");
         assertThat(run.errLines()).singleElement().asString()
                 .startsWith("problem: BIGLEDGER_COMPANY_ID: ")
-                .contains("company_");
-        assertThat(run.all()).doesNotContain("acme-corp");
+                .contains("whitespace");
+        assertThat(run.all()).doesNotContain("acme corp");
+    }
+
+    @Test
+    void companyIdOfAnotherShapeThanTheExampleIsAWarningNotAProblem() {
+        CliRun run = doctor(Map.of("BIGLEDGER_API_KEY", FakeKeys.live(), "BIGLEDGER_COMPANY_ID", "acme-corp.42"));
+
+        assertThat(run.exitCode()).isEqualTo(0);
+        assertThat(run.out()).contains("company id   acme-corp.42 (from BIGLEDGER_COMPANY_ID)", "ok: no problem found");
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("warning: BIGLEDGER_COMPANY_ID: ")
+                .contains("company_abc123", "no rule");
+    }
+
+    @Test
+    void companyIdWithATrailingSpaceIsReadAsAServiceReadsIt() {
+        CliRun run = doctor(Map.of("BIGLEDGER_API_KEY", FakeKeys.live(), "BIGLEDGER_COMPANY_ID", COMPANY + " ",
+                "BIGLEDGER_ENVIRONMENT", " production\n"));
+
+        assertThat(run.exitCode()).isEqualTo(0);
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).contains("environment  production (from BIGLEDGER_ENVIRONMENT)",
+                "company id   company_abc123 (from BIGLEDGER_COMPANY_ID)");
+    }
+
+    @Test
+    void doctorPassesExactlyTheConfigurationsTheLibraryAccepts() {
+        String live = FakeKeys.live();
+        List<Map<String, String>> configurations = List.of(
+                Map.of("BIGLEDGER_API_KEY", live, "BIGLEDGER_COMPANY_ID", COMPANY),
+                Map.of("BIGLEDGER_API_KEY", live, "BIGLEDGER_COMPANY_ID", " " + COMPANY + "\t"),
+                Map.of("BIGLEDGER_API_KEY", live, "BIGLEDGER_COMPANY_ID", "acme-42"),
+                Map.of("BIGLEDGER_API_KEY", live, "BIGLEDGER_COMPANY_ID", "acme 42"),
+                Map.of("BIGLEDGER_API_KEY", live, "BIGLEDGER_COMPANY_ID", "company_\u00e5"),
+                Map.of("BIGLEDGER_API_KEY", live, "BIGLEDGER_COMPANY_ID", COMPANY, "BIGLEDGER_ENVIRONMENT", "Sandbox "),
+                Map.of("BIGLEDGER_API_KEY", FakeKeys.test(), "BIGLEDGER_COMPANY_ID", COMPANY,
+                        "BIGLEDGER_ENVIRONMENT", " sandbox"),
+                Map.of("BIGLEDGER_API_KEY", live + " ", "BIGLEDGER_COMPANY_ID", COMPANY),
+                Map.of("BIGLEDGER_API_KEY", live, "BIGLEDGER_COMPANY_ID", live));
+
+        for (Map<String, String> configuration : configurations) {
+            boolean libraryAccepts;
+            try (BigLedgerAuth auth = BigLedgerAuth.builder().fromEnvironment(configuration).build()) {
+                libraryAccepts = auth.companyId().isPresent();
+            } catch (BigLedgerConfigurationException e) {
+                libraryAccepts = false;
+            }
+            CliRun run = doctor(configuration);
+            assertThat(run.exitCode() == 0).as("doctor passes %s", configuration.keySet() + " #"
+                    + configurations.indexOf(configuration)).isEqualTo(libraryAccepts);
+            assertNoSecretIn(run);
+        }
     }
 
     @Test
@@ -235,8 +305,9 @@ class DoctorCommandTest {
         CliRun run = doctor(Map.of("BIGLEDGER_API_KEY_REF", key, "BIGLEDGER_COMPANY_ID", COMPANY));
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
+        // The library's own wording: doctor and BigLedgerAuth share one reader.
         assertThat(run.errLines()).singleElement().asString()
-                .startsWith("problem: BIGLEDGER_API_KEY_REF: ")
+                .startsWith("problem: BIGLEDGER_API_KEY_REF is not a valid reference")
                 .contains("position 0");
         assertNoSecretIn(run);
     }

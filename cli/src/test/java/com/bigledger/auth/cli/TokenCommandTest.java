@@ -220,17 +220,18 @@ class TokenCommandTest {
         assertThat(run.exitCode()).isEqualTo(0);
         assertThat(run.out()).isEqualTo(token + "\n");
         List<String> lines = run.errLines();
-        assertThat(lines).hasSize(6);
-        assertThat(lines.subList(0, 4)).containsExactly(
-                "endpoint     " + endpoint.uri() + " (form body)",
+        assertThat(lines).hasSize(7);
+        assertThat(lines.subList(0, 5)).containsExactly(
+                "endpoint     " + endpoint.uri() + " (form body, profile oauth2)",
                 "client id    my-client (client_secret_basic)",
                 "secret ref   env:BIGLEDGER_CLIENT_SECRET",
+                "grant        client_credentials",
                 "scopes asked read:accounts");
-        Matcher expiry = Pattern.compile("expires at   (\\S+) \\(in -?\\d+ s\\)").matcher(lines.get(4));
-        assertThat(expiry.matches()).as("the expiry line: %s", lines.get(4)).isTrue();
+        Matcher expiry = Pattern.compile("expires at   (\\S+) \\(in -?\\d+ s\\)").matcher(lines.get(5));
+        assertThat(expiry.matches()).as("the expiry line: %s", lines.get(5)).isTrue();
         assertThat(Instant.parse(expiry.group(1)))
                 .isBetween(before.plusSeconds(3600).truncatedTo(ChronoUnit.SECONDS), after.plusSeconds(3600));
-        assertThat(lines.get(5)).isEqualTo("scopes       read:accounts write:invoices");
+        assertThat(lines.get(6)).isEqualTo("scopes       read:accounts write:invoices");
         assertThat(FakeKeys.leakIn(run.err())).as("a fake secret is on stderr").isFalse();
     }
 
@@ -273,7 +274,7 @@ class TokenCommandTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(run.out()).isEmpty();
         // The endpoint is retried until the timeout; which attempt the message quotes may vary.
-        assertThat(run.errLines()).singleElement().asString()
+        assertThat(run.errLines()).last().asString()
                 .startsWith("bigledger-auth token: Token request to " + endpoint.uri() + " failed: no access token "
                         + "within ");
         assertThat(endpoint.takeRequest().params()).containsEntry("grant_type", "client_credentials");
@@ -290,8 +291,25 @@ class TokenCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(run.out()).isEmpty();
-        assertThat(run.errLines()).singleElement().asString()
+        assertThat(run.errLines()).last().asString()
                 .startsWith("bigledger-auth token: Token request to " + unreachable + " failed: ");
+        assertNoSecretIn(run);
+    }
+
+    @Test
+    void refusedConnectionIsReportedOnStderrWhileItIsRetried() throws IOException {
+        String unreachable = "http://127.0.0.1:" + closedPort() + FakeTokenEndpoint.PATH;
+        Map<String, String> env = environment(FakeKeys.clientSecret());
+        env.put("BIGLEDGER_TOKEN_ENDPOINT", unreachable);
+
+        CliRun run = token(env, "--timeout", "1500ms");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+        List<String> lines = run.errLines();
+        assertThat(lines).first().asString().startsWith("bigledger-auth token: retrying in ")
+                .contains("connection refused", unreachable, "giving up after 1.5s");
+        assertThat(lines).last().asString().startsWith("bigledger-auth token: Token request to " + unreachable)
+                .contains("within 1.5s").doesNotContain("PT1.5S");
         assertNoSecretIn(run);
     }
 

@@ -170,7 +170,8 @@ final class ReadmeExamples {
         CredentialRef refreshToken = CredentialRef.parse("vault:secret/users/42/bigledger#refresh_token");
         vault.write(refreshToken, tokens.refreshToken().orElseThrow(), Optional.empty());
 
-        // Step 4: one-hour access tokens refreshed ahead of expiry; each rotated blg_oauth_rt_ token written back
+        // Step 4: one-hour access tokens refreshed ahead of expiry; a new blg_oauth_rt_ token, if the server
+        // rotates them, written back
         TokenManager tokenManager = oauth.tokenManager().refreshToken(vault, refreshToken).build();
         BigLedgerAuth auth = BigLedgerAuth.builder()
                 .tokenManager(tokenManager)

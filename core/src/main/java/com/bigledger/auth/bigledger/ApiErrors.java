@@ -37,10 +37,11 @@ final class ApiErrors {
                     + "refused: check that it is correct and has not expired or been revoked" + notEnvelope);
         }
         if (is(code, ForbiddenException.CODE) || (code == null && status == 403)) {
-            return new ForbiddenException(endpoint, status, code, message, "the credentials may not do this: check "
-                    + "the OAuth token's scopes or the API key's permissions, and the company" + notEnvelope);
+            return new ForbiddenException(endpoint, status, code, message, ForbiddenException.ADVICE + notEnvelope);
         }
-        if (is(code, InvalidCompanyException.CODE)) {
+        // Like 401 and 403, a 422 without the envelope is still the document's status for a company problem.
+        if (is(code, InvalidCompanyException.CODE)
+                || (code == null && status == InvalidCompanyException.HTTP_STATUS)) {
             return new InvalidCompanyException(endpoint, status, code, message, "the company id is missing, "
                     + "invalid or not accessible with these credentials: send X-Company-Id with the id from the "
                     + "dashboard (Settings > Company Profile)" + notEnvelope);

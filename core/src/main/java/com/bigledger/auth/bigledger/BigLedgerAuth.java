@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Everything that can be checked offline is checked when the object is built, so that a mistake shows at
  * start-up rather than as a 401 later: a missing or doubly-given setting, an API key of the other environment
  * ({@code blg_test_sk_} against production or {@code blg_live_sk_} against the sandbox), an empty key or one with
- * whitespace, a malformed company id. All problems are reported together in one
+ * whitespace, a company id that cannot be sent as a header. All problems are reported together in one
  * {@link BigLedgerConfigurationException} whose messages name the setting, the key prefix and the environment,
  * never a character of the key. A key read through a {@link CredentialVault} is read at build time too, and again
  * whenever the store rotates it; a rotated key is checked the same way before it is used.
@@ -358,7 +358,6 @@ public final class BigLedgerAuth implements AutoCloseable {
         CredentialRef keyRef;
         CredentialHandle keyHandle;
         String keyLabel;
-        String companyIdLabel;
         Secret checkedKey;
         CredentialVault ownedVault;
     }
@@ -463,7 +462,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          * {@code BIGLEDGER_API_KEY_REF=aws-sm:prod/bigledger#api_key}, read through {@link #vault} so that moving a
          * deployment from variables to a secret store is configuration, not code. A key given by reference is
          * reloaded after a 401; a key given as a value is not. Giving a setting both ways is an error. The
-         * variables are read by {@link #build()}.
+         * variables are read by {@link #build()} with {@link BigLedgerSettings}, the reader the command line's
+         * {@code doctor} uses too: the company id and the environment without surrounding whitespace.
          *
          * @param variables the environment variables, such as {@code System.getenv()}; copied
          * @return this builder
@@ -568,7 +568,8 @@ public final class BigLedgerAuth implements AutoCloseable {
         /**
          * Sets the application's own product for the {@code User-Agent} header, as the BigLedger document asks,
          * such as {@code MyApp/1.0.0 (https://myapp.com)}; this library's name and version are appended. By
-         * default, none: the header is this library's product alone.
+         * default, none: the header is this library's product alone, and {@link #build()} logs a warning saying so
+         * (once per client built, never per request).
          *
          * @param userAgent printable ASCII, not blank
          * @return this builder
@@ -635,9 +636,9 @@ public final class BigLedgerAuth implements AutoCloseable {
                                 + "dashboard)"));
                     }
                 }
-                if (r.companyId != null) {
-                    String label = variables != null ? r.companyIdLabel : "companyId";
-                    CompanyIds.check(r.companyId).ifPresent(p -> problems.add(labelled(label, p)));
+                if (variables == null && r.companyId != null) {
+                    // fromEnvironment's company id was checked by BigLedgerSettings.
+                    CompanyIds.check(r.companyId).ifPresent(p -> problems.add(labelled("companyId", p)));
                 }
                 URI chosen = baseUrl != null ? baseUrl : URI.create(r.environment.baseUrl());
                 Endpoints.checkTransport("baseUrl", chosen, Boolean.TRUE.equals(allowInsecureLoopback));
@@ -645,6 +646,11 @@ public final class BigLedgerAuth implements AutoCloseable {
                 r.baseUrl = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
                 if (!problems.isEmpty()) {
                     throw new BigLedgerConfigurationException(problems);
+                }
+                if (userAgent == null) {
+                    LOG.warn("No User-Agent set for {}: requests send {} alone, while the BigLedger document asks "
+                            + "for a descriptive one; set it with userAgent(\"MyApp/1.0.0 (https://myapp.com)\")",
+                            r.baseUrl, LibraryVersion.PRODUCT);
                 }
                 return new BigLedgerAuth(this, r);
             } catch (RuntimeException e) {
@@ -656,61 +662,37 @@ public final class BigLedgerAuth implements AutoCloseable {
         }
 
         private void readVariables(Resolved r, List<ConfigProblem> problems) {
-            Setting environmentSetting = setting(ENVIRONMENT_VARIABLE, problems);
-            boolean environmentKnown = true;
-            if (environmentSetting == null) {
-                r.environment = BigLedgerEnvironment.PRODUCTION;
-            } else if (!environmentSetting.valid) {
-                environmentKnown = false;
-                r.environment = BigLedgerEnvironment.PRODUCTION;
+            BigLedgerSettings settings = BigLedgerSettings.read(variables, () -> {
+                if (vault != null) {
+                    return vault;
+                }
+                r.ownedVault = CredentialVault.builder().build();
+                return r.ownedVault;
+            });
+            if (!settings.loadFailures().isEmpty()) {
+                // A store that fails is not a configuration problem: its own exception says what went wrong.
+                throw settings.loadFailures().get(0);
+            }
+            r.environment = settings.environment();
+            r.companyId = settings.companyIdValue().orElse(null);
+            problems.addAll(settings.problems());
+            settings.warnings().forEach(w -> LOG.debug("{}", w.message()));
+            BigLedgerSettings.Setting key = settings.apiKey().orElse(null);
+            if (key == null || key.value().isEmpty()) {
+                return;
+            }
+            r.keyLabel = key.reference().map(CredentialRef::toString).orElse(key.variable());
+            if (key.reference().isPresent()) {
+                r.keyVault = vault != null ? vault : r.ownedVault;
+                r.keyRef = key.reference().get();
+                r.keyHandle = r.keyVault.handle(r.keyRef);
             } else {
-                String name = environmentSetting.resolve(r, this).map(Secret::reveal).orElse(null);
-                try {
-                    r.environment = BigLedgerEnvironment.parse(name == null ? "" : name.strip());
-                } catch (IllegalArgumentException e) {
-                    problems.add(new ConfigProblem(ConfigProblem.Kind.SETTING_INVALID, environmentSetting.label
-                            + ": " + e.getMessage()));
-                    environmentKnown = false;
-                    r.environment = BigLedgerEnvironment.PRODUCTION;
-                }
+                r.staticKey = key.value().get();
             }
-
-            Setting keySetting = setting(API_KEY_VARIABLE, problems);
-            if (keySetting == null) {
-                problems.add(missing(API_KEY_VARIABLE, "the API key, blg_live_sk_... or blg_test_sk_..."));
-            } else if (!keySetting.valid) {
-                // Reported by setting().
-                r.keyLabel = keySetting.label;
-            } else if (keySetting.ref == null) {
-                r.staticKey = Secret.of(keySetting.value);
-                r.keyLabel = keySetting.label;
-                if (environmentKnown) {
-                    checkKey(r, r.staticKey, keySetting.label, environmentSetting == null, problems);
-                }
-            } else {
-                r.keyVault = keySetting.vault(r, this);
-                r.keyRef = keySetting.ref;
-                r.keyHandle = r.keyVault.handle(keySetting.ref);
-                r.keyLabel = keySetting.ref.toString();
-                Secret key = r.keyHandle.get();
-                if (environmentKnown) {
-                    checkKey(r, key, keySetting.label, environmentSetting == null, problems);
-                }
+            if (problems.isEmpty()) {
+                // The instance the handle serves, so that the first headers() finds it already checked.
+                r.checkedKey = r.keyHandle != null ? r.keyHandle.get() : r.staticKey;
             }
-
-            Setting companySetting = setting(COMPANY_ID_VARIABLE, problems);
-            if (companySetting == null) {
-                problems.add(missing(COMPANY_ID_VARIABLE, "the company id, such as company_abc123 (Settings > "
-                        + "Company Profile in the dashboard)"));
-            } else if (companySetting.valid) {
-                r.companyIdLabel = companySetting.label;
-                r.companyId = companySetting.resolve(r, this).map(s -> s.reveal().strip()).orElse(null);
-            }
-        }
-
-        private static ConfigProblem missing(String variable, String what) {
-            return new ConfigProblem(ConfigProblem.Kind.SETTING_MISSING, variable + " is not set (" + what + "; or "
-                    + variable + REF_SUFFIX + " with a reference such as aws-sm:prod/bigledger#api_key)");
         }
 
         private static void checkKey(Resolved r, Secret key, String label, boolean environmentDefaulted,
@@ -723,32 +705,6 @@ public final class BigLedgerAuth implements AutoCloseable {
             String hint = problem.get().kind() == ConfigProblem.Kind.API_KEY_WRONG_ENVIRONMENT && environmentDefaulted
                     ? " (" + ENVIRONMENT_VARIABLE + " is not set: production is the default)" : "";
             problems.add(new ConfigProblem(problem.get().kind(), label + ": " + problem.get().message() + hint));
-        }
-
-        /** Reads a variable or its {@code _REF} form; {@code null} when neither is set or both are. */
-        private Setting setting(String name, List<ConfigProblem> problems) {
-            String direct = variables.get(name);
-            String ref = variables.get(name + REF_SUFFIX);
-            if (direct != null && ref != null) {
-                problems.add(new ConfigProblem(ConfigProblem.Kind.SETTING_CONFLICT, name + " and " + name
-                        + REF_SUFFIX + " are both set; set only one"));
-                return new Setting(name, null, null, false);
-            }
-            if (direct != null) {
-                return new Setting(name, direct, null, true);
-            }
-            if (ref == null) {
-                return null;
-            }
-            try {
-                return new Setting(name + REF_SUFFIX, null, CredentialRef.parse(ref.strip()), true);
-            } catch (IllegalArgumentException e) {
-                // Not quoted: a key pasted into the _REF variable by mistake would end up in the message.
-                problems.add(new ConfigProblem(ConfigProblem.Kind.SETTING_INVALID, name + REF_SUFFIX + " is not a "
-                        + "valid reference (scheme:path[?options][#field], such as aws-sm:prod/bigledger#api_key); "
-                        + "its value is not shown"));
-                return new Setting(name + REF_SUFFIX, null, null, false);
-            }
         }
 
         private void credential(String option) {
@@ -765,44 +721,6 @@ public final class BigLedgerAuth implements AutoCloseable {
                 throw new IllegalStateException(option + " is already set (to " + shown + "); each option is set "
                         + "once");
             }
-        }
-    }
-
-    /**
-     * One setting as read from the variables: a value, or a reference to load; {@code valid} is {@code false}
-     * when the setting is present but unusable (both forms set, a malformed reference), a problem already reported.
-     */
-    private static final class Setting {
-        final String label;
-        final String value;
-        final CredentialRef ref;
-        final boolean valid;
-
-        Setting(String label, String value, CredentialRef ref, boolean valid) {
-            this.label = label;
-            this.value = value;
-            this.ref = ref;
-            this.valid = valid;
-        }
-
-        CredentialVault vault(Resolved r, Builder b) {
-            if (b.vault != null) {
-                return b.vault;
-            }
-            if (r.ownedVault == null) {
-                r.ownedVault = CredentialVault.builder().build();
-            }
-            return r.ownedVault;
-        }
-
-        Optional<Secret> resolve(Resolved r, Builder b) {
-            if (!valid) {
-                return Optional.empty();
-            }
-            if (ref == null) {
-                return Optional.of(Secret.of(value));
-            }
-            return Optional.of(vault(r, b).handle(ref).get());
         }
     }
 }

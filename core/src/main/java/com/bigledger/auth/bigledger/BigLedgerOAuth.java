@@ -8,6 +8,7 @@ import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.internal.Endpoints;
 import com.bigledger.auth.oauth.AuthorizationRequest;
 import com.bigledger.auth.oauth.AuthorizationResponse;
+import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
 import com.bigledger.auth.oauth.TokenResponse;
@@ -15,11 +16,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * OAuth 2.0 for the BigLedger API: the Authorization Code flow with PKCE (S256) against the BigLedger authorization
- * server, and a {@link TokenManager} that keeps the one-hour access tokens fresh and writes every rotated
- * {@code blg_oauth_rt_…} refresh token back to its store.
+ * server, and a {@link TokenManager} that keeps the one-hour access tokens fresh and, if the server rotates
+ * {@code blg_oauth_rt_…} refresh tokens, writes each new one back to its store. The document does not say whether
+ * refresh tokens rotate; both ways work: a response without a refresh token keeps the one in the store.
  *
  * <pre>{@code
  * BigLedgerOAuth oauth = BigLedgerOAuth.builder()
@@ -42,9 +46,12 @@ import java.util.Set;
  */
 public final class BigLedgerOAuth {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BigLedgerOAuth.class);
+
     /**
-     * The lifetime of BigLedger access tokens, as the document states; the token manager goes by each response's
-     * {@code expires_in}, which says the same.
+     * The lifetime of BigLedger access tokens, as the document states ("Access tokens expire after 1 hour"). The
+     * token manager goes by each response's {@code expires_in}, which says the same; a response without one is
+     * taken to last this long (logged at debug) rather than refused.
      */
     public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofHours(1);
 
@@ -74,11 +81,15 @@ public final class BigLedgerOAuth {
                 .tokenEndpoint(tokenEndpoint)
                 .clientId(clientId)
                 .requestFormat(RequestFormat.JSON)
+                .defaultExpiresIn(ACCESS_TOKEN_LIFETIME)
                 .allowInsecureLoopback(allowInsecureLoopback)
                 .userAgent(b.userAgent == null ? LibraryVersion.PRODUCT : b.userAgent + " " + LibraryVersion.PRODUCT);
         if (b.clientSecret != null) {
             // JSON with a secret means client_secret_post: client_id and client_secret in the body, as documented.
             client.clientSecret(b.clientSecret);
+        } else {
+            // publicClient(true), checked by build(): no client_secret at all, PKCE alone.
+            client.clientAuthentication(ClientAuthentication.NONE);
         }
         this.client = client.build();
     }
@@ -152,8 +163,8 @@ public final class BigLedgerOAuth {
     /**
      * Starts a token manager for this client: add the grant, usually
      * {@link TokenManager.Builder#refreshToken(com.bigledger.auth.CredentialVault, com.bigledger.auth.CredentialRef)}
-     * with the store the refresh token was saved in, so that each rotated refresh token is written back there before
-     * the new access token is used.
+     * with the store the refresh token was saved in, so that if the server rotates refresh tokens, each new one is
+     * written back there before the new access token is used.
      *
      * @return a token manager builder with {@link TokenManager.Builder#client} set
      */
@@ -226,6 +237,7 @@ public final class BigLedgerOAuth {
         private Secret clientSecret;
         private URI redirectUri;
         private String userAgent;
+        private Boolean publicClient;
 
         private Builder() {
         }
@@ -301,8 +313,8 @@ public final class BigLedgerOAuth {
         }
 
         /**
-         * Sets the client secret, sent in the JSON body of token requests as the document shows. By default, none:
-         * a public client that relies on PKCE alone.
+         * Sets the client secret, sent in the JSON body of every token request, as the document shows. Required,
+         * unless the client is declared public with {@link #publicClient(boolean) publicClient(true)}.
          *
          * @param clientSecret the secret; copied by the token client
          * @return this builder
@@ -315,6 +327,22 @@ public final class BigLedgerOAuth {
                 throw new IllegalStateException("clientSecret is already set; each option is set once");
             }
             this.clientSecret = clientSecret;
+            return this;
+        }
+
+        /**
+         * Declares the client public: token requests carry no {@code client_secret} and rely on PKCE alone. The
+         * BigLedger document does not describe public clients (it sends {@code client_secret} in every token
+         * request), so use this only for a client BigLedger registered as public. By default, {@code false}: the
+         * client is confidential and {@link #clientSecret} is required.
+         *
+         * @param publicClient whether the client has no secret
+         * @return this builder
+         * @throws IllegalStateException if the option is already set
+         */
+        public Builder publicClient(boolean publicClient) {
+            once(this.publicClient, "publicClient");
+            this.publicClient = publicClient;
             return this;
         }
 
@@ -340,7 +368,8 @@ public final class BigLedgerOAuth {
 
         /**
          * Sets the application's product for the {@code User-Agent} of token requests, such as
-         * {@code MyApp/1.0.0 (https://myapp.com)}; this library's name and version are appended. By default, none.
+         * {@code MyApp/1.0.0 (https://myapp.com)}; this library's name and version are appended. By default, none:
+         * the header is this library's product alone, and {@link #build()} logs a warning saying so.
          *
          * @param userAgent printable ASCII, not blank
          * @return this builder
@@ -362,18 +391,32 @@ public final class BigLedgerOAuth {
          * Builds the client.
          *
          * @return the client
-         * @throws IllegalStateException if the client id or redirect URI is missing, or the authorization server's
-         *     transport is not allowed
+         * @throws IllegalStateException if the client id, the redirect URI or the client secret (of a client not
+         *     declared public) is missing, a public client has a secret, or the authorization server's transport is
+         *     not allowed
          * @throws IllegalArgumentException if the client id is empty or holds a control character
          */
         public BigLedgerOAuth build() {
-            if (clientId == null || redirectUri == null) {
+            boolean isPublic = Boolean.TRUE.equals(publicClient);
+            if (clientId == null || redirectUri == null || (clientSecret == null && !isPublic)) {
                 throw new IllegalStateException("BigLedgerOAuth needs:" + (clientId == null ? " clientId" : "")
-                        + (redirectUri == null ? " redirectUri" : ""));
+                        + (redirectUri == null ? " redirectUri" : "")
+                        + (clientSecret == null && !isPublic ? " clientSecret (the BigLedger document sends "
+                                + "client_secret in every token request; for a client registered as public, which "
+                                + "the document does not describe, call publicClient(true))" : ""));
+            }
+            if (isPublic && clientSecret != null) {
+                throw new IllegalStateException("publicClient(true) conflicts with clientSecret: a public client has "
+                        + "no secret; remove one of them");
             }
             if (authorizationServer != null) {
                 Endpoints.checkTransport("authorizationServer", authorizationServer,
                         Boolean.TRUE.equals(allowInsecureLoopback));
+            }
+            if (userAgent == null) {
+                LOG.warn("No User-Agent set for the token requests of client {}: they send {} alone, while the "
+                        + "BigLedger document asks for a descriptive one; set it with userAgent(\"MyApp/1.0.0 "
+                        + "(https://myapp.com)\")", clientId, LibraryVersion.PRODUCT);
             }
             return new BigLedgerOAuth(this);
         }

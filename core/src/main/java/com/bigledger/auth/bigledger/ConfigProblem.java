@@ -25,14 +25,24 @@ public record ConfigProblem(Kind kind, String message) {
         API_KEY_UNKNOWN_PREFIX,
         /** The API key is its prefix alone, with nothing after it. */
         API_KEY_TRUNCATED,
-        /** The company id is not {@code company_} followed by letters, digits and underscores. */
+        /**
+         * The company id cannot be sent as a header value (empty, whitespace, control or non-ASCII characters), or
+         * is a key or token ({@code blg_…}) in the wrong setting.
+         */
         COMPANY_ID_MALFORMED,
+        /**
+         * A warning, never a refusal: the company id is not shaped like the document's example
+         * {@code company_abc123}; BigLedger documents no rule, so it is sent as it is.
+         */
+        COMPANY_ID_UNUSUAL,
         /** A required setting is missing, such as {@code BIGLEDGER_API_KEY} and its {@code _REF} form. */
         SETTING_MISSING,
         /** A setting is given twice, such as both {@code BIGLEDGER_API_KEY} and {@code BIGLEDGER_API_KEY_REF}. */
         SETTING_CONFLICT,
         /** A setting's value is unusable: an unknown environment name, a malformed reference. */
-        SETTING_INVALID
+        SETTING_INVALID,
+        /** A setting's reference could not be loaded: no such secret, access refused, the store unavailable. */
+        SETTING_UNAVAILABLE
     }
 
     /**

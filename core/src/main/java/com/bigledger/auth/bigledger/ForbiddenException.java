@@ -6,8 +6,10 @@ import java.net.URI;
  * The BigLedger API refused a request because the credential is valid but may not do this (HTTP 403, code {@code
  * FORBIDDEN}).
  *
- * <p>Check the OAuth token's scopes or the API key's permissions, and that the request is for the right company. Not
- * retryable as is. Immutable and thread-safe.
+ * <p>Check the OAuth token's scopes or the API key's permissions, that the request is for the right company, and
+ * the API key's IP allow-list: the BigLedger document has keys restricted to listed server addresses (Settings >
+ * API Keys > the key), and a request from an address not on the list is a common cause. Not retryable as is.
+ * Immutable and thread-safe.
  */
 public class ForbiddenException extends BigLedgerApiException {
 
@@ -16,6 +18,11 @@ public class ForbiddenException extends BigLedgerApiException {
 
     /** The HTTP status the BigLedger API answers with for this failure. */
     public static final int HTTP_STATUS = 403;
+
+    /** What to check after a 403, as the message says it: the document's causes, the IP allow-list among them. */
+    static final String ADVICE = "the credentials may not do this: check the OAuth token's scopes or the API key's "
+            + "permissions, the company, and the API key's IP allow-list (Settings > API Keys > the key in the "
+            + "dashboard: is this server's address on it?)";
 
     private static final long serialVersionUID = 1L;
 

@@ -10,6 +10,8 @@
  *   <li>{@link com.bigledger.auth.bigledger.BigLedgerOAuth}: the Authorization Code flow with PKCE and the JSON token
  *       requests; {@link com.bigledger.auth.bigledger.BigLedgerScopes} lists the scopes.
  *   <li>{@link com.bigledger.auth.bigledger.BigLedgerApiException} and its subtypes: the error envelope, typed.
+ *   <li>{@link com.bigledger.auth.bigledger.BigLedgerSettings}: the one reader of the {@code BIGLEDGER_*}
+ *       variables, for the library and for diagnostic tools alike.
  *   <li>{@link com.bigledger.auth.bigledger.BigLedgerEnvironment} and the offline checks
  *       {@link com.bigledger.auth.bigledger.ApiKeys} and {@link com.bigledger.auth.bigledger.CompanyIds}, which
  *       return {@link com.bigledger.auth.bigledger.ConfigProblem problems} rather than throwing, so that a

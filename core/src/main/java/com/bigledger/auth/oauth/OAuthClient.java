@@ -104,6 +104,7 @@ public final class OAuthClient {
     private final int maxResponseBytes;
     private final String userAgent;
     private final Clock clock;
+    private final Duration defaultExpiresIn;
 
     private OAuthClient(Builder b, ClientAuthentication clientAuthentication, HttpClient httpClient,
             Duration connectTimeout) {
@@ -120,6 +121,7 @@ public final class OAuthClient {
         this.maxResponseBytes = b.maxResponseBytes != null ? b.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
         this.userAgent = b.userAgent != null ? b.userAgent : DEFAULT_USER_AGENT;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.defaultExpiresIn = b.defaultExpiresIn;
     }
 
     /**
@@ -332,7 +334,7 @@ public final class OAuthClient {
             }
             try {
                 return TokenBodies.parseSuccess(shownEndpoint.toString(), response.body().bytes(),
-                        response.headers().firstValue("Content-Type").orElse(null), requestedScopes);
+                        response.headers().firstValue("Content-Type").orElse(null), requestedScopes, defaultExpiresIn);
             } catch (TokenBodies.Problem p) {
                 throw new InvalidTokenResponseException(tokenEndpoint, status, p.getMessage(), p.refreshToken());
             }
@@ -535,6 +537,7 @@ public final class OAuthClient {
         private Integer maxResponseBytes;
         private String userAgent;
         private Clock clock;
+        private Duration defaultExpiresIn;
 
         private Builder() {
         }
@@ -736,6 +739,32 @@ public final class OAuthClient {
                 throw new IllegalArgumentException("userAgent must be printable ASCII and not blank");
             }
             this.userAgent = userAgent;
+            return this;
+        }
+
+        /**
+         * Sets the lifetime of an access token whose success response has no {@code expires_in}, for a server that
+         * documents a fixed lifetime instead: BigLedger's access tokens last one hour
+         * ({@link com.bigledger.auth.bigledger.BigLedgerOAuth#ACCESS_TOKEN_LIFETIME}), which
+         * {@link com.bigledger.auth.bigledger.BigLedgerOAuth} sets. Such a response is logged at debug. By default,
+         * none: RFC 6749 §5.1 only recommends {@code expires_in}, and a response without it is refused with
+         * {@link InvalidTokenResponseException}, since the library cannot know when to refresh.
+         *
+         * @param defaultExpiresIn a positive duration of at most {@link TokenResponse#MAX_LIFETIME}
+         * @return this builder
+         * @throws NullPointerException if {@code defaultExpiresIn} is {@code null}
+         * @throws IllegalArgumentException if it is not positive or longer than {@link TokenResponse#MAX_LIFETIME}
+         * @throws IllegalStateException if it was already set
+         */
+        public Builder defaultExpiresIn(Duration defaultExpiresIn) {
+            Objects.requireNonNull(defaultExpiresIn, "defaultExpiresIn");
+            once(this.defaultExpiresIn, "defaultExpiresIn");
+            positive("defaultExpiresIn", defaultExpiresIn);
+            if (defaultExpiresIn.compareTo(TokenResponse.MAX_LIFETIME) > 0) {
+                throw new IllegalArgumentException("defaultExpiresIn must be at most " + TokenResponse.MAX_LIFETIME
+                        + ": " + defaultExpiresIn);
+            }
+            this.defaultExpiresIn = defaultExpiresIn;
             return this;
         }
 

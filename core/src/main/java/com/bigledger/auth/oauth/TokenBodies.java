@@ -79,6 +79,18 @@ final class TokenBodies {
      */
     static TokenResponse parseSuccess(String endpoint, byte[] body, String contentType, Set<String> requestedScopes)
             throws Problem {
+        return parseSuccess(endpoint, body, contentType, requestedScopes, null);
+    }
+
+    /**
+     * Reads a success body, taking a missing {@code expires_in} to mean {@code defaultExpiresIn} when that is set.
+     *
+     * @param defaultExpiresIn the lifetime of a token whose response has no {@code expires_in}, or {@code null} to
+     *     refuse such a response
+     * @throws Problem if the body is not a usable bearer token
+     */
+    static TokenResponse parseSuccess(String endpoint, byte[] body, String contentType, Set<String> requestedScopes,
+            Duration defaultExpiresIn) throws Problem {
         int first = firstSignificantByte(body);
         if (first < 0) {
             throw new Problem("the response body is empty", null);
@@ -133,7 +145,7 @@ final class TokenBodies {
         } catch (IOException e) {
             throw f.problem("the response could not be read as JSON");
         }
-        return f.build(endpoint, requestedScopes);
+        return f.build(endpoint, requestedScopes, defaultExpiresIn);
     }
 
     /**
@@ -340,7 +352,7 @@ final class TokenBodies {
             return new Problem(detail, refreshToken);
         }
 
-        TokenResponse build(String endpoint, Set<String> requestedScopes) throws Problem {
+        TokenResponse build(String endpoint, Set<String> requestedScopes, Duration defaultExpiresIn) throws Problem {
             if (accessTokenProblem != null) {
                 throw problem(accessTokenProblem);
             }
@@ -352,6 +364,11 @@ final class TokenBodies {
             }
             if (tokenType == null || !tokenType.equalsIgnoreCase("Bearer")) {
                 throw problem("token_type is " + describeType(tokenType) + ", not Bearer");
+            }
+            if (expiresIn == null && defaultExpiresIn != null) {
+                LOG.debug("Token endpoint {} sent no expires_in; the token is taken to last {} s, as configured",
+                        endpoint, defaultExpiresIn.toSeconds());
+                expiresIn = new Seconds(defaultExpiresIn.toSeconds(), null);
             }
             if (expiresIn == null) {
                 throw problem("the response has no expires_in");

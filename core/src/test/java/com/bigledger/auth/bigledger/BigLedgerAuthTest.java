@@ -145,7 +145,7 @@ class BigLedgerAuthTest {
     @Test
     void problemsAreReportedTogether() {
         assertThatThrownBy(() -> BigLedgerAuth.builder().apiKey(Canary.secret("blg_test_sk_"))
-                .companyId("acme").build())
+                .companyId("acme corp").build())
                 .isInstanceOf(BigLedgerConfigurationException.class)
                 .satisfies(e -> assertThat(((BigLedgerConfigurationException) e).problems())
                         .extracting(ConfigProblem::kind)

@@ -73,7 +73,8 @@ class BigLedgerOAuthTest {
 
     @Test
     void theAuthorizationUrlIsTheDocumentsStepOne() {
-        BigLedgerOAuth oauth = BigLedgerOAuth.builder().clientId("YOUR_CLIENT_ID").redirectUri(CALLBACK).build();
+        BigLedgerOAuth oauth = BigLedgerOAuth.builder().clientId("YOUR_CLIENT_ID").clientSecret(Canary.secret(""))
+                .redirectUri(CALLBACK).build();
 
         AuthorizationRequest request = oauth.authorizationRequest(Set.of(BigLedgerScopes.READ_ACCOUNTS,
                 BigLedgerScopes.WRITE_INVOICES));
@@ -96,8 +97,8 @@ class BigLedgerOAuthTest {
     @Test
     void bothEnvironmentsUseTheDocumentedAuthorizationServer() {
         for (BigLedgerEnvironment environment : BigLedgerEnvironment.values()) {
-            BigLedgerOAuth oauth = BigLedgerOAuth.builder().environment(environment).clientId("c").redirectUri(CALLBACK)
-                    .build();
+            BigLedgerOAuth oauth = BigLedgerOAuth.builder().environment(environment).clientId("c")
+                    .clientSecret(Canary.secret("")).redirectUri(CALLBACK).build();
             assertThat(oauth.authorizationEndpoint()).hasToString("https://auth.bigledger.com/oauth/authorize");
             assertThat(oauth.tokenEndpoint()).hasToString("https://auth.bigledger.com/oauth/token");
             assertThat(environment.authorizationServer()).hasToString("https://auth.bigledger.com");
@@ -107,12 +108,13 @@ class BigLedgerOAuthTest {
     @Test
     void theAuthorizationServerCanBeOverriddenButOnlyOverHttps() {
         BigLedgerOAuth oauth = BigLedgerOAuth.builder().authorizationServer(URI.create("https://login.example.com/"))
-                .clientId("c").redirectUri(CALLBACK).build();
+                .clientId("c").clientSecret(Canary.secret("")).redirectUri(CALLBACK).build();
 
         assertThat(oauth.tokenEndpoint()).hasToString("https://login.example.com/oauth/token");
         assertThat(oauth.client().tokenEndpoint()).isEqualTo(oauth.tokenEndpoint());
         assertThatThrownBy(() -> BigLedgerOAuth.builder().authorizationServer(URI.create("http://login.example.com"))
-                .allowInsecureLoopback(true).clientId("c").redirectUri(CALLBACK).build())
+                .allowInsecureLoopback(true).clientId("c").clientSecret(Canary.secret("")).redirectUri(CALLBACK)
+                .build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("must use https");
     }
@@ -218,8 +220,10 @@ class BigLedgerOAuthTest {
 
     @Test
     void aRequestOfAnotherClientIsRefused() {
-        BigLedgerOAuth oauth = BigLedgerOAuth.builder().clientId("one").redirectUri(CALLBACK).build();
-        BigLedgerOAuth other = BigLedgerOAuth.builder().clientId("two").redirectUri(CALLBACK).build();
+        BigLedgerOAuth oauth = BigLedgerOAuth.builder().clientId("one").clientSecret(Canary.secret(""))
+                .redirectUri(CALLBACK).build();
+        BigLedgerOAuth other = BigLedgerOAuth.builder().clientId("two").clientSecret(Canary.secret(""))
+                .redirectUri(CALLBACK).build();
         AuthorizationRequest request = other.authorizationRequest(Set.of());
 
         assertThatThrownBy(() -> oauth.exchange(URI.create("https://yourapp.com/callback?code=x&state=y"), request))

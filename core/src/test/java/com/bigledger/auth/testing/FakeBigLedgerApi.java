@@ -34,27 +34,45 @@ import java.util.stream.Collectors;
 
 /**
  * An HTTP double of the BigLedger API and its authorization server on 127.0.0.1, behaving as the BigLedger
- * authentication document describes them.
+ * authentication document describes them, and where the document is silent, as marked below.
  *
  * <ul>
  *   <li>{@code GET /oauth/authorize}: the Authorization Code request with PKCE; a valid one is approved at once (the
  *       user consents for the {@linkplain #consentCompany consenting company}) with a 302 to the redirect URI carrying
- *       {@code code} and {@code state}.
- *   <li>{@code POST /oauth/token}: JSON bodies only, with {@code client_id} and {@code client_secret} in the body;
- *       {@code authorization_code} (checking the redirect URI and the S256 verifier) and {@code refresh_token}
- *       (rotating: each refresh token works once). Answers as the document shows: {@code blg_oauth_at_…},
+ *       {@code code} and {@code state}, as the document's steps 1 and 2 show.
+ *   <li>{@code POST /oauth/token}: the document's JSON bodies, with {@code client_id} and {@code client_secret} in
+ *       every request; {@code authorization_code} (checking the redirect URI and the S256 verifier) and
+ *       {@code refresh_token}. The code exchange answers exactly as the document shows: {@code blg_oauth_at_…},
  *       {@code blg_oauth_rt_…}, {@code token_type} Bearer, {@code expires_in} 3600 and {@code scope}.
  *   <li>{@code GET /v1/auth/verify} and {@code GET /v1/accounts}: {@code Authorization: Bearer} with an API key of
  *       this environment's prefix or an access token. A missing, unknown or revoked credential gets 401
  *       {@code UNAUTHORIZED}; with an API key, a request without {@code X-Company-Id} or with an unknown one gets
  *       422 {@code INVALID_COMPANY}; a company the credential may not act for, or {@code /accounts} without
- *       {@code read:accounts}, gets 403 {@code FORBIDDEN}.
+ *       {@code read:accounts}, gets 403 {@code FORBIDDEN}: the document's envelopes, codes and messages.
  * </ul>
  *
- * <p>Every error is the envelope {@code {"success":false,"error":{"code":…,"message":…}}}. Every key and token it
- * issues is a {@link Canary} value, so the leak check looks for them. Every request is recorded; a test may
- * {@linkplain #enqueue script} the next answer for a path instead. Requests are served concurrently, on daemon
- * threads. Thread-safe.
+ * <p><b>Assumptions.</b> The document does not say the following; the double decides them so that tests can run,
+ * and each is marked {@code ASSUMPTION} where it is coded. No test should take them for BigLedger's behaviour:
+ * <ul>
+ *   <li>the refresh response: by default refresh tokens {@linkplain #rotateRefreshTokens rotate} (a new one in each
+ *       response, the old one refused afterwards); with {@code rotateRefreshTokens(false)} the response has no
+ *       {@code refresh_token} and the old one stays valid. The document shows neither;
+ *   <li>every error of the token and authorize endpoints: the document shows none, and the double answers with
+ *       the API's envelope: 401 {@code UNAUTHORIZED} for an unknown client or a wrong or missing secret (a public
+ *       client included), 400 {@code INVALID_GRANT} for a bad or used code or refresh token, 400
+ *       {@code UNSUPPORTED_GRANT_TYPE}, 400 {@code INVALID_REQUEST} for a body that is not JSON, 400
+ *       {@code INVALID_CLIENT} and {@code INVALID_REQUEST} from {@code /oauth/authorize}. RFC 6749's
+ *       {@code {"error":"invalid_grant"}} is as likely; the library reads both;
+ *   <li>which of 403 and 422 a company the credential cannot use gets (the document lists "the correct company"
+ *       under both): an unknown id is 422, a known one of another customer 403; an access token acts for the
+ *       company its user consented for, without {@code X-Company-Id};
+ *   <li>the sandbox refuses production keys (401), 404 {@code NOT_FOUND} for other paths, and plain {@code http}
+ *       on 127.0.0.1 (the real API is {@code https} only).
+ * </ul>
+ *
+ * <p>Every key and token it issues is a {@link Canary} value, so the leak check looks for them. Every request is
+ * recorded; a test may {@linkplain #enqueue script} the next answer for a path instead. Requests are served
+ * concurrently, on daemon threads. Thread-safe.
  */
 public final class FakeBigLedgerApi implements AutoCloseable {
 
@@ -75,6 +93,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
     private final Map<String, Queue<Response>> scripts = new ConcurrentHashMap<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private volatile String consentCompany;
+    private volatile boolean rotateRefreshTokens = true;
 
     private record Company(String id, String name, String plan) {
     }
@@ -218,6 +237,19 @@ public final class FakeBigLedgerApi implements AutoCloseable {
     }
 
     /**
+     * Sets whether a refresh answers with a new refresh token and retires the one used. The document does not say
+     * (ASSUMPTION either way), so the library must work with both. By default, {@code true}: rotation, the stricter
+     * case for a client.
+     *
+     * @param rotate {@code false} to answer a refresh without a {@code refresh_token}, the one used staying valid
+     * @return this double
+     */
+    public FakeBigLedgerApi rotateRefreshTokens(boolean rotate) {
+        this.rotateRefreshTokens = rotate;
+        return this;
+    }
+
+    /**
      * Issues a refresh token out of band, as an earlier authorization would have.
      *
      * @param companyId the company the user consented for
@@ -241,7 +273,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
      * Tells whether a refresh token is still accepted.
      *
      * @param refreshToken the token
-     * @return {@code true} if it was issued and not yet used
+     * @return {@code true} if it was issued and not yet used (or used, when refresh tokens do not rotate)
      */
     public boolean isLive(String refreshToken) {
         return refreshTokens.containsKey(refreshToken);
@@ -331,11 +363,13 @@ public final class FakeBigLedgerApi implements AutoCloseable {
             case "GET /v1/accounts":
                 return accounts(request);
             default:
+                // ASSUMPTION: the document defines no answer for other paths.
                 return error(404, "NOT_FOUND", "No such endpoint");
         }
     }
 
     private Response authorize(RecordedRequest request) {
+        // ASSUMPTION: the document shows no error of the authorize endpoint; these are the double's.
         Map<String, String> query = query(request.query().orElse(""));
         Client client = clients.get(query.getOrDefault("client_id", ""));
         if (client == null) {
@@ -360,6 +394,8 @@ public final class FakeBigLedgerApi implements AutoCloseable {
     }
 
     private Response token(RecordedRequest request) {
+        // ASSUMPTION: every error below. The document shows the token endpoint's requests and its success only; the
+        // double answers errors with the API's envelope and codes of its own.
         if (!request.header("Content-Type").orElse("").startsWith("application/json")) {
             return error(400, "INVALID_REQUEST", "The token endpoint takes application/json");
         }
@@ -381,25 +417,28 @@ public final class FakeBigLedgerApi implements AutoCloseable {
                     || !pending.challenge().equals(s256(body.getOrDefault("code_verifier", "")))) {
                 return error(400, "INVALID_GRANT", "The authorization code, redirect_uri or code_verifier is invalid");
             }
-            return tokens(pending.grant());
+            return tokens(pending.grant(), true);
         }
         if (grantType.equals("refresh_token")) {
-            Grant grant = refreshTokens.remove(body.getOrDefault("refresh_token", ""));
+            // ASSUMPTION: the document shows the refresh request, not its answer: whether the refresh token rotates
+            // is rotateRefreshTokens; the rest of the answer is the code exchange's.
+            String presented = body.getOrDefault("refresh_token", "");
+            Grant grant = rotateRefreshTokens ? refreshTokens.remove(presented) : refreshTokens.get(presented);
             if (grant == null) {
                 return error(400, "INVALID_GRANT", "The refresh token is invalid or was already used");
             }
-            return tokens(grant);
+            return tokens(grant, rotateRefreshTokens);
         }
         return error(400, "UNSUPPORTED_GRANT_TYPE", "grant_type must be authorization_code or refresh_token");
     }
 
-    private Response tokens(Grant grant) {
+    private Response tokens(Grant grant, boolean withRefreshToken) {
         String accessToken = Canary.value("blg_oauth_at_");
         accessTokens.put(accessToken, grant);
         issuedAccessTokens.add(accessToken);
-        String refreshToken = newRefreshToken(grant);
-        return Response.json(200, "{\"access_token\":" + quote(accessToken) + ",\"refresh_token\":"
-                + quote(refreshToken) + ",\"token_type\":\"Bearer\",\"expires_in\":" + EXPIRES_IN + ",\"scope\":"
+        String refreshToken = withRefreshToken ? ",\"refresh_token\":" + quote(newRefreshToken(grant)) : "";
+        return Response.json(200, "{\"access_token\":" + quote(accessToken) + refreshToken
+                + ",\"token_type\":\"Bearer\",\"expires_in\":" + EXPIRES_IN + ",\"scope\":"
                 + quote(String.join(" ", grant.permissions())) + "}");
     }
 
@@ -425,9 +464,11 @@ public final class FakeBigLedgerApi implements AutoCloseable {
         if (credential.startsWith("blg_oauth_at_")) {
             grant = accessTokens.get(credential);
             if (grant == null) {
-                return failed(error(401, "UNAUTHORIZED", "Invalid or expired access token"));
+                // The document's 401, whose message names the API key whatever the credential.
+                return failed(error(401, "UNAUTHORIZED", "Invalid or missing API key"));
             }
         } else {
+            // ASSUMPTION: a key of the other environment is refused like an unknown one.
             grant = credential.startsWith(keyPrefix) ? apiKeys.get(credential) : null;
             if (grant == null) {
                 return failed(error(401, "UNAUTHORIZED", "Invalid or missing API key"));
@@ -436,6 +477,8 @@ public final class FakeBigLedgerApi implements AutoCloseable {
                 return failed(error(422, "INVALID_COMPANY", "Company ID is required or invalid"));
             }
         }
+        // ASSUMPTION: an access token acts for its consented company without X-Company-Id; an unknown company is
+        // 422 and another customer's 403 (the document names "the correct company" under both).
         String companyId = companyHeader.orElse(grant.companyId());
         Company company = companies.get(companyId);
         if (company == null) {

@@ -143,4 +143,54 @@ class FakeBigLedgerApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"id\":\"company_abc123\"", "\"permissions\":[\"read:reports\"]");
     }
+
+    @Test
+    void withoutRotationARefreshAnswersWithoutARefreshTokenAndTheOldOneStaysValid() throws Exception {
+        api.rotateRefreshTokens(false);
+        String secret = Canary.value("");
+        api.client("app", secret, URI.create("https://yourapp.com/callback"));
+        String refreshToken = api.issueRefreshToken(COMPANY, "read:accounts");
+        HttpRequest refresh = HttpRequest.newBuilder(URI.create(api.authorizationServer() + "/oauth/token"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"refresh_token\",\"client_id\":\"app\","
+                        + "\"client_secret\":\"" + secret + "\",\"refresh_token\":\"" + refreshToken + "\"}"))
+                .build();
+
+        HttpResponse<String> first = http.send(refresh, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> second = http.send(refresh, HttpResponse.BodyHandlers.ofString());
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("\"token_type\":\"Bearer\"", "\"expires_in\":3600",
+                "\"access_token\":\"blg_oauth_at_").doesNotContain("refresh_token");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(api.isLive(refreshToken)).isTrue();
+        assertThat(api.refreshTokens()).containsExactly(refreshToken);
+    }
+
+    @Test
+    void aClientWithoutItsSecretIsRefused() throws Exception {
+        api.client("app", Canary.value(""), URI.create("https://yourapp.com/callback"));
+        String refreshToken = api.issueRefreshToken(COMPANY, "read:accounts");
+        HttpRequest refresh = HttpRequest.newBuilder(URI.create(api.authorizationServer() + "/oauth/token"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"refresh_token\",\"client_id\":\"app\","
+                        + "\"refresh_token\":\"" + refreshToken + "\"}"))
+                .build();
+
+        HttpResponse<String> response = http.send(refresh, HttpResponse.BodyHandlers.ofString());
+
+        // ASSUMPTION of the double: the document sends client_secret in every token request and shows no error.
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("\"code\":\"UNAUTHORIZED\"");
+        assertThat(api.isLive(refreshToken)).isTrue();
+    }
+
+    @Test
+    void anUnknownAccessTokenGetsTheDocumentsOwn401() throws Exception {
+        HttpResponse<String> response = get("/auth/verify", "Authorization", "Bearer " + Canary.value("blg_oauth_at_"));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).isEqualTo("{\"success\":false,\"error\":{\"code\":\"UNAUTHORIZED\","
+                + "\"message\":\"Invalid or missing API key\"}}");
+    }
 }
