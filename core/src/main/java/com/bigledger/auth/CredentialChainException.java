@@ -6,8 +6,10 @@ import java.util.stream.Collectors;
 /**
  * Every reference of a chain failed. The message lists each reference with its failure, like the AWS SDK's
  * credential chain; each failure is also attached as a suppressed exception.
+ *
+ * <p>Final: its constructor attaches the failures to itself, which a subclass would see half made.
  */
-public class CredentialChainException extends BigLedgerAuthException {
+public final class CredentialChainException extends BigLedgerAuthException {
 
     private static final long serialVersionUID = 1L;
 
@@ -26,7 +28,7 @@ public class CredentialChainException extends BigLedgerAuthException {
                         + ": " + failures.stream().map(Throwable::getMessage).collect(Collectors.joining("; ")), null,
                 failures.stream().anyMatch(BigLedgerAuthException::retryable));
         this.failures = List.copyOf(failures);
-        failures.forEach(this::addSuppressed);
+        this.failures.forEach(this::addSuppressed);
     }
 
     /**

@@ -6,8 +6,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Opens store-aws's {@link MotoServer} (package-private in its test-jar) to the integration tests: one
- * {@code moto_server} on 127.0.0.1 and a free port, stopped by {@link #close()}. Skipped where moto_server is not
- * installed, a failure under CI.
+ * {@code moto_server} on 127.0.0.1 and a free port, stopped by {@link #close()}. Where moto_server is not installed
+ * the tests that need it are skipped ({@link #installed()}, {@link #assumeInstalled()}), and under CI they fail.
  */
 public final class Moto implements AutoCloseable {
 
@@ -17,6 +17,22 @@ public final class Moto implements AutoCloseable {
     private Moto(MotoServer server) {
         this.server = server;
         this.client = server.client(Region.US_EAST_1);
+    }
+
+    /**
+     * Tells whether moto_server can be started here, for {@code @BeforeAll} (which must not skip: a class whose
+     * {@code @BeforeAll} skips is reported as no tests at all).
+     *
+     * @return {@code true} if installed, {@code false} if missing outside CI
+     * @throws IllegalStateException if missing under CI
+     */
+    public static boolean installed() {
+        return MotoServer.installed();
+    }
+
+    /** Skips the current test, with the reason and the install command, where moto_server is missing outside CI. */
+    public static void assumeInstalled() {
+        MotoServer.assumeInstalled();
     }
 
     /** Starts a server and waits until it answers. */

@@ -3,16 +3,24 @@ package com.bigledger.auth.store.aws;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import java.io.File;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
+import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -25,9 +33,12 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * {@code @AfterAll}; the process is stopped by its handle and waited for, never left running.
  *
  * <p>{@code moto_server} is found on the {@code PATH}, or at the path in the {@code moto.server} system property
- * or the {@code MOTO_SERVER} environment variable. Where it is missing the tests are skipped, except under CI
- * ({@code CI} set and not {@code false}), where that is a failure. Its output goes to a file under
- * {@code target/}, never to the test's own output.
+ * or the {@code MOTO_SERVER} environment variable. Where it is missing each test that needs it is reported as
+ * skipped, with the reason and the command that installs it, except under CI ({@code CI} set and not
+ * {@code false}), where that is a failure: a class starts it in {@code @BeforeAll} only if {@link #installed()},
+ * and is extended with {@link Required}, which skips each of its tests (so every one is counted) rather than the
+ * class (a class whose {@code @BeforeAll} skips is reported as no tests at all). Its output goes to a file under {@code target/}, never to
+ * the test's own output.
  */
 final class MotoServer implements AutoCloseable {
 
@@ -36,6 +47,12 @@ final class MotoServer implements AutoCloseable {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
+
+    /** Why the tests that need moto_server are skipped, where it is not installed. */
+    static final String MISSING = "moto_server is not installed (looked on the PATH, in -Dmoto.server and in"
+            + " MOTO_SERVER); install it with: pip install 'moto[server]'";
 
     private final Process process;
     private final URI endpoint;
@@ -76,6 +93,54 @@ final class MotoServer implements AutoCloseable {
             }
         }
         throw last;
+    }
+
+    /**
+     * Tells whether {@code moto_server} can be started here; for {@code @BeforeAll}, which must not skip.
+     *
+     * @return {@code true} if it is installed, {@code false} if it is missing outside CI
+     * @throws IllegalStateException if it is missing under CI
+     */
+    static boolean installed() {
+        return find().isPresent();
+    }
+
+    /**
+     * Skips the current test, naming the reason and the install command, where {@code moto_server} is missing
+     * outside CI; for a test of which only some cases need it (a parameter, say).
+     *
+     * @throws IllegalStateException if it is missing under CI
+     */
+    static void assumeInstalled() {
+        if (find().isEmpty()) {
+            announceSkip();
+            abort(MISSING);
+        }
+    }
+
+    /**
+     * Says once per test JVM, on the build's console, why tests are skipped: a test's own output goes to a report
+     * file (surefire's {@code redirectTestOutputToFile}), but the JVM's native standard error reaches the console.
+     */
+    private static void announceSkip() {
+        if (ANNOUNCED.compareAndSet(false, true)) {
+            PrintStream console = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+                    StandardCharsets.UTF_8);
+            console.println("[WARNING] Skipping the tests that need moto_server: " + MISSING);
+        }
+    }
+
+    /**
+     * Skips each test of the class it extends (not the class, so each is counted) where {@code moto_server} is
+     * missing outside CI, giving the reason and the install command; under CI the tests fail instead. It acts
+     * before the test instance is made, as field initialisers of the tests may use the server.
+     */
+    static final class Required implements TestInstancePreConstructCallback {
+
+        @Override
+        public void preConstructTestInstance(TestInstanceFactoryContext factoryContext, ExtensionContext context) {
+            assumeInstalled();
+        }
     }
 
     /**
@@ -168,24 +233,30 @@ final class MotoServer implements AutoCloseable {
     }
 
     private static String executable() {
+        Optional<String> executable = find();
+        if (executable.isEmpty()) {
+            abort(MISSING);
+        }
+        return executable.get();
+    }
+
+    /** The executable, or empty where it is missing outside CI; under CI a missing one is a failure. */
+    private static Optional<String> find() {
         Optional<String> configured = Optional.ofNullable(System.getProperty("moto.server"))
                 .or(() -> Optional.ofNullable(System.getenv("MOTO_SERVER")));
         if (configured.isPresent()) {
-            return configured.get();
+            return configured;
         }
         String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
         for (String directory : path.split(File.pathSeparator)) {
             if (!directory.isEmpty() && Files.isExecutable(Path.of(directory, "moto_server"))) {
-                return Path.of(directory, "moto_server").toString();
+                return Optional.of(Path.of(directory, "moto_server").toString());
             }
         }
         String ci = System.getenv("CI");
-        String problem = "moto_server is not installed (looked on the PATH, in -Dmoto.server and in MOTO_SERVER); "
-                + "install it with: pip install 'moto[server]'";
         if (ci != null && !ci.isEmpty() && !ci.equalsIgnoreCase("false")) {
-            throw new IllegalStateException(problem + ". Under CI this is a failure, not a skip.");
+            throw new IllegalStateException(MISSING + ". Under CI this is a failure, not a skip.");
         }
-        abort(problem);
-        throw new AssertionError("unreachable");
+        return Optional.empty();
     }
 }
