@@ -1,9 +1,9 @@
 package com.bigledger.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatIllegalArgumentException;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatNullPointerException;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -350,7 +350,7 @@ class CredentialRefTest {
     @ParameterizedTest(name = "pasted value {index}")
     @MethodSource("secretsPastedAsReferences")
     void parseErrorsNeverQuoteTheInput(String pasted) {
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> CredentialRef.parse(pasted));
+        Throwable thrown = com.bigledger.auth.testing.LeakAssertions.catchThrowable(() -> CredentialRef.parse(pasted));
 
         assertThat(thrown).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Invalid credential reference at position ")

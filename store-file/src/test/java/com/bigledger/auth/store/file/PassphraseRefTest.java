@@ -18,7 +18,7 @@ class PassphraseRefTest {
     void passphraseInPlaceOfItsReferenceIsRefusedWithoutQuotingIt() {
         String pasted = Canary.value("hunter") + " correct horse";
 
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> FileCredentialSource.builder()
+        Throwable thrown = com.bigledger.auth.testing.LeakAssertions.catchThrowable(() -> FileCredentialSource.builder()
                 .environment(Map.of(FileCredentialSource.FILE_VARIABLE, folder.resolve("v.blgv").toString(),
                         FileCredentialSource.PASSPHRASE_REF_VARIABLE, pasted))
                 .build().write(com.bigledger.auth.CredentialRef.of("file", "x"), com.bigledger.auth.Secret.of("v"),

@@ -13,7 +13,7 @@ class VaultSecretIdRefTest {
     void secretIdInPlaceOfItsReferenceIsRefusedWithoutQuotingIt() {
         String secretId = Canary.value("5f2b8c1e-3d4a-");
 
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> VaultCredentialSource.builder()
+        Throwable thrown = com.bigledger.auth.testing.LeakAssertions.catchThrowable(() -> VaultCredentialSource.builder()
                 .environment(Map.of(VaultCredentialSource.ADDRESS_VARIABLE, "https://127.0.0.1:9",
                         VaultCredentialSource.ROLE_ID_VARIABLE, "role",
                         VaultCredentialSource.SECRET_ID_REF_VARIABLE, secretId))
