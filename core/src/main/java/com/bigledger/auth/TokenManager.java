@@ -1,6 +1,7 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
+import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.internal.Endpoints;
 import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.internal.RefreshingValue;
@@ -139,7 +140,7 @@ public final class TokenManager implements AutoCloseable {
                 .defaultTimeout(builder.timeout)
                 .retryPolicy(new ResilienceRetryPolicy())
                 .timeoutError((n, timeout, last) -> new TokenRefreshException(client.tokenEndpoint(),
-                        "no access token within " + timeout + (last == null ? "" : "; last failure: "
+                        "no access token within " + Durations.format(timeout) + (last == null ? "" : "; last failure: "
                                 + last.getMessage()), last, true))
                 .listener(new ValueListener())
                 .build();
@@ -271,6 +272,29 @@ public final class TokenManager implements AutoCloseable {
             return last.isPresent() && clock.instant().isBefore(last.get().refreshAt()) ? State.FRESH : State.STALE;
         }
         return last.isEmpty() ? State.EMPTY : State.EXPIRED;
+    }
+
+    /**
+     * Tells when the cached token expires, for metrics and health checks. Does not block and sends nothing.
+     *
+     * @return the expiry of the last token obtained (which may be past), or empty before the first one
+     */
+    public Optional<Instant> expiresAt() {
+        return value.lastLoaded().map(loaded -> loaded.value().expiresAt());
+    }
+
+    /**
+     * Adds a listener to a manager already built, such as a metrics binder; {@link Builder#addListener} adds one from
+     * the start. The listener hears the events that happen after this call.
+     *
+     * @param listener the listener
+     * @return closing it removes the listener
+     * @throws NullPointerException if {@code listener} is {@code null}
+     */
+    public AutoCloseable addListener(TokenListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
     }
 
     /**

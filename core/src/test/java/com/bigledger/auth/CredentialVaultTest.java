@@ -82,6 +82,33 @@ class CredentialVaultTest {
     }
 
     @Test
+    void loadListenersHearEachStoreReadOfAChainWithItsVersionOrFailureUntilRemoved() throws Exception {
+        CredentialRef missing = CredentialRef.parse("mem:absent");
+        CredentialRef ref = store.put("api-key", Canary.secret("blg_live_sk_"));
+        vault = builder().build();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        AutoCloseable registration = vault.addListener(new CredentialLoadListener() {
+            @Override
+            public void loaded(CredentialRef r, Optional<String> version, Duration took) {
+                heard.add("loaded " + r + " " + version.orElse("-") + (took.isNegative() ? " negative" : ""));
+            }
+
+            @Override
+            public void loadFailed(CredentialRef r, CredentialException failure, Duration took) {
+                heard.add("failed " + r + " " + failure.getClass().getSimpleName());
+            }
+        });
+
+        getLoading(vault.handle(List.of(missing, ref)));
+
+        assertThat(heard).containsExactly("failed mem:absent CredentialNotFoundException", "loaded " + ref + " 1");
+        registration.close();
+        vault.invalidate(ref);
+        getLoading(vault.handle(List.of(missing, ref)));
+        assertThat(heard).hasSize(2);
+    }
+
+    @Test
     void fiveHundredTwelveThreadsResolvingOneColdReferenceCauseOneLoad() throws Exception {
         CredentialRef ref = store.put("api-key", Canary.secret("blg_live_sk_"));
         vault = builder().build();
@@ -206,7 +233,7 @@ class CredentialVaultTest {
         scheduler.runDue();
         assertThatThrownBy(() -> handle.get(Duration.ZERO))
                 .isInstanceOf(SourceUnavailableException.class)
-                .hasMessageContaining("no value within PT0S; last failure: No reference of the chain [mem:first, backup:key] "
+                .hasMessageContaining("no value within 0ms; last failure: No reference of the chain [mem:first, backup:key] "
                         + "resolved (stopped at a failure that is not a missing secret): mem:first: the in-memory store is down")
                 .cause()
                 .isInstanceOf(CredentialChainException.class)
@@ -225,7 +252,7 @@ class CredentialVaultTest {
         Secret rotated = Canary.secret("blg_live_sk_");
         store.put("api-key", rotated);
         assertThat(vault.invalidate(ref)).isEqualTo(2);
-        assertThatThrownBy(() -> handle.get(Duration.ZERO)).hasMessageContaining("no value within PT0S");
+        assertThatThrownBy(() -> handle.get(Duration.ZERO)).hasMessageContaining("no value within 0ms");
         scheduler.runDue();
         assertThat(handle.get(Duration.ZERO)).isEqualTo(rotated);
         assertThat(store.loads()).isEqualTo(3);

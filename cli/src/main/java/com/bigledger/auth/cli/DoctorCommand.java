@@ -127,6 +127,12 @@ final class DoctorCommand implements Callable<Integer> {
                 line("environment", "unknown");
                 return Optional.empty();
             }
+            if (setting.status == Status.EMPTY) {
+                line("environment", "empty");
+                problem(ENVIRONMENT + " is set but empty (set it to production or sandbox, or unset it for "
+                        + "production)");
+                return Optional.empty();
+            }
             try {
                 BigLedgerEnvironment parsed = BigLedgerEnvironment.parse(setting.value.reveal());
                 line("environment", parsed.id() + " " + setting.origin);
@@ -150,6 +156,12 @@ final class DoctorCommand implements Callable<Integer> {
                 line("api key", "unknown");
                 return;
             }
+            if (setting.status == Status.EMPTY) {
+                line("api key", "empty");
+                problem(API_KEY + " is set but empty (set it to the key, blg_live_sk_... or blg_test_sk_..., or set "
+                        + API_KEY + REF_SUFFIX + " instead)");
+                return;
+            }
             line("api key", setting.value + " " + setting.origin);
             // With no known environment, the key is still checked against the environment its prefix names.
             BigLedgerEnvironment against = target.orElseGet(() -> BigLedgerEnvironment.ofApiKey(setting.value)
@@ -170,6 +182,12 @@ final class DoctorCommand implements Callable<Integer> {
             }
             if (setting.status == Status.FAILED) {
                 line("company id", "unknown");
+                return;
+            }
+            if (setting.status == Status.EMPTY) {
+                line("company id", "empty");
+                problem(COMPANY_ID + " is set but empty (the id is in the BigLedger dashboard under Settings > "
+                        + "Company Profile)");
                 return;
             }
             String companyId;
@@ -210,7 +228,7 @@ final class DoctorCommand implements Callable<Integer> {
                 return Setting.found(name, direct.get(), "(from " + name + ")");
             }
             if (refValue.isEmpty()) {
-                return Setting.absent(name);
+                return stores.isEmpty(name) ? Setting.empty(name) : Setting.absent(name);
             }
             return resolve(stores, refName, refValue.get().reveal());
         }
@@ -244,13 +262,17 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private enum Status { ABSENT, FOUND, FAILED }
+    private enum Status { ABSENT, EMPTY, FOUND, FAILED }
 
     /** A setting as read: {@code name} is the variable it came from, or would have. */
     private record Setting(String name, Status status, Secret value, String origin) {
 
         static Setting absent(String name) {
             return new Setting(name, Status.ABSENT, null, "");
+        }
+
+        static Setting empty(String name) {
+            return new Setting(name, Status.EMPTY, null, "");
         }
 
         static Setting failed(String name) {

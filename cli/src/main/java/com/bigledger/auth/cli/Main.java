@@ -27,7 +27,8 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int exitCode = commandLine(System.getenv()).setOut(out).setErr(err).execute(args);
+        int exitCode = commandLine(System.getenv(), System.in, LoginCommand.systemBrowser(), args).setOut(out)
+                .setErr(err).execute(args);
         out.flush();
         err.flush();
         System.exit(exitCode);
@@ -64,15 +65,40 @@ public final class Main {
      */
     static CommandLine commandLine(Map<String, String> environment, InputStream stdin,
             java.util.function.Consumer<java.net.URI> browser) {
+        return commandLine(environment, stdin, browser, new String[0]);
+    }
+
+    /**
+     * Builds the command line for the arguments it will run: when the first names a command, that command alone
+     * is added. Picocli reads every command's annotations by reflection when it is added, which was most of the
+     * start-up time of a run that uses one; help, the command list and a mistyped name still get them all.
+     *
+     * @param environment the environment variables the commands read
+     * @param stdin where {@code secrets put} reads values
+     * @param browser opens the authorize URL of {@code login}
+     * @param args the arguments the command line will be executed with
+     * @return the command line
+     */
+    static CommandLine commandLine(Map<String, String> environment, InputStream stdin,
+            java.util.function.Consumer<java.net.URI> browser, String[] args) {
         Objects.requireNonNull(environment, "environment");
-        CommandLine commandLine = new CommandLine(new BigLedgerAuthCommand())
-                .addSubcommand(new ResolveCommand(environment))
-                .addSubcommand(new DoctorCommand(environment))
-                .addSubcommand(new VerifyCommand(environment))
-                .addSubcommand(new TokenCommand(environment))
-                .addSubcommand(new LoginCommand(environment, browser))
-                .addSubcommand(SecretsCommand.commandLine(environment, stdin))
-                .addSubcommand(new CommandLine.HelpCommand());
+        Map<String, java.util.function.Supplier<Object>> commands = new java.util.LinkedHashMap<>();
+        commands.put("resolve", () -> new ResolveCommand(environment));
+        commands.put("doctor", () -> new DoctorCommand(environment));
+        commands.put("verify", () -> new VerifyCommand(environment));
+        commands.put("token", () -> new TokenCommand(environment));
+        commands.put("login", () -> new LoginCommand(environment, browser));
+        commands.put("secrets", () -> SecretsCommand.commandLine(environment, stdin));
+        commands.put("help", CommandLine.HelpCommand::new);
+        CommandLine commandLine = new CommandLine(new BigLedgerAuthCommand());
+        String first = args.length > 0 ? args[0] : "";
+        if (commands.containsKey(first) && !first.equals("help")) {
+            commandLine.addSubcommand(first, commands.get(first).get());
+        } else {
+            commands.forEach((name, command) -> commandLine.addSubcommand(name, command.get()));
+        }
+        commandLine.setParameterExceptionHandler(new UsageErrors());
+        HelpLayout.apply(commandLine);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
             // Anything the commands did not expect: one line, no stack trace; library messages hold no secret.
             failed.getErr().println("bigledger-auth: unexpected error: " + exception.getClass().getName() + ": "

@@ -1,6 +1,7 @@
 package com.bigledger.auth.cli;
 
 import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.VersionedSecret;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
             "Each scheme is served by a store on the class path, configured as a service would configure it."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", ExitCodes.USAGE_HELP, ExitCodes.NOT_FOUND_HELP, ExitCodes.ERROR_HELP})
+        exitCodeList = {"0:success", ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP, ExitCodes.NOT_FOUND_HELP,
+            ExitCodes.ERROR_HELP})
 final class ResolveCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
@@ -89,6 +91,9 @@ final class ResolveCommand implements Callable<Integer> {
         } catch (CredentialNotFoundException e) {
             err.println(failure(ref, e.getMessage()));
             return ExitCodes.NOT_FOUND;
+        } catch (CredentialConfigurationException e) {
+            err.println(failure(ref, e.getMessage()));
+            return ExitCodes.CONFIGURATION;
         } catch (BigLedgerAuthException | IllegalStateException e) {
             // IllegalStateException: the stores on the class path conflict (two for one scheme).
             err.println(failure(ref, e.getMessage()));

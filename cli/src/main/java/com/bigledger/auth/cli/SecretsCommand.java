@@ -1,6 +1,7 @@
 package com.bigledger.auth.cli;
 
 import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
@@ -12,6 +13,7 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -45,7 +47,8 @@ import picocli.CommandLine.Spec;
         },
         synopsisSubcommandLabel = "COMMAND",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", ExitCodes.USAGE_HELP, ExitCodes.NOT_FOUND_HELP, ExitCodes.ERROR_HELP})
+        exitCodeList = {"0:success", ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP, ExitCodes.NOT_FOUND_HELP,
+            ExitCodes.ERROR_HELP})
 final class SecretsCommand {
 
     /** Largest value {@code put} reads from stdin. */
@@ -113,6 +116,9 @@ final class SecretsCommand {
             } catch (CredentialNotFoundException e) {
                 err.println("bigledger-auth secrets " + verb() + ": " + Messages.oneLine(e.getMessage()));
                 return ExitCodes.NOT_FOUND;
+            } catch (CredentialConfigurationException e) {
+                err.println("bigledger-auth secrets " + verb() + ": " + Messages.oneLine(e.getMessage()));
+                return ExitCodes.CONFIGURATION;
             } catch (BigLedgerAuthException | IllegalStateException | IOException e) {
                 err.println("bigledger-auth secrets " + verb() + ": " + Messages.oneLine(e.getMessage()));
                 return ExitCodes.ERROR;
@@ -133,7 +139,7 @@ final class SecretsCommand {
     @Command(name = "put", description = {
         "Stores a value read from stdin (never from the command line, which shell history keeps); one trailing "
                 + "newline is dropped. At a terminal, the value is asked for without echo.",
-        "  printf %s \"$TOKEN\" | bigledger-auth secrets put bigledger/refresh_token"})
+        "  printf %%s \"$TOKEN\" | bigledger-auth secrets put bigledger/refresh_token"})
     static final class Put extends Base {
         Put(Map<String, String> environment, InputStream stdin) {
             super(environment, stdin);
@@ -247,6 +253,11 @@ final class SecretsCommand {
         @Override
         int run(PrintWriter out, PrintWriter err) {
             try (FileCredentialSource source = vault.source(environment())) {
+                if (!Files.exists(source.file())) {
+                    // As get says it: the library's names() is empty for a missing file, a typo in --file here.
+                    err.println("bigledger-auth secrets list: there is no vault file at " + source.file());
+                    return ExitCodes.NOT_FOUND;
+                }
                 List<String> names = source.names();
                 names.forEach(out::println);
                 return ExitCodes.OK;

@@ -20,6 +20,7 @@ import java.util.Optional;
  */
 final class Stores implements AutoCloseable {
 
+    private final Map<String, String> environment;
     private final EnvCredentialSource env;
     private final FileCredentialSource file;
     private final Duration timeout;
@@ -35,6 +36,7 @@ final class Stores implements AutoCloseable {
      */
     Stores(Map<String, String> environment, Duration timeout) {
         this.timeout = timeout;
+        this.environment = environment;
         this.env = EnvCredentialSource.builder().environment(environment).build();
         // Also over the given environment: its vault file and passphrase variables are the command's.
         this.file = FileCredentialSource.builder().environment(environment).build();
@@ -53,6 +55,17 @@ final class Stores implements AutoCloseable {
         } catch (CredentialNotFoundException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Tells whether a variable is set to the empty string, which {@link #variable} reports as not set.
+     *
+     * @param name the variable's name
+     * @return whether it is set and empty in the environment
+     */
+    boolean isEmpty(String name) {
+        String value = environment.get(name);
+        return value != null && value.isEmpty();
     }
 
     /**

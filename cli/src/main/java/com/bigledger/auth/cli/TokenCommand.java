@@ -2,11 +2,14 @@ package com.bigledger.auth.cli;
 
 import com.bigledger.auth.AccessToken;
 import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.TokenListener;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
@@ -76,7 +79,7 @@ import picocli.CommandLine.TypeConversionException;
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:success: the token was printed", ExitCodes.USAGE_HELP, "3:the client secret was not found at its "
+            "0:success: the token was printed", ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP, "3:the client secret was not found at its "
                     + "reference", ExitCodes.ERROR_HELP, ExitCodes.REFUSED_HELP
         })
 final class TokenCommand implements Callable<Integer> {
@@ -195,7 +198,7 @@ final class TokenCommand implements Callable<Integer> {
                     settings.print(err);
                 }
                 Secret clientSecret = settings.secretRef == null ? null : clientSecret(stores, settings.secretRef);
-                AccessToken token = fetch(stores, settings, clientSecret);
+                AccessToken token = fetch(stores, settings, clientSecret, err);
                 if (verbose) {
                     printDetails(token, err);
                 }
@@ -339,6 +342,8 @@ final class TokenCommand implements Callable<Integer> {
             return stores.vault().handle(ref).get();
         } catch (CredentialNotFoundException e) {
             throw new Failure(ExitCodes.NOT_FOUND, cannotResolve(ref, e.getMessage()));
+        } catch (CredentialConfigurationException e) {
+            throw new Failure(ExitCodes.CONFIGURATION, cannotResolve(ref, e.getMessage()));
         } catch (BigLedgerAuthException | IllegalStateException e) {
             // IllegalStateException: the stores on the class path conflict (two for one scheme).
             throw new Failure(ExitCodes.ERROR, cannotResolve(ref, e.getMessage()));
@@ -348,7 +353,8 @@ final class TokenCommand implements Callable<Integer> {
         }
     }
 
-    private AccessToken fetch(Stores stores, Settings settings, Secret clientSecret) throws Failure {
+    private AccessToken fetch(Stores stores, Settings settings, Secret clientSecret, PrintWriter err)
+            throws Failure {
         OAuthClient.Builder builder = OAuthClient.builder()
                 .tokenEndpoint(settings.endpoint)
                 .clientId(settings.clientId)
@@ -359,8 +365,10 @@ final class TokenCommand implements Callable<Integer> {
         if (clientSecret != null) {
             builder.clientSecret(clientSecret);
         }
+        RetryReport retries = new RetryReport(err, shown(settings.endpoint), timeoutOption.timeout());
         TokenManager.Builder manager = TokenManager.builder()
                 .client(builder.build())
+                .addListener(retries)
                 .scopes(settings.scopes)
                 // The endpoint without its query: the name goes into log lines.
                 .name(shown(settings.endpoint).toString())
@@ -374,8 +382,11 @@ final class TokenCommand implements Callable<Integer> {
         try (TokenManager tokens = manager.build()) {
             return tokens.token();
         } catch (ReauthenticationRequiredException e) {
+            retries.stop();
             throw new Failure(ExitCodes.REFUSED, Messages.oneLine(e.getMessage()));
         } catch (BigLedgerAuthException e) {
+            // No retry line after the failure's: a refresh still running when the manager closed stays quiet.
+            retries.stop();
             // Messages name the endpoint and never a secret: the client redacts any it sent.
             throw new Failure(ExitCodes.ERROR, Messages.oneLine(e.getMessage()));
         }
@@ -492,6 +503,62 @@ final class TokenCommand implements Callable<Integer> {
             }
             line(err, "scopes asked", scopes.isEmpty() ? "(none: the server's default)"
                     : String.join(" ", new TreeSet<>(scopes)));
+        }
+    }
+
+    /**
+     * Says on stderr that the token endpoint is being retried and why, so that a person does not wait out
+     * {@code --timeout} in silence. Called on the manager's threads; {@link PrintWriter} locks each line.
+     */
+    private static final class RetryReport implements TokenListener {
+        private final PrintWriter err;
+        private final URI endpoint;
+        private final Duration timeout;
+        private volatile Duration pendingDelay;
+        private volatile boolean stopped;
+
+        RetryReport(PrintWriter err, URI endpoint, Duration timeout) {
+            this.err = err;
+            this.endpoint = endpoint;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public void retryScheduled(String manager, Duration delay, int consecutiveFailures) {
+            // The manager schedules the retry, then reports the failure that caused it.
+            pendingDelay = delay;
+        }
+
+        @Override
+        public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutiveFailures,
+                boolean tokenStillServed) {
+            Duration delay = pendingDelay;
+            pendingDelay = null;
+            if (delay != null && failure.retryable() && !stopped) {
+                err.println(PREFIX + "retrying in " + Durations.format(delay) + ": " + reason(failure) + " ("
+                        + endpoint + "; giving up after " + Durations.format(timeout) + ")");
+                err.flush();
+            }
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        /** The cause in a few words: the I/O exception's kind, else the library's one-line message. */
+        private static String reason(BigLedgerAuthException failure) {
+            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.ConnectException) {
+                    return "connection refused";
+                }
+                if (cause instanceof java.net.UnknownHostException) {
+                    return "unknown host";
+                }
+                if (cause instanceof java.net.http.HttpTimeoutException) {
+                    return "no answer in time";
+                }
+            }
+            return Messages.oneLine(failure.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package com.bigledger.auth.cli;
 
 import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
@@ -133,6 +134,8 @@ final class VerifyCommand implements Callable<Integer> {
             return failed(err, e, ExitCodes.INVALID_COMPANY);
         } catch (CredentialNotFoundException e) {
             return failed(err, e, ExitCodes.NOT_FOUND);
+        } catch (CredentialConfigurationException e) {
+            return failed(err, e, ExitCodes.CONFIGURATION);
         } catch (BigLedgerAuthException e) {
             // Another API error (BigLedgerApiException), an unreachable API or store.
             return failed(err, e, ExitCodes.ERROR);

@@ -27,7 +27,7 @@ record CliRun(int exitCode, String out, String err) {
             java.util.function.Consumer<java.net.URI> browser, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = Main.commandLine(environment, new java.io.ByteArrayInputStream(stdin), browser)
+        CommandLine commandLine = Main.commandLine(environment, new java.io.ByteArrayInputStream(stdin), browser, args)
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);

@@ -107,6 +107,16 @@ class DoctorCommandTest {
     }
 
     @Test
+    void emptyApiKeyIsReportedAsEmptyNotUnset() {
+        CliRun run = doctor(Map.of("BIGLEDGER_API_KEY", "", "BIGLEDGER_COMPANY_ID", COMPANY));
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.PROBLEMS);
+        assertThat(run.out()).contains("api key      empty");
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("problem: BIGLEDGER_API_KEY is set but empty");
+    }
+
+    @Test
     void missingCompanyIdIsAProblem() {
         String key = FakeKeys.live();
 

@@ -88,6 +88,47 @@ class SecretsCommandTest {
     }
 
     @Test
+    void listOfAMissingFileFailsLikeGet() {
+        Path missing = folder.resolve("missing.blgv");
+
+        CliRun list = CliRun.of(environment, "secrets", "list", "--file", missing.toString());
+        CliRun get = CliRun.of(environment, "secrets", "get", "x", "--file", missing.toString());
+
+        assertThat(list.exitCode()).isEqualTo(get.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(list.errLines()).singleElement().asString()
+                .isEqualTo("bigledger-auth secrets list: there is no vault file at " + missing);
+    }
+
+    @Test
+    void missingPassphraseIsAConfigurationProblem() {
+        Map<String, String> noPassphrase = Map.of(FileCredentialSource.FILE_VARIABLE, vault.toString());
+
+        for (String[] command : new String[][] {{"secrets", "get", "seed"}, {"secrets", "list"},
+                {"resolve", "file:seed"}}) {
+            CliRun run = CliRun.of(noPassphrase, command);
+            assertThat(run.exitCode()).as(String.join(" ", command)).isEqualTo(ExitCodes.CONFIGURATION);
+            assertThat(run.err()).contains("no passphrase for the vault", "BIGLEDGER_VAULT_PASSPHRASE is not set");
+        }
+    }
+
+    @Test
+    void putHelpPrintsItsExampleWithoutAFormattingWarning() {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        CliRun run;
+        try {
+            run = CliRun.of(environment, "secrets", "put", "--help");
+        } finally {
+            System.setErr(original);
+        }
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("printf %s \"$TOKEN\" | bigledger-auth secrets put bigledger/refresh_token");
+        assertThat(captured.toString(StandardCharsets.UTF_8) + run.err()).doesNotContain("WARN");
+    }
+
+    @Test
     void putToAnotherReferenceGoesThroughItsStore() {
         String value = Canary.value("blg_test_sk_");
 

@@ -273,7 +273,7 @@ class TokenCommandTest {
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(run.out()).isEmpty();
         // The endpoint is retried until the timeout; which attempt the message quotes may vary.
-        assertThat(run.errLines()).singleElement().asString()
+        assertThat(run.errLines()).last().asString()
                 .startsWith("bigledger-auth token: Token request to " + endpoint.uri() + " failed: no access token "
                         + "within ");
         assertThat(endpoint.takeRequest().params()).containsEntry("grant_type", "client_credentials");
@@ -290,8 +290,25 @@ class TokenCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
         assertThat(run.out()).isEmpty();
-        assertThat(run.errLines()).singleElement().asString()
+        assertThat(run.errLines()).last().asString()
                 .startsWith("bigledger-auth token: Token request to " + unreachable + " failed: ");
+        assertNoSecretIn(run);
+    }
+
+    @Test
+    void refusedConnectionIsReportedOnStderrWhileItIsRetried() throws IOException {
+        String unreachable = "http://127.0.0.1:" + closedPort() + FakeTokenEndpoint.PATH;
+        Map<String, String> env = environment(FakeKeys.clientSecret());
+        env.put("BIGLEDGER_TOKEN_ENDPOINT", unreachable);
+
+        CliRun run = token(env, "--timeout", "1500ms");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCodes.ERROR);
+        List<String> lines = run.errLines();
+        assertThat(lines).first().asString().startsWith("bigledger-auth token: retrying in ")
+                .contains("connection refused", unreachable, "giving up after 1.5s");
+        assertThat(lines).last().asString().startsWith("bigledger-auth token: Token request to " + unreachable)
+                .contains("within 1.5s").doesNotContain("PT1.5S");
         assertNoSecretIn(run);
     }
 

@@ -170,7 +170,7 @@ class VerifyCommandTest {
         CliRun run = CliRun.of(Map.of(), "--help");
 
         assertThat(run.exitCode()).isEqualTo(0);
-        assertThat(run.out()).contains("verify", "1   doctor found problems, or verify", "6   verify: the API refused",
+        assertThat(run.out()).contains("verify", "1   configuration problem: doctor found problems", "6   verify: the API refused",
                 "7   verify: the credentials may not", "8   verify: the company id");
     }
 }

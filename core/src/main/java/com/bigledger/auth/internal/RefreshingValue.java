@@ -630,7 +630,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
         private Duration watchdog = Duration.ofSeconds(1);
         private Listener<T> listener = new Listener<>() { };
         private TimeoutError timeoutError = (name, timeout, last) ->
-                new BigLedgerAuthException(name + ": no value within " + timeout
+                new BigLedgerAuthException(name + ": no value within " + Durations.format(timeout)
                         + (last == null ? "" : "; last failure: " + last.getMessage()), last, true);
         private Predicate<RuntimeException> holdWaiters = e -> !(e instanceof BigLedgerAuthException)
                 || ((BigLedgerAuthException) e).retryable();

@@ -98,11 +98,23 @@ final class AwsErrors {
                         + " and kms:Decrypt on that key, and the key must be an enabled symmetric key ("
                         + operation + ": EncryptionFailure" + facts + ")", cause);
             }
+            if ((code.equals("AccessDeniedException") || code.equals("AccessDenied")) && namesKms(message)) {
+                // "Access to KMS is not allowed": Secrets Manager could not use the secret's KMS key for the caller
+                // (repost.aws knowledge-center/secrets-manager-cross-account-key).
+                String key = kmsKey(message);
+                return new CredentialAccessDeniedException(ref, "access denied by AWS KMS: the caller needs "
+                        + (reads(operation) ? "kms:Decrypt" : "kms:GenerateDataKey and kms:Decrypt") + " on the"
+                        + " secret's KMS key" + key + " (the key policy or a grant must allow it; for a key in"
+                        + " another account, both that account's key policy and the caller's IAM policy) ("
+                        + operation + ": " + code + facts + ")", cause);
+            }
             if (code.equals("AccessDeniedException") || code.equals("AccessDenied")) {
                 String principal = find(PRINCIPAL, message);
                 return new CredentialAccessDeniedException(ref, "access denied by AWS: "
                         + (principal.isEmpty() ? "the caller" : principal) + " needs " + action
-                        + " on the secret" + kmsHint(message) + " (" + operation + ": " + code + facts + ")", cause);
+                        + " on the secret" + kmsHint(message) + ", or the secret may not exist: AWS answers"
+                        + " AccessDenied rather than ResourceNotFound to a caller whose IAM policy names secret ARNs ("
+                        + operation + ": " + code + facts + ")", cause);
             }
             if (CREDENTIAL_ERRORS.contains(code)) {
                 return new CredentialAccessDeniedException(ref, "AWS rejected the credentials of this process ("
@@ -114,8 +126,12 @@ final class AwsErrors {
                         + operation + ": " + code + facts + ")", cause);
             }
             if (e instanceof InternalServiceErrorException || service.statusCode() >= 500) {
+                // On a read, InternalFailure is often the secret's KMS key (repost.aws
+                // knowledge-center/secrets-manager-cross-account-key).
                 return new SourceUnavailableException(ref, "AWS Secrets Manager failed (" + operation + ": " + code
-                        + facts + ")", cause);
+                        + facts + ")" + (reads(operation) && code.startsWith("InternalFailure")
+                        ? "; if it lasts, check the secret's KMS key: enabled, not pending deletion, and usable by"
+                        + " the caller (kms:Decrypt)" : ""), cause);
             }
             if (e instanceof InvalidRequestException && message.toLowerCase(Locale.ROOT).contains("delet")) {
                 return new CredentialNotFoundException(ref, "the secret is scheduled for deletion in AWS Secrets"
@@ -191,6 +207,14 @@ final class AwsErrors {
     private static String kmsKey(String message) {
         String key = find(KMS_KEY, message);
         return key.isEmpty() ? "" : " " + key;
+    }
+
+    private static boolean namesKms(String message) {
+        return message.contains("KMS") || message.contains("kms:") || !find(KMS_KEY, message).isEmpty();
+    }
+
+    private static boolean reads(String operation) {
+        return operation.equals("GetSecretValue");
     }
 
     private static String kmsHint(String message) {

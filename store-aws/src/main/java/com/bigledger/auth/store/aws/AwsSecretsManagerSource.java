@@ -40,6 +40,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -141,6 +142,12 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
     private static final Pattern ARN_REGION = Pattern.compile("^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):");
     /** Attempts of an unconditional field write, each a read-merge-compare-and-set, before it gives up. */
     private static final int UNCONDITIONAL_FIELD_ATTEMPTS = 3;
+    /**
+     * How long a writer waits before asking again which version is current, when the first answer after a refused
+     * label move still shows the expected version: Secrets Manager is eventually consistent, and a read right after
+     * a change may not show it yet.
+     */
+    static final Duration REASK_DELAY = Duration.ofSeconds(1);
     /** The key under which the default region's client is kept. */
     private static final String DEFAULT_REGION = "";
 
@@ -151,6 +158,7 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
     private final WritePacer pacer;
     private final ConcurrentMap<String, SecretsManagerClient> clients = new ConcurrentHashMap<>();
     private final LostAnswers lostAnswers = new LostAnswers();
+    private final Pause pause;
     private volatile boolean closed;
 
     private AwsSecretsManagerSource(Builder builder) {
@@ -160,6 +168,7 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
         this.credentialsProvider = builder.credentialsProvider;
         this.pacer = new WritePacer(builder.minWriteInterval == null ? Duration.ZERO : builder.minWriteInterval,
                 builder.clock == null ? Clock.systemUTC() : builder.clock);
+        this.pause = builder.pause != null ? builder.pause : duration -> Thread.sleep(duration.toMillis());
     }
 
     /**
@@ -387,12 +396,18 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
     private WriteResult writeFieldUnconditionally(CredentialRef ref, SecretsManagerClient client,
             WritePacer.Slot slot, Secret value) {
         WriteResult result = null;
+        boolean exists = false;
         for (int attempt = 0; attempt < UNCONDITIONAL_FIELD_ATTEMPTS; attempt++) {
             Optional<GetSecretValueResponse> current = getCurrentForWrite(ref, client);
             if (current.isEmpty()) {
                 slot.take();
                 Secret created = SecretFields.merge(ref, Optional.empty(), value);
                 try {
+                    if (exists) {
+                        // CreateSecret said the secret exists, yet it still has no AWSCURRENT value: it was created
+                        // without one (by infrastructure code, say). Give it its first value.
+                        return putCurrent(ref, client, created);
+                    }
                     Optional<WriteResult> written = create(ref, client, created);
                     if (written.isPresent()) {
                         return written.get();
@@ -400,7 +415,8 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
                 } finally {
                     created.destroy();
                 }
-                // Created by another writer meanwhile: merge into its value.
+                // Created by another writer meanwhile, or created without a value: read it again.
+                exists = true;
                 continue;
             }
             Secret merged = merge(ref, current.get(), value);
@@ -419,6 +435,21 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
                     + " again", null);
         }
         return result;
+    }
+
+    /** Stores a value as a new version and makes it {@code AWSCURRENT} ({@code PutSecretValue} without stages). */
+    private static WriteResult putCurrent(CredentialRef ref, SecretsManagerClient client, Secret value) {
+        String token = newToken();
+        PutSecretValueRequest.Builder put = PutSecretValueRequest.builder().secretId(ref.path())
+                .clientRequestToken(token);
+        setValue(value, put::secretString, put::secretBinary);
+        try {
+            PutSecretValueResponse response = client.putSecretValue(put.build());
+            LOG.debug("{}: gave the secret, created without a value, its first value", ref);
+            return WriteResult.written(response.versionId() != null ? response.versionId() : token);
+        } catch (SdkException e) {
+            throw AwsErrors.mapCarryingValue(ref, "PutSecretValue", e);
+        }
     }
 
     /**
@@ -452,22 +483,39 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
             }
             // A refusal means AWSCURRENT is no longer on the expected version, unless the SDK retried a move whose
             // first answer was lost; any other failure leaves it unknown whether the move happened. Ask.
+            // Refused: AWS answered, and not with throttling or a server error (mapped as unavailable), after which
+            // the move is known not to have been made by this request.
+            boolean refused = e instanceof AwsServiceException && !(mapped instanceof SourceUnavailableException);
             Optional<String> current = currentVersion(ref, client);
+            if (refused && (current.isEmpty() || current.get().equals(expected))) {
+                // Secrets Manager gives no read-after-write guarantee: right after another writer's change, the
+                // answer may still show the expected version. Ask once more after a pause.
+                pause(ref);
+                current = currentVersion(ref, client);
+            }
             if (current.isPresent() && current.get().equals(token)) {
                 unstage(ref, client, token);
                 return WriteResult.written(token);
             }
-            if (current.isEmpty()) {
+            if (current.isEmpty() && !refused) {
                 if (secretKey != null) {
                     lostAnswers.remember(secretKey, expected, token, written);
                 }
                 throw mapped;
             }
             unstage(ref, client, token);
-            if (!current.get().equals(expected)) {
+            if (current.isPresent() && !current.get().equals(expected)) {
                 LOG.debug("{}: AWSCURRENT moved from {} to {} first; the staged version {} was not made current",
                         ref, expected, current.get(), token);
                 return WriteResult.conflict(current.get());
+            }
+            if (refused) {
+                // AWS refused the move from the expected version, and no answer yet shows another version as
+                // current: a view not yet caught up, or one that could not be had. The refusal is what it says, a
+                // conflict; which version is current is unknown.
+                LOG.debug("{}: the move of AWSCURRENT from {} was refused, and the version now current could not"
+                        + " be seen ({}); answering a conflict", ref, expected, current.orElse("unknown"));
+                return WriteResult.conflict(null);
             }
             throw mapped;
         }
@@ -556,7 +604,11 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
         }
     }
 
-    /** Asks which version is {@code AWSCURRENT}, without reading a value; empty if AWS cannot tell now. */
+    /**
+     * Asks which version is {@code AWSCURRENT}: with {@code DescribeSecret}, which reads no value, or where that is
+     * refused (it needs {@code secretsmanager:DescribeSecret}, an IAM action of its own) with {@code GetSecretValue}
+     * of {@code AWSCURRENT}, whose value is dropped at once. Empty if AWS cannot tell now.
+     */
     private Optional<String> currentVersion(CredentialRef ref, SecretsManagerClient client) {
         try {
             Map<String, List<String>> stages = client.describeSecret(r -> r.secretId(ref.path()))
@@ -567,9 +619,29 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
                 }
             }
             return Optional.empty();
+        } catch (AwsServiceException e) {
+            LOG.warn("{}: DescribeSecret was refused ({}); asking GetSecretValue instead. Grant"
+                    + " secretsmanager:DescribeSecret on the secret", ref, AwsErrors.errorCode(e));
         } catch (SdkException e) {
             LOG.debug("{}: DescribeSecret failed ({})", ref, e.getClass().getSimpleName());
             return Optional.empty();
+        }
+        try {
+            GetSecretValueResponse response = client.getSecretValue(r -> r.secretId(ref.path()).versionStage(CURRENT));
+            return Optional.ofNullable(response.versionId());
+        } catch (SdkException e) {
+            LOG.debug("{}: GetSecretValue of AWSCURRENT failed ({})", ref, e.getClass().getSimpleName());
+            return Optional.empty();
+        }
+    }
+
+    private void pause(CredentialRef ref) {
+        try {
+            pause.sleep(REASK_DELAY);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceUnavailableException(ref, "interrupted while waiting to ask again which version is"
+                    + " current", null);
         }
     }
 
@@ -779,6 +851,12 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
         }
     }
 
+    /** Waits a while; {@link Thread#sleep} outside tests. */
+    @FunctionalInterface
+    interface Pause {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
     /**
      * Builds an {@link AwsSecretsManagerSource}. Each option may be set once; an explicit client excludes the
      * options that configure the clients the source would build. Not thread-safe.
@@ -791,8 +869,15 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
         private IdentityProvider<? extends AwsCredentialsIdentity> credentialsProvider;
         private Duration minWriteInterval;
         private Clock clock;
+        private Pause pause;
 
         private Builder() {
+        }
+
+        /** How the source waits before asking again which version is current; for tests, which let no time pass. */
+        Builder pause(Pause pause) {
+            this.pause = Objects.requireNonNull(pause, "pause");
+            return this;
         }
 
         /**

@@ -1,6 +1,7 @@
 package com.bigledger.auth.store.file;
 
 import com.bigledger.auth.CredentialAccessDeniedException;
+import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
@@ -152,6 +153,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
      * @param ref {@code file:NAME[#field]}
      * @return the value and its version
      * @throws CredentialNotFoundException if there is no vault file or no such entry or field
+     * @throws CredentialConfigurationException if the file needs a passphrase and none is set
      * @throws VaultFileException or a subtype if the file is unsafe, tampered, truncated, of an unknown format,
      *     or the key does not open it
      * @throws SourceUnavailableException if the file cannot be read
@@ -655,7 +657,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
             if (passphraseRef.scheme().equals("env") && vault == null) {
                 String value = environment.get(passphraseRef.path());
                 if (value == null || value.isEmpty()) {
-                    throw new CredentialNotFoundException(ref, "no passphrase for the vault: " + passphraseRef.path()
+                    throw new CredentialConfigurationException(ref, "no passphrase for the vault: " + passphraseRef.path()
                             + " is not set (or set " + KEY_FILE_VARIABLE + " or " + PASSPHRASE_REF_VARIABLE + ")");
                 }
                 return SecretFields.extract(passphraseRef, Secret.of(value));

@@ -294,12 +294,12 @@ class FileCredentialSourceTest {
     }
 
     @Test
-    void missingPassphraseNamesTheVariable() {
+    void missingPassphraseIsAConfigurationErrorNamingTheVariable() {
         FileCredentialSource source = FileCredentialSource.builder().environment(Map.of())
                 .file(vault()).kdfParameters(TestVaults.SMALL).build();
 
         assertThatThrownBy(() -> source.write(ref("api_key"), Secret.of("x"), Optional.empty()))
-                .isInstanceOf(CredentialNotFoundException.class)
+                .isInstanceOf(com.bigledger.auth.CredentialConfigurationException.class)
                 .hasMessageContaining(FileCredentialSource.PASSPHRASE_VARIABLE + " is not set");
     }
 

@@ -48,15 +48,35 @@ final class VaultClient {
                 (requestTimeout.toMillis() + 999) / 1000));
     }
 
-    /** A KV read's outcome: any HTTP status, with the data and metadata when Vault sent them. */
-    static final class KvReply {
+    /**
+     * What every answer tells beyond its body: the HTTP status, the {@code Retry-After} of a 429 (whole seconds), and
+     * whether a 400 was a KV mount upgrading from version 1 to 2.
+     */
+    abstract static class Reply {
         final int status;
+        Duration retryAfter;
+        boolean upgrading;
+
+        Reply(int status) {
+            this.status = status;
+        }
+
+        @SuppressWarnings("unchecked")
+        <R extends Reply> R observed(ObservingHttpClient observed) {
+            this.retryAfter = observed.retryAfter();
+            this.upgrading = observed.upgrading();
+            return (R) this;
+        }
+    }
+
+    /** A KV read's outcome: any HTTP status, with the data and metadata when Vault sent them. */
+    static final class KvReply extends Reply {
         final JsonObject data;
         final Long version;
         final boolean deleted;
 
         KvReply(int status, JsonObject data, Long version, boolean deleted) {
-            this.status = status;
+            super(status);
             this.data = data;
             this.version = version;
             this.deleted = deleted;
@@ -64,26 +84,24 @@ final class VaultClient {
     }
 
     /** A KV write's outcome: any HTTP status, with the new version after a KV version 2 write. */
-    static final class WriteReply {
-        final int status;
+    static final class WriteReply extends Reply {
         final Long version;
 
         WriteReply(int status, Long version) {
-            this.status = status;
+            super(status);
             this.version = version;
         }
     }
 
     /** A login's or renewal's outcome: the token and its lease when the status is 200. */
-    static final class AuthReply {
-        final int status;
+    static final class AuthReply extends Reply {
         final Secret token;
         final long leaseSeconds;
         final boolean renewable;
         final List<String> policies;
 
         AuthReply(int status, Secret token, long leaseSeconds, boolean renewable, List<String> policies) {
-            this.status = status;
+            super(status);
             this.token = token;
             this.leaseSeconds = leaseSeconds;
             this.renewable = renewable;
@@ -92,15 +110,14 @@ final class VaultClient {
     }
 
     /** A lookup-self's outcome: the token's state when the status is 200. */
-    static final class LookupReply {
-        final int status;
+    static final class LookupReply extends Reply {
         final long ttlSeconds;
         final long creationTtlSeconds;
         final boolean renewable;
         final List<String> policies;
 
         LookupReply(int status, long ttlSeconds, long creationTtlSeconds, boolean renewable, List<String> policies) {
-            this.status = status;
+            super(status);
             this.ttlSeconds = ttlSeconds;
             this.creationTtlSeconds = creationTtlSeconds;
             this.renewable = renewable;
@@ -108,10 +125,58 @@ final class VaultClient {
         }
     }
 
+    /**
+     * The mount of a path, asked of {@code sys/internal/ui/mounts/<path>}, which answers any token with a capability
+     * on the path (developer.hashicorp.com/vault/api-docs/system/internal-ui-mounts).
+     */
+    static final class MountReply extends Reply {
+        /** The mount's path without its trailing slash, such as {@code team/kv}; {@code null} unless 200. */
+        final String mount;
+        /** The KV version of the mount: 1, 2, or 0 when not a KV mount or not said. */
+        final int kv;
+
+        MountReply(int status, String mount, int kv) {
+            super(status);
+            this.mount = mount;
+            this.kv = kv;
+        }
+    }
+
+    MountReply mountOf(String encodedPath, Secret token) {
+        ObservingHttpClient observed = new ObservingHttpClient(http);
+        try {
+            // Version 1, so that the driver leaves the path as it is.
+            LogicalResponse response = new Logical(config(token, 1, 1, observed))
+                    .read("sys/internal/ui/mounts/" + encodedPath);
+            int status = response.getRestResponse().getStatus();
+            JsonObject data = response.getDataObject();
+            String mount = null;
+            int kv = 0;
+            if (status == 200 && data != null && data.get("path") != null && data.get("path").isString()) {
+                mount = data.get("path").asString();
+                while (mount.endsWith("/")) {
+                    mount = mount.substring(0, mount.length() - 1);
+                }
+                if (data.get("options") != null && data.get("options").isObject()
+                        && data.get("options").asObject().get("version") != null) {
+                    kv = "1".equals(data.get("options").asObject().get("version").asString()) ? 1 : 2;
+                }
+            }
+            return new MountReply(status, mount == null || mount.isEmpty() ? null : mount, kv).observed(observed);
+        } catch (VaultException e) {
+            return new MountReply(statusOrThrow(e, "asking sys/internal/ui/mounts for the mount of a path"), null, 0)
+                    .observed(observed);
+        } catch (RuntimeException e) {
+            // An answer of another shape (the endpoint is internal and unversioned): as if there were none.
+            return new MountReply(0, null, 0);
+        }
+    }
+
     KvReply read(VaultPath path, Secret token) {
         String what = "reading " + path;
+        ObservingHttpClient observed = new ObservingHttpClient(http);
         try {
-            Logical logical = new Logical(config(token, path.kv()));
+            Logical logical = new Logical(config(token, path.kv(), path.mountDepth(), observed));
             LogicalResponse response = path.version() == null
                     ? logical.read(path.driverPath())
                     : logical.read(path.driverPath(), false, path.version().intValue());
@@ -120,16 +185,17 @@ final class VaultClient {
             Long version = path.kv() == 2 ? number(metadata.get("version")) : null;
             String deletion = metadata.get("deletion_time");
             boolean deleted = deletion != null && !deletion.isEmpty() || "true".equals(metadata.get("destroyed"));
-            return new KvReply(status, response.getDataObject(), version, deleted);
+            return new KvReply(status, response.getDataObject(), version, deleted).observed(observed);
         } catch (VaultException e) {
-            return new KvReply(statusOrThrow(e, what), null, null, false);
+            return new KvReply(statusOrThrow(e, what), null, null, false).observed(observed);
         }
     }
 
     WriteReply write(VaultPath path, Map<String, Object> data, Long cas, Secret token) {
         String what = "writing " + path.latest();
+        ObservingHttpClient observed = new ObservingHttpClient(http);
         try {
-            Logical logical = new Logical(config(token, path.kv()));
+            Logical logical = new Logical(config(token, path.kv(), path.mountDepth(), observed));
             LogicalResponse response;
             if (path.kv() == 2) {
                 WriteOptions options = new WriteOptions();
@@ -142,50 +208,57 @@ final class VaultClient {
             }
             int status = response.getRestResponse().getStatus();
             Long version = path.kv() == 2 && status == 200 ? number(response.getData().get("version")) : null;
-            return new WriteReply(status, version);
+            return new WriteReply(status, version).observed(observed);
         } catch (VaultException e) {
-            return new WriteReply(statusOrThrow(e, what), null);
+            return new WriteReply(statusOrThrow(e, what), null).observed(observed);
         }
     }
 
     AuthReply loginAppRole(String mount, String roleId, Secret secretId) {
+        ObservingHttpClient observed = new ObservingHttpClient(http);
         try {
-            AuthResponse response = new Auth(config(null, 2)).loginByAppRole(mount, roleId, secretId.reveal());
-            return auth(response);
+            AuthResponse response = new Auth(config(null, 2, 1, observed)).loginByAppRole(mount, roleId,
+                    secretId.reveal());
+            return auth(response).observed(observed);
         } catch (VaultException e) {
-            return new AuthReply(statusOrThrow(e, "the AppRole login at auth/" + mount), null, 0, false, List.of());
+            return new AuthReply(statusOrThrow(e, "the AppRole login at auth/" + mount), null, 0, false, List.of())
+                    .observed(observed);
         }
     }
 
     AuthReply loginKubernetes(String mount, String role, Secret jwt) {
+        ObservingHttpClient observed = new ObservingHttpClient(http);
         try {
-            AuthResponse response = new Auth(config(null, 2)).loginByKubernetes(role, jwt.reveal(), "auth/" + mount);
-            return auth(response);
+            AuthResponse response = new Auth(config(null, 2, 1, observed)).loginByKubernetes(role, jwt.reveal(),
+                    "auth/" + mount);
+            return auth(response).observed(observed);
         } catch (VaultException e) {
             return new AuthReply(statusOrThrow(e, "the Kubernetes login at auth/" + mount), null, 0, false,
-                    List.of());
+                    List.of()).observed(observed);
         }
     }
 
     AuthReply renewSelf(Secret token) {
+        ObservingHttpClient observed = new ObservingHttpClient(http);
         try {
             // No increment: Vault renews by the token's own TTL, which is what the token was issued with.
-            return auth(new Auth(config(token, 2)).renewSelf());
+            return auth(new Auth(config(token, 2, 1, observed)).renewSelf()).observed(observed);
         } catch (VaultException e) {
             return new AuthReply(statusOrThrow(e, "renewing the token (auth/token/renew-self)"), null, 0, false,
-                    List.of());
+                    List.of()).observed(observed);
         }
     }
 
     LookupReply lookupSelf(Secret token) {
+        ObservingHttpClient observed = new ObservingHttpClient(http);
         try {
-            LookupResponse response = new Auth(config(token, 2)).lookupSelf();
+            LookupResponse response = new Auth(config(token, 2, 1, observed)).lookupSelf();
             List<String> policies = response.getPolicies() == null ? List.of() : List.copyOf(response.getPolicies());
             return new LookupReply(response.getRestResponse().getStatus(), response.getTTL(),
-                    response.getCreationTTL(), response.isRenewable(), policies);
+                    response.getCreationTTL(), response.isRenewable(), policies).observed(observed);
         } catch (VaultException e) {
             return new LookupReply(statusOrThrow(e, "looking up the token (auth/token/lookup-self)"), 0, 0, false,
-                    List.of());
+                    List.of()).observed(observed);
         }
     }
 
@@ -201,13 +274,20 @@ final class VaultClient {
                 response.getAuthLeaseDuration(), response.isAuthRenewable(), policies);
     }
 
-    private VaultConfig config(Secret token, int kv) throws VaultException {
+    /**
+     * The driver's configuration for one call.
+     *
+     * @param mountDepth how many path segments the mount has: the driver inserts {@code data/} after them
+     * @param observed the client of this call
+     */
+    private VaultConfig config(Secret token, int kv, int mountDepth, HttpClient observed) throws VaultException {
         VaultConfig config = new VaultConfig()
                 .environmentLoader(NO_ENVIRONMENT)
                 .address(address)
                 .engineVersion(kv)
+                .prefixPathDepth(mountDepth)
                 .readTimeout(requestTimeoutSeconds)
-                .httpClient(http);
+                .httpClient(observed);
         if (namespace != null) {
             config.nameSpace(namespace);
         }

@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import javax.net.ssl.SSLContext;
@@ -39,23 +41,30 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code vault:secret/bigledger#api_key} is field {@code api_key} of secret {@code bigledger} in the KV
- *       version 2 mount {@code secret} (API path {@code secret/data/bigledger}); the mount is the first path
- *       segment. {@code ?version=3} pins a version. The value's version is the KV version 2 version, which a
- *       {@linkplain #write compare-and-set write} expects.
+ *       version 2 mount {@code secret} (API path {@code secret/data/bigledger}). Mounts may be nested
+ *       ({@code vault:team/kv/app} in mount {@code team/kv}): the source asks Vault once per mount which mount holds
+ *       a path ({@code GET sys/internal/ui/mounts/<path>}, answered to any token with a capability on the path), and
+ *       takes the first path segment where Vault cannot tell. {@code ?version=3} pins a version. The value's version
+ *       is the KV version 2 version, which a {@linkplain #write compare-and-set write} expects.
  *   <li>Without {@code #field}, the value is the secret's data as a JSON object, or the plain value when the data
  *       is the single string field {@code value}.
  *   <li>{@code vault:kv/bigledger?kv=1#api_key} reads a KV version 1 mount, which keeps no versions.
  * </ul>
  *
  * <p>The source gets and keeps its own Vault token (see {@link VaultAuthentication}); a read refused with 403
- * asks Vault whether the token is still alive, and if it is not, gets a new token and tries once more. Errors are
- * mapped from HTTP statuses, never from Vault's texts, and messages name the reference, the API path and the status:
+ * asks Vault whether the token is still alive, and if it is not, gets a new token and tries once more (not when the
+ * token lacks the {@code default} policy, without which Vault refuses that question too). Errors are mapped from
+ * HTTP statuses, never from Vault's texts (but for the one fixed text of a KV upgrade in progress, which no status
+ * tells apart, and which is never quoted), and messages name the reference, the API path and the status:
  * 403 is {@link CredentialAccessDeniedException} with the token's policies, 404 (also a deleted or destroyed version)
- * is {@link CredentialNotFoundException}, 412, 429, 5xx (503: sealed) and no answer are
- * {@link SourceUnavailableException}. No message or log line holds a secret: the driver's exception messages quote
- * response bodies, so they are never passed on.
+ * is {@link CredentialNotFoundException}, 412, 429, 5xx (503: sealed), a redirect (a standby's 307, never followed:
+ * it would carry the token elsewhere), the 400 of a KV mount upgrading from version 1 to 2, and no answer are
+ * {@link SourceUnavailableException}. After a rate-limit quota's 429, nothing is sent to Vault until its
+ * {@code Retry-After} (at most 5 minutes) has passed. No message or log line holds a secret: the driver's exception
+ * messages quote response bodies, so they are never passed on.
  *
- * <p>Each read is one HTTP request to Vault (two when the token must be replaced); put a
+ * <p>Each read is one HTTP request to Vault (two when the token must be replaced, and one more the first time a
+ * mount is met); put a
  * {@link CredentialVault} in front, which caches values so that reads on the hot path never reach Vault.
  *
  * <pre>{@code
@@ -110,14 +119,20 @@ public final class VaultCredentialSource implements WritableCredentialSource {
     private final VaultAuthentication authentication;
     private final VaultClient client;
     private final VaultTokens tokens;
+    private final Clock clock;
+    /** The mounts Vault named for paths read so far; a mount cannot hold another, so each path is under one. */
+    private final Set<String> mounts = ConcurrentHashMap.newKeySet();
+    /** Until when a rate-limit quota's {@code Retry-After} asks for quiet; {@code null} when it does not. */
+    private volatile Instant quietUntil;
 
     private VaultCredentialSource(URI address, String namespace, VaultAuthentication authentication,
-            VaultClient client, VaultTokens tokens) {
+            VaultClient client, VaultTokens tokens, Clock clock) {
         this.address = address;
         this.namespace = namespace;
         this.authentication = authentication;
         this.client = client;
         this.tokens = tokens;
+        this.clock = clock;
     }
 
     /**
@@ -209,13 +224,13 @@ public final class VaultCredentialSource implements WritableCredentialSource {
      */
     @Override
     public VersionedSecret load(CredentialRef ref) {
-        VaultPath path = VaultPath.of(Objects.requireNonNull(ref, "ref"));
+        VaultPath path = resolve(VaultPath.of(Objects.requireNonNull(ref, "ref")));
         VaultClient.KvReply reply = read(path, "read");
         if (reply.status == 404) {
             throw notFound(path, reply);
         }
         if (reply.status != 200) {
-            throw failure(path, "reading", reply.status);
+            throw failure(path, "reading", reply);
         }
         if (reply.data == null || path.kv() == 2 && reply.version == null) {
             throw new SourceUnavailableException(ref, "Vault answered the read of " + path + " without "
@@ -260,6 +275,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
                     + "without ?version", null, false);
         }
         Long expected = expectedVersion.map(version -> parseVersion(ref, version)).orElse(null);
+        path = resolve(path);
         if (path.kv() == 1) {
             return writeKv1(path, value, expected);
         }
@@ -270,7 +286,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
         for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
             VaultClient.KvReply current = read(path, "read");
             if (current.status != 200 && current.status != 404) {
-                throw failure(path, "reading (to merge a field into)", current.status);
+                throw failure(path, "reading (to merge a field into)", current);
             }
             long currentVersion = current.version == null ? 0 : current.version;
             if (expected != null && expected != currentVersion) {
@@ -318,25 +334,33 @@ public final class VaultCredentialSource implements WritableCredentialSource {
         if (reply.status == 200 || reply.status == 204) {
             return WriteResult.written(reply.version == null ? null : reply.version.toString());
         }
+        if (reply.status == 400 && reply.upgrading) {
+            throw failure(path, "writing", reply);
+        }
         if (reply.status == 400 && cas != null) {
             // Vault answers a stale cas with 400, as it does other invalid writes: the current version tells which.
             VaultClient.KvReply latest = read(path.latest(), "read");
             if (latest.status != 200 && latest.status != 404) {
-                throw failure(path, "reading (after a refused check-and-set write)", latest.status);
+                throw failure(path, "reading (after a refused check-and-set write)", latest);
             }
             long current = latest.version == null ? 0 : latest.version;
             if (current != cas) {
                 return WriteResult.conflict(latest.version == null ? null : latest.version.toString());
             }
-            throw new CredentialException(path.ref(), "Vault refused the write of " + path + " (HTTP 400) although "
-                    + "version " + cas + " is current: the data was refused", null, false);
+            // The read still shows the expected version. A performance standby (Vault Enterprise) is eventually
+            // consistent (developer.hashicorp.com/vault/docs/enterprise/consistency), so a read right after a write
+            // refused by the active node can show the old version: the refusal is taken as what Vault says it is,
+            // a check-and-set mismatch, and the version now current is unknown.
+            LOG.debug("Vault refused a check-and-set write of {} at version {}, which a read still shows as "
+                    + "current (a stale read); answering a conflict", path, cas);
+            return WriteResult.conflict(null);
         }
         if (reply.status == 400) {
             throw new CredentialException(path.ref(), "Vault refused the write of " + path + " (HTTP 400); if the "
                     + "mount or secret requires check-and-set (cas_required), write with the version last read as "
                     + "the expected version, or 0 to create", null, false);
         }
-        throw failure(path, "writing", reply.status);
+        throw failure(path, "writing", reply);
     }
 
     private WriteResult writeKv1(VaultPath path, Secret value, Long expected) {
@@ -352,7 +376,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
         } else {
             VaultClient.KvReply current = read(path, "read");
             if (current.status != 200 && current.status != 404) {
-                throw failure(path, "reading (to merge a field into)", current.status);
+                throw failure(path, "reading (to merge a field into)", current);
             }
             data = VaultValues.merge(ref, current.status == 200 ? current.data : null, value);
         }
@@ -361,7 +385,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
         if (reply.status == 200 || reply.status == 204) {
             return WriteResult.written(null);
         }
-        throw failure(path, "writing", reply.status);
+        throw failure(path, "writing", reply);
     }
 
     /**
@@ -373,7 +397,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
             ToIntFunction<R> status) {
         try {
             VaultToken token = token(path.ref());
-            R reply = request.apply(token);
+            R reply = quietly(path, () -> request.apply(token));
             if (status.applyAsInt(reply) != 403) {
                 return reply;
             }
@@ -384,17 +408,81 @@ public final class VaultCredentialSource implements WritableCredentialSource {
             if (lookup.status != 400 && lookup.status != 403) {
                 throw denied(path, capability, token.policies());
             }
+            if (lookup.status == 403 && !token.policies().isEmpty() && !token.policies().contains("default")
+                    && !token.policies().contains("root")) {
+                // Only the default policy grants lookup-self (developer.hashicorp.com/vault/api-docs/auth/token): a
+                // live token without it is refused too, so the refusal says nothing about the token. Logging in
+                // again on every denied read would burn secret-id uses; the token is used until its TTL ends.
+                throw new CredentialAccessDeniedException(path.ref(), deniedDetail(path, capability,
+                        token.policies()) + "; the token lacks the 'default' policy, so Vault also refuses "
+                        + "auth/token/lookup-self and whether the token is still alive cannot be asked", null);
+            }
             LOG.debug("Vault refused the token while reading {}; getting a new one", path);
             tokens.refused(token);
-            token = token(path.ref());
-            reply = request.apply(token);
+            VaultToken replacement = token(path.ref());
+            reply = quietly(path, () -> request.apply(replacement));
             if (status.applyAsInt(reply) == 403) {
-                throw denied(path, capability, token.policies());
+                throw denied(path, capability, replacement.policies());
             }
             return reply;
         } catch (VaultUnreachableException e) {
             throw new SourceUnavailableException(path.ref(), e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sends a request unless a rate-limit quota asked for quiet, and notes the quiet a 429's {@code Retry-After}
+     * asks for (at most {@link VaultTokens#MAX_RETRY_AFTER}).
+     */
+    private <R> R quietly(VaultPath path, java.util.function.Supplier<R> request) {
+        Instant until = quietUntil;
+        Instant now = clock.instant();
+        if (until != null && now.isBefore(until)) {
+            throw new SourceUnavailableException(path.ref(), "Vault's rate-limit quota asked (Retry-After) for no "
+                    + "request until " + until + "; nothing was sent", null);
+        }
+        R reply = request.get();
+        if (reply instanceof VaultClient.Reply) {
+            VaultClient.Reply answer = (VaultClient.Reply) reply;
+            if (answer.status == 429 && answer.retryAfter != null && !answer.retryAfter.isZero()) {
+                Duration wait = answer.retryAfter.compareTo(VaultTokens.MAX_RETRY_AFTER) > 0
+                        ? VaultTokens.MAX_RETRY_AFTER : answer.retryAfter;
+                quietUntil = clock.instant().plus(wait);
+            }
+        }
+        return reply;
+    }
+
+    /**
+     * Moves the mount boundary of a parsed path to the mount that holds it, asking Vault once per mount
+     * ({@code sys/internal/ui/mounts/<path>}); keeps the first segment as the mount where Vault cannot tell (the
+     * token has no capability on the path, or the endpoint is missing).
+     */
+    private VaultPath resolve(VaultPath parsed) {
+        String whole = parsed.ref().path();
+        for (String mount : mounts) {
+            if (whole.startsWith(mount + "/")) {
+                return parsed.atMount(mount);
+            }
+        }
+        VaultToken token;
+        VaultClient.MountReply reply;
+        try {
+            token = token(parsed.ref());
+            reply = quietly(parsed, () -> client.mountOf(parsed.encodedPath(), token.secret()));
+        } catch (VaultUnreachableException e) {
+            throw new SourceUnavailableException(parsed.ref(), e.getMessage(), e);
+        }
+        if (reply.status == 200 && reply.mount != null && whole.startsWith(reply.mount + "/")) {
+            mounts.add(reply.mount);
+            return parsed.atMount(reply.mount);
+        }
+        if (reply.status == 404 || reply.status == 405) {
+            // No such endpoint (an old Vault, or a proxy in front): the first segment it is, from now on.
+            mounts.add(parsed.firstSegment());
+        }
+        LOG.debug("Vault did not name the mount of {} (HTTP {}); taking its first segment", parsed, reply.status);
+        return parsed;
     }
 
     private VaultToken token(CredentialRef ref) {
@@ -410,9 +498,12 @@ public final class VaultCredentialSource implements WritableCredentialSource {
     }
 
     private static CredentialAccessDeniedException denied(VaultPath path, String capability, List<String> policies) {
-        return new CredentialAccessDeniedException(path.ref(), "permission denied on " + path.apiPath()
-                + " (HTTP 403): the token's policies " + policies + " must grant the '" + capability
-                + "' capability on " + path.apiPath(), null);
+        return new CredentialAccessDeniedException(path.ref(), deniedDetail(path, capability, policies), null);
+    }
+
+    private static String deniedDetail(VaultPath path, String capability, List<String> policies) {
+        return "permission denied on " + path.apiPath() + " (HTTP 403): the token's policies " + policies
+                + " must grant the '" + capability + "' capability on " + path.apiPath();
     }
 
     private static CredentialNotFoundException notFound(VaultPath path, VaultClient.KvReply reply) {
@@ -428,8 +519,14 @@ public final class VaultCredentialSource implements WritableCredentialSource {
                 + path.mount() + "' is a KV version " + (path.kv() == 2 ? "1 mount, add ?kv=1" : "2 mount, drop ?kv=1"));
     }
 
-    private static CredentialException failure(VaultPath path, String doing, int status) {
-        String detail = doing + " " + path + " failed: " + VaultStatus.describe(status);
+    private static CredentialException failure(VaultPath path, String doing, VaultClient.Reply reply) {
+        int status = reply.status;
+        if (status == 400 && reply.upgrading) {
+            return new SourceUnavailableException(path.ref(), doing + " " + path + " failed: HTTP 400: the KV mount '"
+                    + path.mount() + "' is upgrading from version 1 to 2, and serves again once the upgrade is done",
+                    null);
+        }
+        String detail = doing + " " + path + " failed: " + VaultStatus.describe(status) + VaultStatus.retryAfter(reply);
         if (VaultStatus.retryable(status)) {
             return new SourceUnavailableException(path.ref(), detail, null);
         }
@@ -682,7 +779,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
             VaultClient client = new VaultClient(addressToUse, namespaceToUse, http.build(), request);
             VaultTokens tokens = new VaultTokens(client, auth, addressToUse.toString(), clockToUse, schedulerToUse,
                     request.multipliedBy(2));
-            return new VaultCredentialSource(addressToUse, namespaceToUse, auth, client, tokens);
+            return new VaultCredentialSource(addressToUse, namespaceToUse, auth, client, tokens, clockToUse);
         }
 
         private static VaultAuthentication authenticationFrom(Map<String, String> env, Clock clock,

@@ -5,11 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * A {@code vault:} reference taken apart: the mount (its first path segment), the secret's path inside the mount,
- * the KV version and a pinned version. Immutable and thread-safe.
+ * A {@code vault:} reference taken apart: the mount, the secret's path inside the mount, the KV version and a
+ * pinned version. Immutable and thread-safe.
  *
- * <p>The mount is always the first segment: finding the real mount of a path needs {@code sys/mounts}, which takes
- * privileges a service should not have, so a mount whose own path has a slash is not supported.
+ * <p>As parsed, the mount is the first path segment. Mounts may be nested ({@code team/kv}), so the source asks
+ * Vault which mount holds the path ({@code sys/internal/ui/mounts/<path>}, which needs no privileged
+ * {@code sys/mounts} access) and moves the boundary with {@link #atMount}.
  */
 final class VaultPath {
 
@@ -76,6 +77,42 @@ final class VaultPath {
         return version;
     }
 
+    /** How many path segments the mount has. */
+    int mountDepth() {
+        return mount.split("/", -1).length;
+    }
+
+    /** The reference's whole path, mount included, percent-encoded segment by segment: {@code team/kv/app}. */
+    String encodedPath() {
+        StringBuilder path = new StringBuilder();
+        for (String segment : mount.split("/", -1)) {
+            path.append(path.length() == 0 ? "" : "/").append(encode(segment));
+        }
+        for (String segment : segments) {
+            path.append('/').append(encode(segment));
+        }
+        return path.toString();
+    }
+
+    /** The first path segment, the mount as parsed. */
+    String firstSegment() {
+        return ref.path().split("/", -1)[0];
+    }
+
+    /**
+     * This path with the mount {@code mount}, which prefixes the reference's path and leaves at least one segment
+     * for the secret; this path as it is otherwise.
+     */
+    VaultPath atMount(String mount) {
+        List<String> parts = List.of(ref.path().split("/", -1));
+        List<String> mountParts = List.of(mount.split("/", -1));
+        if (mount.equals(this.mount) || mountParts.size() >= parts.size()
+                || !parts.subList(0, mountParts.size()).equals(mountParts)) {
+            return this;
+        }
+        return new VaultPath(ref, mount, parts.subList(mountParts.size(), parts.size()), kv, version);
+    }
+
     /** This path without its pinned version: the latest version of the same secret. */
     VaultPath latest() {
         return version == null ? this : new VaultPath(ref, mount, segments, kv, null);
@@ -86,11 +123,7 @@ final class VaultPath {
      * a URL as it is, and inserts {@code data/} after the mount itself for KV version 2.
      */
     String driverPath() {
-        StringBuilder path = new StringBuilder(encode(mount));
-        for (String segment : segments) {
-            path.append('/').append(encode(segment));
-        }
-        return path.toString();
+        return encodedPath();
     }
 
     /** The API path, for messages and policy hints: {@code secret/data/app} (KV 2) or {@code kv/app} (KV 1). */

@@ -14,6 +14,12 @@ final class VaultStatus {
         return status == 412 || status == 423 || status == 429 || status >= 500 || status >= 300 && status < 400;
     }
 
+    /** Says what a 429's {@code Retry-After} asks, as {@code " (Retry-After: 30 s)"}, or nothing. */
+    static String retryAfter(VaultClient.Reply reply) {
+        return reply.status == 429 && reply.retryAfter != null
+                ? " (Retry-After: " + reply.retryAfter.getSeconds() + " s)" : "";
+    }
+
     /** Describes a status: "HTTP 503: Vault is sealed or in maintenance", … */
     static String describe(int status) {
         switch (status) {

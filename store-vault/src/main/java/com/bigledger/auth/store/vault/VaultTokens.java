@@ -6,7 +6,6 @@ import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.internal.Backoff;
 import com.bigledger.auth.internal.RefreshingValue;
-import com.bigledger.auth.internal.RetryPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -30,8 +29,14 @@ import org.slf4j.LoggerFactory;
  *   <li>A refused renewal (400, 403), a non-renewable token, or a token a read found refused: a new login. A given
  *       token cannot be replaced; a token file is read again.
  *   <li>Failures are retried in the background with backoff (1 s doubling to 2 minutes) while the current token is
- *       still used. A read that finds no usable token gets the last failure at once until the next attempt is due,
- *       so an outage never makes reads queue up behind a login.
+ *       still used, and no sooner than a 429's {@code Retry-After} (at most 5 minutes). A read that finds no usable
+ *       token gets the last failure at once until the next attempt is due, so an outage never makes reads queue up
+ *       behind a login.
+ *   <li>A refused AppRole login is tried again only after {@link #REFUSED_APP_ROLE_LOGIN_INTERVAL}: since Vault 1.13,
+ *       AppRole user lockout is on by default, and 5 failed logins with less than 15 minutes between them lock the
+ *       role id out for 15 minutes, for every client that shares it (developer.hashicorp.com/vault/docs/concepts/
+ *       user-lockout). Spaced this far apart, one process with a stale secret id never adds up to a lockout.
+ *   <li>A renewal answered 500 (Vault's answer when the token's role was deleted) is followed by a new login.
  * </ul>
  *
  * Thread-safe.
@@ -39,6 +44,15 @@ import org.slf4j.LoggerFactory;
 final class VaultTokens implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VaultTokens.class);
+
+    /**
+     * How long after a refused AppRole login the next is tried: just over Vault's default
+     * {@code lockout_counter_reset} of 15 minutes, so that the lockout counter is back at zero each time.
+     */
+    static final Duration REFUSED_APP_ROLE_LOGIN_INTERVAL = Duration.ofMinutes(16);
+    /** The longest {@code Retry-After} honoured: a quota asking for more is tried again after this. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+    private static final Backoff BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(2), 2.0, 0.2);
 
     private final VaultClient client;
     private final VaultAuthentication auth;
@@ -56,8 +70,7 @@ final class VaultTokens implements AutoCloseable {
                 .clock(clock)
                 .scheduler(scheduler)
                 // Even a refused login is tried again, slowly: an operator may fix the role, or rotate the secret id.
-                .retryPolicy(RetryPolicy.backoff(Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(2), 2.0, 0.2),
-                        e -> true))
+                .retryPolicy(VaultTokens::nextAttempt)
                 // A read that finds no token gets the failure at once rather than waiting through the backoff: the
                 // credential vault in front keeps serving its cached values and retries with its own backoff.
                 .holdWaiters(e -> false)
@@ -79,6 +92,24 @@ final class VaultTokens implements AutoCloseable {
                     }
                 })
                 .build();
+    }
+
+    /** The delay before the next attempt after a failure: see the class documentation. */
+    static Optional<Duration> nextAttempt(RuntimeException failure, int consecutiveFailures) {
+        Duration delay = BACKOFF.delay(consecutiveFailures);
+        if (failure instanceof VaultTokenException) {
+            VaultTokenException e = (VaultTokenException) failure;
+            if (e.refusedAppRoleLogin() && delay.compareTo(REFUSED_APP_ROLE_LOGIN_INTERVAL) < 0) {
+                delay = REFUSED_APP_ROLE_LOGIN_INTERVAL;
+            }
+            if (e.retryAfter() != null) {
+                Duration wanted = e.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : e.retryAfter();
+                if (delay.compareTo(wanted) < 0) {
+                    delay = wanted;
+                }
+            }
+        }
+        return Optional.of(delay);
     }
 
     /**
@@ -160,8 +191,13 @@ final class VaultTokens implements AutoCloseable {
             LOG.debug("{}: renewal refused (HTTP {}); getting a new token", name, reply.status);
             return obtain();
         }
-        throw new VaultTokenException("renewing the token (auth/token/renew-self) failed: "
-                + VaultStatus.describe(reply.status), null, VaultStatus.retryable(reply.status));
+        if (reply.status == 500 && auth.isLogin()) {
+            // The auth plugins answer a renewal with 500 once the token's role was deleted (pathLoginRenew fails with
+            // a plain error): renewing again cannot help, a new login may.
+            LOG.debug("{}: renewal failed with HTTP 500 (the role may have been deleted); logging in again", name);
+            return obtain();
+        }
+        throw tokenFailure("renewing the token (auth/token/renew-self) failed: ", reply);
     }
 
     private VaultToken lookUp(Secret token) {
@@ -176,8 +212,7 @@ final class VaultTokens implements AutoCloseable {
                     + reply.status + "): it has expired or was revoked, or lacks the 'default' policy that allows "
                     + "lookup-self", null, false);
         }
-        throw new VaultTokenException("looking up " + auth.describe() + " (auth/token/lookup-self) failed: "
-                + VaultStatus.describe(reply.status), null, VaultStatus.retryable(reply.status));
+        throw tokenFailure("looking up " + auth.describe() + " (auth/token/lookup-self) failed: ", reply);
     }
 
     private VaultToken loginAppRole() {
@@ -195,8 +230,15 @@ final class VaultTokens implements AutoCloseable {
                 // The secret id may have been rotated: the next login reads it again.
                 auth.vault().invalidate(auth.secretId());
             }
-            throw new VaultTokenException(auth.describe() + " was refused (HTTP " + reply.status + "): check the "
-                    + "role id and the secret id at " + auth.secretId(), null, false);
+            String why = reply.status == 403
+                    ? "the role id may be locked out after repeated failed logins (Vault 1.13+ user lockout: by "
+                    + "default 5 failures lock it out for 15 minutes, for every client that uses it), or the role "
+                    + "id or the secret id at " + auth.secretId() + " is wrong"
+                    : "check the role id and the secret id at " + auth.secretId() + " (a secret id is also refused "
+                    + "once used up, secret_id_num_uses, or expired, secret_id_ttl)";
+            throw new VaultTokenException(auth.describe() + " was refused (HTTP " + reply.status + "): " + why
+                    + "; the next attempt is in " + REFUSED_APP_ROLE_LOGIN_INTERVAL.toMinutes() + " minutes, so as "
+                    + "not to lock the role id out", null, false, null, true);
         }
         return loggedIn(reply);
     }
@@ -214,12 +256,16 @@ final class VaultTokens implements AutoCloseable {
 
     private VaultToken loggedIn(VaultClient.AuthReply reply) {
         if (reply.status != 200) {
-            throw new VaultTokenException(auth.describe() + " failed: " + VaultStatus.describe(reply.status), null,
-                    VaultStatus.retryable(reply.status));
+            throw tokenFailure(auth.describe() + " failed: ", reply);
         }
         Duration ttl = Duration.ofSeconds(reply.leaseSeconds);
         LOG.debug("{}: logged in; token valid for {}, renewable={}", name, ttl, reply.renewable);
         return new VaultToken(reply.token, clock.instant(), ttl, ttl, reply.renewable, false, reply.policies);
+    }
+
+    private static VaultTokenException tokenFailure(String doing, VaultClient.Reply reply) {
+        return new VaultTokenException(doing + VaultStatus.describe(reply.status) + VaultStatus.retryAfter(reply),
+                null, VaultStatus.retryable(reply.status), reply.status == 429 ? reply.retryAfter : null, false);
     }
 
     private Secret readFile(String what, boolean retryable) {

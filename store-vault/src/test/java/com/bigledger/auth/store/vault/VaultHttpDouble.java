@@ -44,11 +44,24 @@ import java.util.concurrent.TimeUnit;
  * and Enterprise namespaces ({@code X-Vault-Namespace}: each namespace has its own mounts, secrets, roles and
  * tokens). Token leases run on the given clock. Tests can revoke tokens, deny paths, seal it, and make the next
  * requests fail with a status; error bodies for injected failures hold a fresh {@link Canary}, so a client that
- * passed Vault's texts on would fail the leak check. Thread-safe.
+ * passed Vault's texts on would fail the leak check.
+ *
+ * <p>It also models the real-server behaviours listed in {@code shared/reference/real-vault-and-aws-behaviour.md}
+ * and in {@code docs/store-fidelity.md}, each at the rule that implements it, with the documentation it follows:
+ * AppRole user lockout per role id, bounded secret ids ({@code secret_id_num_uses}, {@code secret_id_ttl}), tokens
+ * without the {@code default} policy, renewal after the role was deleted, rate-limit quotas with
+ * {@code Retry-After}, a standby's redirect, nested mounts with {@code sys/internal/ui/mounts}, stale reads of a
+ * performance standby and a KV version 1 to 2 upgrade in progress. Thread-safe.
  */
 final class VaultHttpDouble implements AutoCloseable {
 
     private static final String PERMISSION_DENIED = "1 error occurred:\n\t* permission denied\n\n";
+    /**
+     * The error of a KV mount while it upgrades from version 1 to 2 (hashicorp/vault-plugin-secrets-kv,
+     * {@code upgrade.go}): every request to the mount answers 400 with this text until the upgrade is done.
+     */
+    static final String UPGRADING = "Upgrading from non-versioned to versioned data. This backend will be unavailable "
+            + "for a brief period and will resume service shortly.";
 
     private final Clock clock;
     private final HttpServer server;
@@ -58,10 +71,18 @@ final class VaultHttpDouble implements AutoCloseable {
     private final List<String> requests = new ArrayList<>();
     private final Set<Integer> clientPorts = new HashSet<>();
     private final List<String> tokensUsed = new ArrayList<>();
+    private final List<Failure> rateLimits = new ArrayList<>();
     private int logins;
     private int renewals;
     private int lookups;
     private boolean sealed;
+    private URI activeNode;
+    private Map<String, Integer> staleView;
+    // User lockout defaults (developer.hashicorp.com/vault/docs/concepts/user-lockout): on by default since Vault
+    // 1.13 for AppRole, userpass and LDAP; lockout_threshold 5, lockout_duration 15m, lockout_counter_reset 15m.
+    private int lockoutThreshold = 5;
+    private Duration lockoutDuration = Duration.ofMinutes(15);
+    private Duration lockoutCounterReset = Duration.ofMinutes(15);
 
     private VaultHttpDouble(Clock clock) throws IOException {
         this.clock = clock;
@@ -104,6 +125,57 @@ final class VaultHttpDouble implements AutoCloseable {
 
     synchronized void seal(boolean sealed) {
         this.sealed = sealed;
+    }
+
+    /**
+     * Sets AppRole user lockout (developer.hashicorp.com/vault/docs/concepts/user-lockout): after {@code threshold}
+     * failed logins of one role id, with no pause of {@code counterReset} between them, every login of that role id
+     * (even with a valid secret id) answers 403 for {@code duration}. On by default with Vault's defaults (5, 15 min,
+     * 15 min); a threshold of 0 disables it, as {@code disable_lockout} does.
+     */
+    synchronized void userLockout(int threshold, Duration duration, Duration counterReset) {
+        this.lockoutThreshold = threshold;
+        this.lockoutDuration = duration;
+        this.lockoutCounterReset = counterReset;
+    }
+
+    /**
+     * Makes the next {@code count} requests whose path starts with {@code pathPrefix} answer 429 with
+     * {@code Retry-After: retryAfterSeconds}, as a rate-limit quota does
+     * (developer.hashicorp.com/vault/docs/concepts/resource-quotas: "429 … Retry-After").
+     */
+    synchronized void rateLimit(int count, long retryAfterSeconds, String pathPrefix) {
+        Failure failure = new Failure(429, count, pathPrefix);
+        failure.retryAfterSeconds = retryAfterSeconds;
+        rateLimits.add(failure);
+    }
+
+    /**
+     * Makes the double a standby that redirects every request to the active node with 307 (or {@code null} to
+     * serve again): a standby without request forwarding answers so
+     * (developer.hashicorp.com/vault/api-docs/system/health, "standby … redirect").
+     */
+    synchronized void standby(URI activeNode) {
+        this.activeNode = activeNode;
+    }
+
+    /**
+     * Turns stale reads on or off, as a performance standby serves them (Vault Enterprise,
+     * developer.hashicorp.com/vault/docs/enterprise/consistency: eventually consistent, 412 only with
+     * {@code X-Vault-Index}): while on, a read of the latest KV version 2 version sees the versions as they were when
+     * it was turned on, while writes (forwarded to the active node) check {@code cas} against the real versions.
+     */
+    synchronized void staleReads(boolean on) {
+        if (!on) {
+            staleView = null;
+            return;
+        }
+        staleView = new HashMap<>();
+        for (Space space : spaces.values()) {
+            for (Map.Entry<String, Kv2Secret> entry : space.kv2.entrySet()) {
+                staleView.put(space.name + "\u0000" + entry.getKey(), entry.getValue().current);
+            }
+        }
     }
 
     synchronized int logins() {
@@ -152,8 +224,10 @@ final class VaultHttpDouble implements AutoCloseable {
         private final Map<String, JsonObject> kv1 = new HashMap<>();
         private final Map<String, Token> tokens = new LinkedHashMap<>();
         private final Map<String, AppRole> appRoles = new HashMap<>();
+        private final Map<String, Lockout> lockouts = new HashMap<>();
         private final Map<String, KubernetesRole> kubernetesRoles = new HashMap<>();
         private final List<String> denied = new ArrayList<>();
+        private final Set<String> upgrading = new HashSet<>();
 
         private Space(String name) {
             this.name = name;
@@ -161,12 +235,30 @@ final class VaultHttpDouble implements AutoCloseable {
             mounts.put("kv", 1);
         }
 
-        /** Adds a KV mount. */
+        /**
+         * Adds a KV mount. Its path may have several segments, such as {@code team/kv}: Vault allows nested mount
+         * paths (developer.hashicorp.com/vault/api-docs/system/internal-ui-mounts), and requests are routed to the
+         * longest mount path that prefixes them.
+         */
         Space mount(String mount, int version) {
             synchronized (VaultHttpDouble.this) {
                 mounts.put(mount, version);
             }
             return this;
+        }
+
+        /**
+         * Marks a KV mount as upgrading from version 1 to 2, or done: while upgrading, every request to it answers
+         * 400 {@link #UPGRADING} (vault-plugin-secrets-kv {@code upgrade.go}).
+         */
+        void upgrading(String mount, boolean on) {
+            synchronized (VaultHttpDouble.this) {
+                if (on) {
+                    upgrading.add(mount);
+                } else {
+                    upgrading.remove(mount);
+                }
+            }
         }
 
         /** Writes a new KV version 2 version out of band, as another client would; returns its version. */
@@ -183,18 +275,104 @@ final class VaultHttpDouble implements AutoCloseable {
             }
         }
 
-        /** Makes a new token, as {@code vault token create} would. A zero TTL never expires. */
+        /**
+         * Makes a new token, as {@code vault token create} would: with the {@code default} policy added to the
+         * given ones (developer.hashicorp.com/vault/api-docs/auth/token, {@code no_default_policy}). A zero TTL
+         * never expires.
+         */
         String issueToken(Duration ttl, Duration maxTtl, boolean renewable, String... policies) {
             synchronized (VaultHttpDouble.this) {
-                return newToken(ttl, maxTtl, renewable, List.of(policies), "token").id;
+                return newToken(ttl, maxTtl, renewable, withDefault(List.of(policies), true), "token", null).id;
             }
         }
 
-        /** Registers an AppRole role at mount {@code approle}, with its role id and a secret id. */
+        /**
+         * Makes a new token without the {@code default} policy, as {@code vault token create -no-default-policy}:
+         * it is alive but gets 403 on {@code lookup-self} and {@code renew-self}, which only {@code default} grants.
+         */
+        String issueTokenWithoutDefaultPolicy(Duration ttl, Duration maxTtl, boolean renewable, String... policies) {
+            synchronized (VaultHttpDouble.this) {
+                return newToken(ttl, maxTtl, renewable, List.of(policies), "token", null).id;
+            }
+        }
+
+        /**
+         * Registers an AppRole role at {@code mount}, with its role id and a secret id without limits; its tokens
+         * have the given policies and {@code default}.
+         */
         void appRole(String mount, String roleId, String secretId, Duration ttl, Duration maxTtl,
                 String... policies) {
             synchronized (VaultHttpDouble.this) {
-                appRoles.put(mount + "/" + roleId, new AppRole(secretId, ttl, maxTtl, List.of(policies)));
+                AppRole role = new AppRole(ttl, maxTtl, List.of(policies));
+                role.secretIds.put(secretId, new SecretId(0, null));
+                appRoles.put(mount + "/" + roleId, role);
+            }
+        }
+
+        /**
+         * Adds a secret id to a role, bounded as {@code secret_id_num_uses} (0: unlimited) and {@code secret_id_ttl}
+         * (zero: no expiry) bound it (developer.hashicorp.com/vault/api-docs/auth/approle): once used up or expired,
+         * a login with it is refused like a wrong one.
+         */
+        void secretId(String mount, String roleId, String secretId, int numUses, Duration ttl) {
+            synchronized (VaultHttpDouble.this) {
+                appRoles.get(mount + "/" + roleId).secretIds.put(secretId,
+                        new SecretId(numUses, ttl.isZero() ? null : clock.instant().plus(ttl)));
+            }
+        }
+
+        /** Removes every secret id of a role, as {@code secret-id/destroy} of each would. */
+        void destroySecretIds(String mount, String roleId) {
+            synchronized (VaultHttpDouble.this) {
+                appRoles.get(mount + "/" + roleId).secretIds.clear();
+            }
+        }
+
+        /**
+         * Makes a role's tokens lack the {@code default} policy ({@code token_no_default_policy}), so that they get
+         * 403 on {@code lookup-self} and {@code renew-self} while alive.
+         */
+        void noDefaultPolicy(String mount, String roleId) {
+            synchronized (VaultHttpDouble.this) {
+                appRoles.get(mount + "/" + roleId).defaultPolicy = false;
+            }
+        }
+
+        /**
+         * Deletes a role: its logins are refused, and its live tokens' {@code renew-self} answers 500, as the auth
+         * plugins' {@code pathLoginRenew} fails with a plain error when the role is gone (hashicorp/vault
+         * {@code builtin/credential/approle/path_login.go}; logical errors that are not user errors become 500).
+         */
+        void deleteRole(String mount, String roleId) {
+            synchronized (VaultHttpDouble.this) {
+                appRoles.remove(mount + "/" + roleId);
+            }
+        }
+
+        /** The longest mount path that prefixes {@code path}, or {@code null}. */
+        private String mountOf(String path) {
+            String best = null;
+            for (String mount : mounts.keySet()) {
+                if (path.startsWith(mount + "/") && (best == null || mount.length() > best.length())) {
+                    best = mount;
+                }
+            }
+            return best;
+        }
+
+        /** How many failed logins the lockout counter of a role id holds now. */
+        int failedLogins(String mount, String roleId) {
+            synchronized (VaultHttpDouble.this) {
+                Lockout lockout = lockouts.get(mount + "/" + roleId);
+                return lockout == null ? 0 : lockout.failures;
+            }
+        }
+
+        /** Whether a role id is locked out now. */
+        boolean lockedOut(String mount, String roleId) {
+            synchronized (VaultHttpDouble.this) {
+                Lockout lockout = lockouts.get(mount + "/" + roleId);
+                return lockout != null && lockout.lockedUntil != null && clock.instant().isBefore(lockout.lockedUntil);
             }
         }
 
@@ -241,10 +419,12 @@ final class VaultHttpDouble implements AutoCloseable {
             }
         }
 
-        private Token newToken(Duration ttl, Duration maxTtl, boolean renewable, List<String> policies, String path) {
+        private Token newToken(Duration ttl, Duration maxTtl, boolean renewable, List<String> policies, String path,
+                String role) {
             Instant now = clock.instant();
             Token token = new Token(Canary.remember("hvs." + Canary.value("").substring(4)), now, ttl, maxTtl,
                     renewable, policies, path);
+            token.role = role;
             tokens.put(token.id, token);
             return token;
         }
@@ -259,6 +439,10 @@ final class VaultHttpDouble implements AutoCloseable {
         final boolean renewable;
         final List<String> policies;
         final String path;
+        /** The {@code mount/roleId} of the AppRole role that issued it, or {@code null}. */
+        String role;
+        /** That role as it was at the login: a role deleted and created again is another role. */
+        Object issuer;
         Instant expiry;
         boolean revoked;
 
@@ -284,17 +468,35 @@ final class VaultHttpDouble implements AutoCloseable {
     }
 
     private static final class AppRole {
-        final String secretId;
+        final Map<String, SecretId> secretIds = new HashMap<>();
         final Duration ttl;
         final Duration maxTtl;
         final List<String> policies;
+        boolean defaultPolicy = true;
 
-        AppRole(String secretId, Duration ttl, Duration maxTtl, List<String> policies) {
-            this.secretId = secretId;
+        AppRole(Duration ttl, Duration maxTtl, List<String> policies) {
             this.ttl = ttl;
             this.maxTtl = maxTtl;
             this.policies = policies;
         }
+    }
+
+    private static final class SecretId {
+        /** Logins left; 0 for unlimited. */
+        int usesLeft;
+        final Instant expiry;
+
+        SecretId(int numUses, Instant expiry) {
+            this.usesLeft = numUses;
+            this.expiry = expiry;
+        }
+    }
+
+    /** A role id's user-lockout state. */
+    private static final class Lockout {
+        int failures;
+        Instant lastFailure;
+        Instant lockedUntil;
     }
 
     private static final class KubernetesRole {
@@ -348,6 +550,7 @@ final class VaultHttpDouble implements AutoCloseable {
         final int status;
         final String prefix;
         int left;
+        long retryAfterSeconds;
 
         Failure(int status, int count, String prefix) {
             this.status = status;
@@ -356,14 +559,20 @@ final class VaultHttpDouble implements AutoCloseable {
         }
     }
 
-    /** An answer: a status and a JSON body, or no body (204). */
+    /** An answer: a status and a JSON body, or no body (204), and extra headers. */
     private static final class Reply {
         final int status;
         final JsonValue body;
+        final Map<String, String> headers = new LinkedHashMap<>();
 
         Reply(int status, JsonValue body) {
             this.status = status;
             this.body = body;
+        }
+
+        Reply header(String name, String value) {
+            headers.put(name, value);
+            return this;
         }
     }
 
@@ -379,6 +588,7 @@ final class VaultHttpDouble implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", "application/json");
         }
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        reply.headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         exchange.sendResponseHeaders(reply.status, body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
@@ -407,6 +617,18 @@ final class VaultHttpDouble implements AutoCloseable {
                 return error(404, "no handler for route");
             }
             String path = decode(rawPath.substring(4));
+            if (activeNode != null && !path.equals("sys/health")) {
+                // A standby without request forwarding redirects to the active node, keeping path and query.
+                return new Reply(307, null).header("Location", activeNode.toString() + rawPath
+                        + (query == null ? "" : "?" + query));
+            }
+            for (Failure failure : rateLimits) {
+                if (failure.left > 0 && path.startsWith(failure.prefix)) {
+                    failure.left--;
+                    return error(429, "request path \"" + path + "\": rate limit quota exceeded")
+                            .header("Retry-After", Long.toString(failure.retryAfterSeconds));
+                }
+            }
             for (Failure failure : failures) {
                 if (failure.left > 0 && path.startsWith(failure.prefix)) {
                     failure.left--;
@@ -443,6 +665,15 @@ final class VaultHttpDouble implements AutoCloseable {
             if (caller == null || !caller.valid(clock.instant())) {
                 return error(403, PERMISSION_DENIED);
             }
+            if (path.startsWith("auth/token/") && !caller.policies.contains("default")
+                    && !caller.policies.contains("root")) {
+                // lookup-self, renew-self and revoke-self are granted by the default policy alone
+                // (developer.hashicorp.com/vault/api-docs/auth/token): a live token without it is denied them.
+                return error(403, PERMISSION_DENIED);
+            }
+            if (path.startsWith("sys/internal/ui/mounts/")) {
+                return uiMount(space, path.substring("sys/internal/ui/mounts/".length()));
+            }
             for (String prefix : space.denied) {
                 if (path.startsWith(prefix)) {
                     return error(403, PERMISSION_DENIED);
@@ -451,18 +682,54 @@ final class VaultHttpDouble implements AutoCloseable {
             if (path.startsWith("auth/token/")) {
                 return tokenOperation(space, caller, method, path.substring(11), body);
             }
-            int slash = path.indexOf('/');
-            Integer kv = slash < 0 ? null : space.mounts.get(path.substring(0, slash));
-            if (kv == null) {
+            String mount = space.mountOf(path);
+            if (mount == null) {
                 return error(404, "1 error occurred:\n\t* unsupported path\n\n");
             }
-            String mount = path.substring(0, slash);
-            String rest = path.substring(slash + 1);
-            if (kv == 1) {
+            if (space.upgrading.contains(mount)) {
+                return error(400, UPGRADING);
+            }
+            String rest = path.substring(mount.length() + 1);
+            if (space.mounts.get(mount) == 1) {
                 return kv1(space, method, mount, rest, body);
             }
             return kv2(space, method, mount, rest, params, body);
         }
+    }
+
+    /**
+     * {@code GET sys/internal/ui/mounts/<path>} (developer.hashicorp.com/vault/api-docs/system/internal-ui-mounts):
+     * the mount holding the path, its type and {@code options.version}, to any token with a capability on the path
+     * (here: a path not denied); 403 when no mount holds it or the token has no capability there.
+     */
+    private Reply uiMount(Space space, String path) {
+        String mount = space.mountOf(path);
+        if (mount == null) {
+            return error(403, "preflight capability check returned 403, please ensure client's policies grant "
+                    + "access to path \"" + path + "/\"");
+        }
+        int version = space.mounts.get(mount);
+        String rest = path.length() > mount.length() ? path.substring(mount.length() + 1) : "";
+        String apiPath = version == 2 ? mount + "/data/" + rest : path;
+        for (String prefix : space.denied) {
+            if (apiPath.startsWith(prefix) || path.startsWith(prefix)) {
+                return error(403, PERMISSION_DENIED);
+            }
+        }
+        JsonObject data = Json.object()
+                .add("accessor", "kv_" + Integer.toHexString(mount.hashCode()))
+                .add("config", Json.object().add("default_lease_ttl", 0).add("max_lease_ttl", 0))
+                .add("description", "")
+                .add("external_entropy_access", false)
+                .add("local", false)
+                .add("options", Json.object().add("version", Integer.toString(version)))
+                .add("path", mount + "/")
+                .add("plugin_version", "")
+                .add("running_plugin_version", "v0.20.0+builtin")
+                .add("seal_wrap", false)
+                .add("type", "kv")
+                .add("uuid", UUID.nameUUIDFromBytes(mount.getBytes(StandardCharsets.UTF_8)).toString());
+        return ok(data, Json.NULL, null);
     }
 
     private Reply login(Space space, String mount, JsonObject body) {
@@ -473,11 +740,49 @@ final class VaultHttpDouble implements AutoCloseable {
         Instant now = clock.instant();
         String roleId = string(body, "role_id");
         if (roleId != null) {
-            AppRole role = space.appRoles.get(mount + "/" + roleId);
-            if (role == null || !role.secretId.equals(string(body, "secret_id"))) {
+            String key = mount + "/" + roleId;
+            AppRole role = space.appRoles.get(key);
+            if (role == null) {
                 return error(400, "invalid role or secret ID");
             }
-            Token token = space.newToken(role.ttl, role.maxTtl, true, role.policies, "auth/" + mount + "/login");
+            // User lockout (developer.hashicorp.com/vault/docs/concepts/user-lockout), per role id: a locked-out
+            // role id is refused with 403 even with a valid secret id, until lockout_duration has passed.
+            Lockout lockout = space.lockouts.computeIfAbsent(key, k -> new Lockout());
+            if (lockout.lockedUntil != null) {
+                if (now.isBefore(lockout.lockedUntil)) {
+                    return error(403, PERMISSION_DENIED);
+                }
+                lockout.lockedUntil = null;
+                lockout.failures = 0;
+            }
+            if (lockout.lastFailure != null && !now.isBefore(lockout.lastFailure.plus(lockoutCounterReset))) {
+                // lockout_counter_reset: the count restarts after that long without a failed login.
+                lockout.failures = 0;
+            }
+            String given = string(body, "secret_id");
+            SecretId secretId = given == null ? null : role.secretIds.get(given);
+            if (secretId != null && secretId.expiry != null && !now.isBefore(secretId.expiry)) {
+                // secret_id_ttl passed (developer.hashicorp.com/vault/api-docs/auth/approle).
+                role.secretIds.remove(given);
+                secretId = null;
+            }
+            if (secretId == null) {
+                lockout.failures++;
+                lockout.lastFailure = now;
+                if (lockoutThreshold > 0 && lockout.failures >= lockoutThreshold) {
+                    lockout.lockedUntil = now.plus(lockoutDuration);
+                }
+                return error(400, "invalid role or secret ID");
+            }
+            if (secretId.usesLeft > 0 && --secretId.usesLeft == 0) {
+                // secret_id_num_uses: the last use destroys the secret id.
+                role.secretIds.remove(given);
+            }
+            lockout.failures = 0;
+            lockout.lastFailure = null;
+            Token token = space.newToken(role.ttl, role.maxTtl, true, withDefault(role.policies, role.defaultPolicy),
+                    "auth/" + mount + "/login", key);
+            token.issuer = role;
             return ok(Json.NULL, authObject(token, now, Json.object().add("role_name", "bigledger")), null);
         }
         String roleName = string(body, "role");
@@ -488,7 +793,8 @@ final class VaultHttpDouble implements AutoCloseable {
         if (!role.jwt.equals(string(body, "jwt"))) {
             return error(403, "permission denied");
         }
-        Token token = space.newToken(role.ttl, Duration.ZERO, true, role.policies, "auth/" + mount + "/login");
+        Token token = space.newToken(role.ttl, Duration.ZERO, true, withDefault(role.policies, true),
+                "auth/" + mount + "/login", null);
         return ok(Json.NULL, authObject(token, now, Json.object().add("role", roleName)), null);
     }
 
@@ -525,6 +831,11 @@ final class VaultHttpDouble implements AutoCloseable {
                 }
                 if (!caller.renewable) {
                     return error(400, "lease is not renewable");
+                }
+                if (caller.role != null && space.appRoles.get(caller.role) != caller.issuer) {
+                    // The role is gone: the plugin's renew callback fails with a plain error, which Vault answers
+                    // with 500 (vault/expiration.go RenewToken; approle path_login.go pathLoginRenew).
+                    return error(500, "1 error occurred:\n\t* role no longer exists\n\n");
                 }
                 Duration increment = caller.creationTtl;
                 if (body != null && body.get("increment") != null && body.get("increment").isNumber()) {
@@ -584,7 +895,14 @@ final class VaultHttpDouble implements AutoCloseable {
         switch (kind) {
             case "data":
                 if (method.equals("GET")) {
-                    return readData(secret, params.get("version"), now);
+                    String version = params.get("version");
+                    if (staleView != null && (version == null || version.equals("0"))) {
+                        // A performance standby that has not caught up: the latest version as it was.
+                        Integer seen = staleView.get(space.name + "\u0000" + key);
+                        return seen == null ? new Reply(404, Json.object().add("errors", new JsonArray()))
+                                : readData(secret, seen.toString(), now);
+                    }
+                    return readData(secret, version, now);
                 }
                 if (method.equals("POST") || method.equals("PUT")) {
                     return writeData(space, key, secret, body, now);
@@ -600,6 +918,11 @@ final class VaultHttpDouble implements AutoCloseable {
                 if (method.equals("GET") && !"true".equals(params.get("list"))) {
                     return secret == null ? new Reply(404, Json.object().add("errors", new JsonArray()))
                             : ok(metadata(secret), Json.NULL, null);
+                }
+                if (method.equals("DELETE")) {
+                    // Deletes every version and the metadata (vault-plugin-secrets-kv path_metadata.go).
+                    space.kv2.remove(key);
+                    return new Reply(204, null);
                 }
                 if (method.equals("POST") || method.equals("PUT")) {
                     Kv2Secret target = space.kv2.computeIfAbsent(key, k -> new Kv2Secret());
@@ -790,6 +1113,15 @@ final class VaultHttpDouble implements AutoCloseable {
 
     private static String decode(String text) {
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** The policies a token gets: the given ones, and {@code default} unless {@code no_default_policy}. */
+    private static List<String> withDefault(List<String> policies, boolean defaultPolicy) {
+        List<String> all = new ArrayList<>(policies);
+        if (defaultPolicy && !all.contains("default")) {
+            all.add("default");
+        }
+        return List.copyOf(all);
     }
 
     private static Instant min(Instant a, Instant b) {

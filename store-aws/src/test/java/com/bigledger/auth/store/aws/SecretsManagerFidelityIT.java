@@ -1,0 +1,245 @@
+package com.bigledger.auth.store.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
+
+import com.bigledger.auth.CredentialAccessDeniedException;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialNotFoundException;
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.SourceUnavailableException;
+import com.bigledger.auth.WriteResult;
+import com.bigledger.auth.testing.Canary;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The {@code aws-sm} source against what real Secrets Manager does and moto does not (see
+ * {@code docs/store-fidelity.md}): moto behind {@link SecretsManagerProxy}, which answers as AWS does for a
+ * {@code DescribeSecret} that is denied or stale, KMS denials, {@code InternalFailure}, the version quota and writes
+ * to a secret scheduled for deletion. Secret values are {@link Canary} values.
+ */
+class SecretsManagerFidelityIT {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static MotoServer moto;
+    private static SecretsManagerClient aws;
+    private static SecretsManagerProxy proxy;
+
+    private SecretsManagerClient viaProxy;
+    private AwsSecretsManagerSource source;
+    private final List<Duration> pauses = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        moto = MotoServer.start();
+        aws = moto.client(Region.US_EAST_1);
+        proxy = SecretsManagerProxy.start(moto);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (aws != null) {
+            aws.close();
+        }
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    @BeforeEach
+    void open() {
+        viaProxy = proxy.client();
+        source = AwsSecretsManagerSource.builder().client(viaProxy).pause(pauses::add).build();
+    }
+
+    @AfterEach
+    void close() {
+        proxy.reset();
+        source.close();
+        viaProxy.close();
+    }
+
+    private static String name(String purpose) {
+        byte[] random = new byte[4];
+        RANDOM.nextBytes(random);
+        return "fidelity/" + purpose + "-" + HexFormat.of().formatHex(random);
+    }
+
+    private static CredentialRef ref(String name) {
+        return CredentialRef.of(AwsSecretsManagerSource.SCHEME, name);
+    }
+
+    private static String create(String name, String value) {
+        return aws.createSecret(r -> r.name(name).secretString(value)).versionId();
+    }
+
+    private static String put(String name, String value) {
+        return aws.putSecretValue(r -> r.secretId(name).secretString(value)).versionId();
+    }
+
+    private static Map<String, List<String>> stages(String name) {
+        return aws.describeSecret(r -> r.secretId(name)).versionIdsToStages();
+    }
+
+    private static String currentValue(String name) {
+        return aws.getSecretValue(r -> r.secretId(name).versionStage("AWSCURRENT")).secretString();
+    }
+
+    private static void assertNoStagingLabelLeft(String name) {
+        assertThat(stages(name).values()).noneMatch(labels -> labels.contains(AwsSecretsManagerSource.STAGING_LABEL));
+    }
+
+    // --- A secret created without a value -----------------------------------------------------------------------
+
+    @Test
+    void fieldWriteToASecretCreatedWithoutAValueGivesItOne() {
+        String name = name("empty");
+        aws.createSecret(r -> r.name(name));
+        Secret value = Canary.secret("blg_oauth_rt_");
+
+        WriteResult result = source.write(CredentialRef.parse("aws-sm:" + name + "#refresh_token"), value,
+                Optional.empty());
+
+        assertThat(result.isWritten()).isTrue();
+        assertThat(currentValue(name)).isEqualTo("{\"refresh_token\":\"" + value.reveal() + "\"}");
+        assertThat(stages(name).get(result.version().orElseThrow())).contains("AWSCURRENT");
+    }
+
+    @Test
+    void wholeWriteToASecretCreatedWithoutAValueGivesItOne() {
+        String name = name("empty-whole");
+        aws.createSecret(r -> r.name(name));
+        Secret value = Canary.secret("blg_oauth_rt_");
+
+        assertThat(source.write(ref(name), value, Optional.empty()).isWritten()).isTrue();
+        assertThat(currentValue(name)).isEqualTo(value.reveal());
+    }
+
+    // --- DescribeSecret after a refused label move --------------------------------------------------------------
+
+    @Test
+    void staleDescribeAfterARefusedMoveIsAskedAgainAfterAPauseAndGivesTheConflict() throws Exception {
+        String name = name("stale-describe");
+        String base = create(name, Canary.value("blg_oauth_rt_"));
+        proxy.freezeDescribe(name, 1);
+        String other = put(name, Canary.value("blg_oauth_rt_"));
+
+        WriteResult result = source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.of(base));
+
+        assertThat(result).isEqualTo(WriteResult.conflict(other));
+        assertThat(pauses).isNotEmpty().allMatch(pause -> pause.compareTo(Duration.ofSeconds(5)) <= 0);
+        assertNoStagingLabelLeft(name);
+    }
+
+    @Test
+    void describeThatStaysStaleGivesAConflictNotAnError() throws Exception {
+        String name = name("stale-long");
+        String base = create(name, Canary.value("blg_oauth_rt_"));
+        proxy.freezeDescribe(name, 100);
+        put(name, Canary.value("blg_oauth_rt_"));
+
+        WriteResult result = source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.of(base));
+
+        assertThat(result.isWritten()).isFalse();
+        assertNoStagingLabelLeft(name);
+    }
+
+    @Test
+    void deniedDescribeAfterARefusedMoveIsAConflictFoundByReadingAndTheRetryIsNoLostAnswer() {
+        String name = name("denied-describe");
+        String base = create(name, Canary.value("blg_oauth_rt_"));
+        String other = put(name, Canary.value("blg_oauth_rt_"));
+        proxy.denyDescribe(true);
+
+        WriteResult result = source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.of(base));
+        assertThat(result).isEqualTo(WriteResult.conflict(other));
+        assertNoStagingLabelLeft(name);
+
+        // The caller re-reads and writes again from the version now current: written, not a "lost answer".
+        Secret next = Canary.secret("blg_oauth_rt_");
+        WriteResult again = source.write(ref(name), next, Optional.of(other));
+        assertThat(again.isWritten()).isTrue();
+        assertThat(currentValue(name)).isEqualTo(next.reveal());
+    }
+
+    // --- KMS, InternalFailure and AccessDenied on reads ---------------------------------------------------------
+
+    @Test
+    void kmsDenialOnAReadNamesKms() {
+        String name = name("kms-denied");
+        create(name, Canary.value("blg_oauth_rt_"));
+        proxy.fail("GetSecretValue", 1, 400, "AccessDeniedException", "Access to KMS is not allowed");
+
+        assertThatThrownBy(() -> source.load(ref(name))).isInstanceOf(CredentialAccessDeniedException.class)
+                .hasMessageContaining("KMS").hasMessageContaining("kms:Decrypt");
+    }
+
+    @Test
+    void internalFailureOnAReadIsRetryableAndNamesKms() {
+        String name = name("internal-failure");
+        create(name, Canary.value("blg_oauth_rt_"));
+        // More than the SDK's own retries.
+        proxy.fail("GetSecretValue", 10, 500, "InternalFailure", "An internal error occurred");
+
+        assertThatThrownBy(() -> source.load(ref(name))).isInstanceOf(SourceUnavailableException.class)
+                .hasMessageContaining("InternalFailure").hasMessageContaining("KMS key");
+    }
+
+    @Test
+    void accessDeniedOnAReadSaysTheSecretMayAlsoBeMissing() {
+        String name = name("never-created");
+        proxy.fail("GetSecretValue", 1, 400, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/app is"
+                + " not authorized to perform: secretsmanager:GetSecretValue on resource: " + name
+                + " because no identity-based policy allows the secretsmanager:GetSecretValue action");
+
+        assertThatThrownBy(() -> source.load(ref(name))).isInstanceOf(CredentialAccessDeniedException.class)
+                .hasMessageContaining("secretsmanager:GetSecretValue")
+                .hasMessageContaining("may not exist");
+    }
+
+    // --- The version quota and secrets scheduled for deletion --------------------------------------------------
+
+    @Test
+    void versionQuotaIsAQuotaRefusalNamingTheWritePacing() {
+        String name = name("quota");
+        create(name, Canary.value("blg_oauth_rt_"));
+        put(name, Canary.value("blg_oauth_rt_"));
+        proxy.versionQuota(2);
+
+        assertThatThrownBy(() -> source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.empty()))
+                .isInstanceOf(CredentialException.class).hasMessageContaining("LimitExceededException")
+                .hasMessageContaining("minWriteInterval");
+    }
+
+    @Test
+    void writeToASecretScheduledForDeletionIsRefusedAsDeleted() {
+        String name = name("deleted");
+        String base = create(name, Canary.value("blg_oauth_rt_"));
+        aws.deleteSecret(r -> r.secretId(name).recoveryWindowInDays(7L));
+
+        assertThatThrownBy(() -> source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.empty()))
+                .isInstanceOf(CredentialNotFoundException.class).hasMessageContaining("scheduled for deletion");
+        assertThatThrownBy(() -> source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.of(base)))
+                .isInstanceOf(CredentialNotFoundException.class).hasMessageContaining("scheduled for deletion");
+        aws.restoreSecret(r -> r.secretId(name));
+        assertThat(stages(name)).hasSize(1);
+    }
+}
