@@ -17,7 +17,8 @@ module com.bigledger.auth {
     exports com.bigledger.auth.bigledger;
     exports com.bigledger.auth.oauth;
     exports com.bigledger.auth.spi;
-    exports com.bigledger.auth.internal to com.bigledger.auth.store.vault, com.bigledger.auth.cli;
+    exports com.bigledger.auth.internal to com.bigledger.auth.store.vault, com.bigledger.auth.store.aws,
+            com.bigledger.auth.cli;
 
     uses com.bigledger.auth.spi.CredentialSourceProvider;
 }

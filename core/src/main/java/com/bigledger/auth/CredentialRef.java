@@ -62,8 +62,9 @@ public final class CredentialRef {
      *
      * @param text the reference, such as {@code aws-sm:prod/bigledger#client_secret}
      * @return the parsed reference
-     * @throws IllegalArgumentException if the text is not a valid reference; the message quotes it and gives the
-     *     position of the first problem
+     * @throws IllegalArgumentException if the text is not a valid reference; the message gives the position of the
+     *     first problem and what was expected there, and never quotes the text: a secret pasted in place of its
+     *     reference would otherwise be printed
      * @throws NullPointerException if {@code text} is {@code null}
      */
     public static CredentialRef parse(String text) {
@@ -104,18 +105,18 @@ public final class CredentialRef {
                 if (!name.matches("[a-z][a-z0-9_-]*")) {
                     throw error(text, start, "option names are lower-case letters, digits, '_' and '-'");
                 }
-                String value = decode(text, eq + 1, pairEnd, "option value");
-                if (value.isEmpty()) {
-                    throw error(text, eq + 1, "option '" + name + "' has an empty value");
-                }
-                if (options.putIfAbsent(name, value) != null) {
-                    throw error(text, start, "option '" + name + "' is given twice");
-                }
                 Set<String> known = KNOWN_OPTIONS.get(scheme);
                 if (known != null && !known.contains(name)) {
-                    throw error(text, start, "unknown option '" + name + "' for scheme '" + scheme + "'"
+                    throw error(text, start, "unknown option for scheme '" + scheme + "'"
                             + (known.isEmpty() ? " (it takes none)" : " (known: " + String.join(", ",
                             known.stream().sorted().toList()) + ")"));
+                }
+                String value = decode(text, eq + 1, pairEnd, "option value");
+                if (value.isEmpty()) {
+                    throw error(text, eq + 1, optionName(scheme, name) + " has an empty value");
+                }
+                if (options.putIfAbsent(name, value) != null) {
+                    throw error(text, start, optionName(scheme, name) + " is given twice");
                 }
                 checkOptionValue(text, scheme, name, value, eq + 1);
                 start = pairEnd + 1;
@@ -369,8 +370,19 @@ public final class CredentialRef {
         return out.toString();
     }
 
+    /**
+     * Names an option in a message: by its name when it is one this library defines (so not the user's text), else
+     * only as "an option", since an unknown name may be part of a secret pasted in place of a reference.
+     */
+    private static String optionName(String scheme, String name) {
+        Set<String> known = KNOWN_OPTIONS.get(scheme);
+        return known != null && known.contains(name) ? "option '" + name + "'" : "the option";
+    }
+
+    /** Never quotes {@code text}: it may be a secret pasted where its reference belongs. */
     private static IllegalArgumentException error(String text, int position, String problem) {
-        return new IllegalArgumentException("Invalid credential reference '" + text + "' at position " + position
-                + ": " + problem);
+        Objects.requireNonNull(text, "text");
+        return new IllegalArgumentException("Invalid credential reference at position " + position + ": " + problem
+                + " (value not shown)");
     }
 }

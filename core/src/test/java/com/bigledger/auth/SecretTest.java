@@ -1,8 +1,8 @@
 package com.bigledger.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatNullPointerException;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import com.bigledger.auth.testing.Canary;
 import java.io.Serializable;

@@ -31,14 +31,22 @@ final class Messages {
      * @return the message without the value, or a message without detail when the value cannot be taken out
      */
     static String without(String message, String value) {
-        String line = oneLine(message);
-        if (value.isEmpty()) {
-            return line;
+        if (message == null || value.isEmpty()) {
+            return oneLine(message);
         }
-        String cleaned = line.replace("'" + value + "'", "(value not shown)");
-        if (value.length() >= SHORTEST_SECRET && cleaned.contains(value)) {
-            return "(detail not shown: it quotes the value)";
+        // Redacted before the lines are joined: joining rewrites line breaks, so a value holding one (a Kubernetes
+        // secret made from a file ends with "\n") would no longer be found once the message is on one line.
+        String cleaned = message.replace("'" + value + "'", "(value not shown)");
+        String stripped = value.strip();
+        if (!stripped.isEmpty()) {
+            cleaned = cleaned.replace("'" + stripped + "'", "(value not shown)");
         }
-        return cleaned;
+        for (String part : stripped.split("\\R")) {
+            String piece = part.strip();
+            if (piece.length() >= SHORTEST_SECRET && cleaned.contains(piece)) {
+                return "(detail not shown: it quotes the value)";
+            }
+        }
+        return oneLine(cleaned);
     }
 }

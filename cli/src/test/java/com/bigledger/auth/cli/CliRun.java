@@ -1,5 +1,6 @@
 package com.bigledger.auth.cli;
 
+import com.bigledger.auth.testing.Canary;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
@@ -30,7 +31,27 @@ record CliRun(int exitCode, String out, String err) {
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(err, true));
         int exitCode = commandLine.execute(args);
-        return new CliRun(exitCode, out.toString(), err.toString());
+        CliRun run = new CliRun(exitCode, out.toString(), err.toString());
+        run.checkForLeaks(args);
+        return run;
+    }
+
+    /**
+     * The suite's leak check for what the user sees: the command's error stream never holds a fake secret, and its
+     * output holds one only for the forms whose purpose is to print a secret ({@code --reveal}, {@code token}).
+     * Streams a test hands to picocli are not the process's own, so {@code LeakCheckExtension} cannot see them.
+     */
+    private void checkForLeaks(String... args) {
+        String command = args.length == 0 ? "" : args[0];
+        if (Canary.leaksIn(err)) {
+            throw new AssertionError("A fake secret value reached the standard error of: bigledger-auth "
+                    + command + " (value withheld)");
+        }
+        boolean prints = java.util.Arrays.asList(args).contains("--reveal") || command.equals("token");
+        if (!prints && Canary.leaksIn(out)) {
+            throw new AssertionError("A fake secret value reached the standard output of: bigledger-auth "
+                    + command + " (value withheld)");
+        }
     }
 
     List<String> errLines() {

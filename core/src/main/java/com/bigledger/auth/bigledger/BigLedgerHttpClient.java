@@ -133,9 +133,12 @@ public final class BigLedgerHttpClient {
         if (!auth.refreshable()) {
             return http.send(withHeaders(request, first), handler);
         }
-        // The first 401's body is dropped unread: only the retry's response reaches the caller.
+        // The first 401's body is dropped: only the retry's response reaches the caller. It is read through the same
+        // size and time cap as every other body, so a server cannot hold the caller with an endless one.
         HttpResponse<T> response = http.send(withHeaders(request, first),
-                info -> info.statusCode() == 401 ? HttpResponse.BodySubscribers.replacing(null) : handler.apply(info));
+                info -> info.statusCode() == 401 ? HttpResponse.BodySubscribers.mapping(
+                        CappedBody.handler(maxResponseBytes, requestTimeout).apply(info), body -> null)
+                        : handler.apply(info));
         if (response.statusCode() != 401) {
             return response;
         }

@@ -82,6 +82,9 @@ public final class OAuthClient {
     /** The request timeout when none is set: 30 seconds. */
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
+    /** The longest {@code Retry-After} honoured when no cap is set: 60 seconds. */
+    public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
     /** The response size cap when none is set: 64 KiB, ample for a token response with a large JWT. */
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -100,6 +103,7 @@ public final class OAuthClient {
     private final RequestFormat requestFormat;
     private final HttpClient httpClient;
     private final Duration requestTimeout;
+    private final Duration maxRetryAfter;
     private final Duration overallTimeout;
     private final int maxResponseBytes;
     private final String userAgent;
@@ -116,6 +120,7 @@ public final class OAuthClient {
         this.requestFormat = b.requestFormat != null ? b.requestFormat : RequestFormat.FORM;
         this.httpClient = httpClient;
         this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : DEFAULT_REQUEST_TIMEOUT;
+        this.maxRetryAfter = b.maxRetryAfter != null ? b.maxRetryAfter : DEFAULT_MAX_RETRY_AFTER;
         // The JDK and the body reader time out first; this bound is the safety net behind them.
         this.overallTimeout = connectTimeout.plus(requestTimeout.multipliedBy(2)).plusSeconds(1);
         this.maxResponseBytes = b.maxResponseBytes != null ? b.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
@@ -399,7 +404,7 @@ public final class OAuthClient {
         String description = redact(error.description, r.secrets);
         String lowerCode = code == null ? "" : code.toLowerCase(Locale.ROOT);
         Duration retryAfter = status == 429 || status == 503
-                ? retryAfter(headers.firstValue("Retry-After").orElse(null), clock) : null;
+                ? retryAfter(headers.firstValue("Retry-After").orElse(null), clock, maxRetryAfter) : null;
 
         if (status >= 500 || status == 429 || status == 408
                 || lowerCode.equals("temporarily_unavailable") || lowerCode.equals("server_error")) {
@@ -449,23 +454,34 @@ public final class OAuthClient {
     /**
      * Reads a {@code Retry-After} value (RFC 9110 §10.2.3): a number of seconds, or an HTTP date.
      *
-     * @return the wait, zero for a date in the past, or {@code null} when the value is absent or unreadable
+     * <p>A wait longer than {@code max} is ignored (logged at debug): one answer with a huge value, or a date
+     * centuries ahead, would otherwise stall every refresh, or overflow where the retry is scheduled.
+     *
+     * @return the wait, zero for a date in the past, or {@code null} when the value is absent, unreadable or longer
+     *     than {@code max}
      */
-    static Duration retryAfter(String value, Clock clock) {
+    static Duration retryAfter(String value, Clock clock, Duration max) {
         if (value == null) {
             return null;
         }
         String v = value.trim();
+        Duration wait;
         if (!v.isEmpty() && v.length() <= 10 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return Duration.ofSeconds(Long.parseLong(v));
+            wait = Duration.ofSeconds(Long.parseLong(v));
+        } else {
+            try {
+                wait = Duration.between(clock.instant(),
+                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+            } catch (DateTimeParseException | ArithmeticException e) {
+                return null;
+            }
         }
-        try {
-            Duration wait = Duration.between(clock.instant(),
-                    ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-            return wait.isNegative() ? Duration.ZERO : wait;
-        } catch (DateTimeParseException e) {
+        if (wait.compareTo(max) > 0) {
+            LOG.debug("Retry-After of {} s is longer than the cap of {} s: ignored", wait.toSeconds(),
+                    max.toSeconds());
             return null;
         }
+        return wait.isNegative() ? Duration.ZERO : wait;
     }
 
     /** Removes from server text any secret value this request sent, in case the server echoed it. */
@@ -533,6 +549,7 @@ public final class OAuthClient {
         private HttpClient httpClient;
         private Duration connectTimeout;
         private Duration requestTimeout;
+        private Duration maxRetryAfter;
         private Boolean allowInsecureLoopback;
         private Integer maxResponseBytes;
         private String userAgent;
@@ -686,6 +703,24 @@ public final class OAuthClient {
             Objects.requireNonNull(requestTimeout, "requestTimeout");
             once(this.requestTimeout, "requestTimeout");
             this.requestTimeout = positive("requestTimeout", requestTimeout);
+            return this;
+        }
+
+        /**
+         * Caps the wait a server may ask for with {@code Retry-After} on a 429 or 503: a longer wait is ignored (and
+         * logged at debug), and the usual backoff applies instead. By default, {@link #DEFAULT_MAX_RETRY_AFTER}
+         * (60 seconds).
+         *
+         * @param maxRetryAfter a positive duration
+         * @return this builder
+         * @throws NullPointerException if {@code maxRetryAfter} is {@code null}
+         * @throws IllegalArgumentException if it is zero or negative
+         * @throws IllegalStateException if the cap was already set
+         */
+        public Builder maxRetryAfter(Duration maxRetryAfter) {
+            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+            once(this.maxRetryAfter, "maxRetryAfter");
+            this.maxRetryAfter = positive("maxRetryAfter", maxRetryAfter);
             return this;
         }
 

@@ -1,7 +1,7 @@
 package com.bigledger.auth.bigledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialVault;
@@ -30,7 +30,7 @@ class BigLedgerAuthFromEnvironmentTest {
     }
 
     private BigLedgerConfigurationException failure(Map<String, String> variables) {
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> build(variables));
+        Throwable thrown = com.bigledger.auth.testing.LeakAssertions.catchThrowable(() -> build(variables));
         assertThat(thrown).isInstanceOf(BigLedgerConfigurationException.class);
         return (BigLedgerConfigurationException) thrown;
     }

@@ -1,7 +1,7 @@
 package com.bigledger.auth.bigledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import com.bigledger.auth.AccessToken;
 import com.bigledger.auth.AuthorizationException;

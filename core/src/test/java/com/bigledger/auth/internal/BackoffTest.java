@@ -1,8 +1,8 @@
 package com.bigledger.auth.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatIllegalArgumentException;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatNullPointerException;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;

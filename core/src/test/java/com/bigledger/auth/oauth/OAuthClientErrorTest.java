@@ -1,7 +1,7 @@
 package com.bigledger.auth.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.bigledger.auth.testing.LeakAssertions.catchThrowableOfType;
 
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
@@ -169,23 +169,23 @@ class OAuthClientErrorTest {
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {429, 503})
     void retryAfterInSecondsIsRead(int status) {
-        endpoint.enqueue(Response.oauthError(status, "slow_down", null).header("Retry-After", "120"));
+        endpoint.enqueue(Response.oauthError(status, "slow_down", null).header("Retry-After", "45"));
 
         TokenRefreshException e = refreshFails();
 
         assertThat(e.retryable()).isTrue();
-        assertThat(e.retryAfter()).hasValue(Duration.ofMinutes(2));
-        assertThat(e.getMessage()).contains("retry after 120 s");
+        assertThat(e.retryAfter()).hasValue(Duration.ofSeconds(45));
+        assertThat(e.getMessage()).contains("retry after 45 s");
     }
 
     @ParameterizedTest(name = "HTTP {0}")
     @ValueSource(ints = {429, 503})
     void retryAfterAsAnHttpDateIsReadAgainstTheClock(int status) {
         String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                ZonedDateTime.ofInstant(NOW.plusSeconds(90), ZoneOffset.UTC));
+                ZonedDateTime.ofInstant(NOW.plusSeconds(50), ZoneOffset.UTC));
         endpoint.enqueue(Response.status(status).header("Retry-After", date));
 
-        assertThat(refreshFails().retryAfter()).hasValue(Duration.ofSeconds(90));
+        assertThat(refreshFails().retryAfter()).hasValue(Duration.ofSeconds(50));
     }
 
     @Test
@@ -198,19 +198,22 @@ class OAuthClientErrorTest {
     @Test
     void retryAfterValuesAreParsedStrictly() {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        Duration day = Duration.ofDays(1);
         String past = DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 ZonedDateTime.ofInstant(NOW.minusSeconds(5), ZoneOffset.UTC));
 
-        assertThat(OAuthClient.retryAfter(" 5 ", clock)).isEqualTo(Duration.ofSeconds(5));
-        assertThat(OAuthClient.retryAfter("0", clock)).isEqualTo(Duration.ZERO);
-        assertThat(OAuthClient.retryAfter("Sun, 01 Jun 2025 12:01:00 GMT", clock)).isEqualTo(Duration.ofMinutes(1));
-        assertThat(OAuthClient.retryAfter(past, clock)).isEqualTo(Duration.ZERO);
-        assertThat(OAuthClient.retryAfter("-5", clock)).isNull();
-        assertThat(OAuthClient.retryAfter("1.5", clock)).isNull();
-        assertThat(OAuthClient.retryAfter("99999999999999999999", clock)).isNull();
-        assertThat(OAuthClient.retryAfter("soon", clock)).isNull();
-        assertThat(OAuthClient.retryAfter("", clock)).isNull();
-        assertThat(OAuthClient.retryAfter(null, clock)).isNull();
+        assertThat(OAuthClient.retryAfter(" 5 ", clock, day)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(OAuthClient.retryAfter("0", clock, day)).isEqualTo(Duration.ZERO);
+        assertThat(OAuthClient.retryAfter("Sun, 01 Jun 2025 12:01:00 GMT", clock, day)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(OAuthClient.retryAfter(past, clock, day)).isEqualTo(Duration.ZERO);
+        assertThat(OAuthClient.retryAfter("-5", clock, day)).isNull();
+        assertThat(OAuthClient.retryAfter("1.5", clock, day)).isNull();
+        assertThat(OAuthClient.retryAfter("99999999999999999999", clock, day)).isNull();
+        assertThat(OAuthClient.retryAfter("soon", clock, day)).isNull();
+        assertThat(OAuthClient.retryAfter("", clock, day)).isNull();
+        assertThat(OAuthClient.retryAfter(null, clock, day)).isNull();
+        assertThat(OAuthClient.retryAfter("86401", clock, day)).isNull();
+        assertThat(OAuthClient.retryAfter("Sat, 01 Jan 2300 00:00:00 GMT", clock, day)).isNull();
     }
 
     @Test

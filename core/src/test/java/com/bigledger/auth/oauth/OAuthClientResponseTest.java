@@ -1,7 +1,7 @@
 package com.bigledger.auth.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.bigledger.auth.testing.LeakAssertions.catchThrowableOfType;
 
 import com.bigledger.auth.InvalidTokenResponseException;
 import com.bigledger.auth.Secret;

@@ -9,6 +9,7 @@ import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -19,11 +20,37 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  *
  * <p>Registered for every test of every module through JUnit's extension auto-detection (enabled in the build),
  * so the whole suite is a leak scan. The failure message names what leaked where, never the value.
+ *
+ * <p>An exception a test expects is caught inside the test and never reaches this extension, so tests catch them
+ * through {@link LeakAssertions}, which scans what they catch. To keep that true, a test class whose source imports
+ * AssertJ's or JUnit's own entry points for expected exceptions fails before its first test.
  */
-public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCallback,
+public final class LeakCheckExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         TestExecutionExceptionHandler {
 
+    private static final java.util.regex.Pattern UNCHECKED_CATCH = java.util.regex.Pattern.compile(
+            "org\\.assertj\\.core\\.api\\.Assertions\\.(\\*|(assertThatThrownBy|catchThrowable|catchThrowableOfType"
+            + "|assertThatIllegalArgumentException|assertThatIllegalStateException|assertThatNullPointerException"
+            + "|assertThatExceptionOfType)\\b)|org\\.junit\\.jupiter\\.api\\.Assertions\\.(\\*|assertThrows\\b)");
+
     private static final Capture CAPTURE = Capture.install();
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws java.io.IOException {
+        Class<?> testClass = context.getRequiredTestClass();
+        while (testClass.getEnclosingClass() != null) {
+            testClass = testClass.getEnclosingClass();
+        }
+        // Surefire and failsafe run in the module's folder, where its test sources are.
+        java.nio.file.Path source = java.nio.file.Path.of("src", "test", "java",
+                testClass.getName().replace('.', '/') + ".java");
+        if (java.nio.file.Files.isRegularFile(source)
+                && UNCHECKED_CATCH.matcher(java.nio.file.Files.readString(source)).find()) {
+            throw new AssertionError(testClass.getName() + " catches expected exceptions with AssertJ's or JUnit's "
+                    + "own methods; import them from " + LeakAssertions.class.getName() + ", which checks the "
+                    + "caught exception for leaked secrets");
+        }
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) {

@@ -47,6 +47,25 @@ class LeakCheckExtensionTest {
     }
 
     @Test
+    void secretInTheMessageOfAnExceptionTheTestCaughtFailsTheTest() {
+        for (String fixture : new String[] {"catchesASecretWithAssertThatThrownBy", "catchesASecretWithCatchThrowable",
+                "catchesASecretAsACause", "catchesASecretWithIsThrownBy"}) {
+            Events events = run(fixture);
+            assertThat(events.failed().count()).as(fixture).isEqualTo(1);
+            Throwable thrown = events.failed().stream().findFirst().orElseThrow()
+                    .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow()
+                    .getThrowable().orElseThrow();
+            assertThat(thrown).hasMessageContaining("that the test caught (value withheld)");
+            assertThat(Canary.leaksIn(thrown.getMessage())).isFalse();
+        }
+    }
+
+    @Test
+    void exceptionWithoutASecretIsCaughtAsUsual() {
+        assertThat(run("catchesACleanException").succeeded().count()).isEqualTo(1);
+    }
+
+    @Test
     void cleanTestPasses() {
         assertThat(run("keepsItsSecret").succeeded().count()).isEqualTo(1);
     }
@@ -66,6 +85,41 @@ class LeakCheckExtensionTest {
         @Test
         void throwsWithASecret() {
             throw new BigLedgerAuthException("bad key " + Canary.value("blg_live_sk_"), null, false);
+        }
+
+        @Test
+        void catchesASecretWithAssertThatThrownBy() {
+            LeakAssertions.assertThatThrownBy(() -> {
+                throw new IllegalArgumentException("bad key " + Canary.value("blg_live_sk_"));
+            }).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void catchesASecretWithCatchThrowable() {
+            LeakAssertions.catchThrowable(() -> {
+                throw new IllegalStateException("bad key " + Canary.value("blg_live_sk_"));
+            });
+        }
+
+        @Test
+        void catchesASecretAsACause() {
+            LeakAssertions.catchThrowableOfType(BigLedgerAuthException.class, () -> {
+                throw new BigLedgerAuthException("clean", new RuntimeException(Canary.value("")), false);
+            });
+        }
+
+        @Test
+        void catchesASecretWithIsThrownBy() {
+            LeakAssertions.assertThatIllegalArgumentException().isThrownBy(() -> {
+                throw new IllegalArgumentException(Canary.value(""));
+            });
+        }
+
+        @Test
+        void catchesACleanException() {
+            LeakAssertions.assertThatThrownBy(() -> {
+                throw new IllegalArgumentException("no secret here");
+            }).hasMessage("no secret here");
         }
 
         @Test

@@ -1,7 +1,7 @@
 package com.bigledger.auth.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.bigledger.auth.testing.LeakAssertions.catchThrowableOfType;
 
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.ReauthenticationRequiredException;

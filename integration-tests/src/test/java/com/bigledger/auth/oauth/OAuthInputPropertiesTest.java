@@ -54,7 +54,12 @@ class OAuthInputPropertiesTest {
             // What parses prints back to something that parses to the same reference.
             assertThat(CredentialRef.parse(ref.toString())).isEqualTo(ref);
         } catch (IllegalArgumentException expected) {
+            // The text may be a secret pasted in place of its reference: no part of it is quoted.
             assertThat(expected.getMessage()).isNotBlank();
+            assertThat(Canary.leaksIn(expected.getMessage())).as("the message quotes the input").isFalse();
+            if (text.length() >= 8) {
+                assertThat(expected.getMessage()).as("the message quotes the input").doesNotContain(text);
+            }
         }
     }
 
@@ -77,6 +82,7 @@ class OAuthInputPropertiesTest {
             assertThat(response.code()).isNotEmpty();
         } catch (AuthorizationException expected) {
             assertThat(expected.retryable()).isFalse();
+            assertThat(Canary.leaksIn(expected.getMessage())).as("the message quotes the code").isFalse();
         }
     }
 
@@ -95,13 +101,15 @@ class OAuthInputPropertiesTest {
     Arbitrary<String> refs() {
         return FuzzInputs.hostile(":/?#=&%._-~ \u0000\ud800", List.of("env:", "aws-sm:", "vault:", "secret/",
                 "prod/bigledger", "#", "#field", "?", "stage=AWSPREVIOUS", "version=3", "kv=2", "&", "=", "%2F",
-                "%", "%zz", ":", "arn:aws:secretsmanager:us-east-1:1:secret:x", "\ud800", "\u0000", " ", "A_B"));
+                "%", "%zz", ":", "arn:aws:secretsmanager:us-east-1:1:secret:x", "\ud800", "\u0000", " ", "A_B", SECRET,
+                SECRET + " ", "stage=" + SECRET, SECRET + "="));
     }
 
     @Provide
     Arbitrary<String> queries() {
         return FuzzInputs.hostile("=&%#?+ ", List.of("code=", "state=", "STATE", "error=", "access_denied",
                 "error_description=", "iss=", "&", "=", "%", "%2", "%20", "%zz", "+", "abc", "code=abc&state=STATE",
-                "error=invalid_request&state=STATE", "state=STATE&state=STATE", "code=a&code=b"));
+                "error=invalid_request&state=STATE", "state=STATE&state=STATE", "code=a&code=b", "code=" + SECRET,
+                "code=" + SECRET + "&code=" + SECRET));
     }
 }

@@ -9,6 +9,7 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
+import com.bigledger.auth.internal.Endpoints;
 import com.bigledger.auth.spi.SecretFields;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import java.net.URI;
@@ -341,7 +342,7 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
     public String toString() {
         return "AwsSecretsManagerSource[scheme=" + SCHEME + ", client=" + (givenClient != null ? "given"
                 : "default chain" + (region == null ? "" : ", region=" + region.id())
-                + (endpointOverride == null ? "" : ", endpointOverride=" + endpointOverride))
+                + (endpointOverride == null ? "" : ", endpointOverride=" + Endpoints.shown(endpointOverride)))
                 + ", minWriteInterval=" + pacer.interval() + (closed ? ", closed" : "") + "]";
     }
 
@@ -931,12 +932,13 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
          */
         public Builder endpointOverride(URI endpoint) {
             Objects.requireNonNull(endpoint, "endpoint");
-            once(this.endpointOverride, "endpointOverride", this.endpointOverride);
+            once(this.endpointOverride, "endpointOverride",
+                    this.endpointOverride == null ? null : Endpoints.shown(this.endpointOverride));
             excludes("endpointOverride", client, "client");
             if (!"https".equals(endpoint.getScheme()) && !"http".equals(endpoint.getScheme())
                     || endpoint.getHost() == null) {
                 throw new IllegalArgumentException("endpointOverride must be an absolute http or https URI: "
-                        + endpoint);
+                        + Endpoints.shown(endpoint));
             }
             this.endpointOverride = endpoint;
             return this;

@@ -2,8 +2,8 @@ package com.bigledger.auth.store.aws;
 
 import static com.bigledger.auth.store.aws.ScriptedClient.awsError;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
+import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
 
 import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialException;

@@ -1,8 +1,8 @@
 package com.bigledger.auth.store.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
+import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.bigledger.auth.CredentialException;
