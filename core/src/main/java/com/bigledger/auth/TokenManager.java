@@ -65,6 +65,8 @@ import org.slf4j.LoggerFactory;
 public final class TokenManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
+    /** How many times in a row a write-back conflict is merged before it is retried later with backoff. */
+    private static final int MAX_MERGES = 5;
 
     /** The state of a manager, for diagnostics and health checks. */
     public enum State {
@@ -105,13 +107,21 @@ public final class TokenManager implements AutoCloseable {
     private final Object refreshTokenLock = new Object();
     // Guarded by refreshTokenLock.
     private Secret refreshToken;
+    /** The refresh token the store held at {@code refreshTokenVersion}, as this manager last read or wrote it. */
+    private Secret storedRefreshToken;
     private Optional<String> refreshTokenVersion = Optional.empty();
     private long refreshTokenSequence;
     private long writtenSequence;
     private int writeFailures;
     private Scheduler.Cancellable writeRetry;
+    private boolean writesStopped;
     private volatile boolean reauthenticationRequired;
     private volatile boolean closed;
+
+    private final Duration closeTimeout;
+    private final Object loadLock = new Object();
+    // Guarded by loadLock.
+    private int loadsRunning;
 
     private TokenManager(Builder builder) {
         this.client = builder.client;
@@ -123,6 +133,7 @@ public final class TokenManager implements AutoCloseable {
         this.expirySkew = builder.expirySkew;
         this.jitter = builder.jitter;
         this.retryCooldown = builder.retryCooldown;
+        this.closeTimeout = builder.closeTimeout;
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
         this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
@@ -293,19 +304,56 @@ public final class TokenManager implements AutoCloseable {
 
     /**
      * Stops scheduled work and fails waiting callers; later calls fail fast with {@link IllegalStateException}. A
-     * rotated refresh token whose write-back is still pending is not written.
+     * refresh already running is waited for, up to the {@linkplain Builder#closeTimeout close timeout}, so that the
+     * refresh token it receives is written back; a write-back still pending is tried once more. Blocks for as long.
+     * A rotated token that still could not be written is logged as a warning.
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (loadLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         value.close();
+        awaitRunningLoad();
         synchronized (refreshTokenLock) {
             if (writeRetry != null) {
                 writeRetry.cancel();
+                writeRetry = null;
+            }
+            if (writtenSequence != refreshTokenSequence && grant.ref != null) {
+                writeBack(refreshTokenSequence);
+            }
+            writesStopped = true;
+            if (writeRetry != null) {
+                writeRetry.cancel();
+                writeRetry = null;
             }
             if (writtenSequence != refreshTokenSequence && grant.ref != null) {
                 LOG.warn("{}: closed while the rotated refresh token was not yet written back to {}", name,
                         grant.ref);
+            }
+        }
+    }
+
+    /** Waits, up to the close timeout, for a load that started before {@link #close()}. */
+    private void awaitRunningLoad() {
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        synchronized (loadLock) {
+            while (loadsRunning > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("{}: closed while a refresh was still running after {}", name, closeTimeout);
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(loadLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -316,6 +364,23 @@ public final class TokenManager implements AutoCloseable {
     }
 
     private RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
+        synchronized (loadLock) {
+            if (closed) {
+                throw new IllegalStateException(name + " is closed");
+            }
+            loadsRunning++;
+        }
+        try {
+            return loadOnce(previous);
+        } finally {
+            synchronized (loadLock) {
+                loadsRunning--;
+                loadLock.notifyAll();
+            }
+        }
+    }
+
+    private RefreshingValue.Loaded<AccessToken> loadOnce(AccessToken previous) {
         // Read before asking the breaker: a store failure is not the endpoint's.
         Secret used = grant.kind == GrantKind.REFRESH_TOKEN ? currentRefreshToken() : null;
         if (!circuitBreaker.tryAcquirePermission()) {
@@ -357,25 +422,36 @@ public final class TokenManager implements AutoCloseable {
             keepRotated(response.refreshToken().get());
         }
 
+        Instant expiresAt = start.plus(response.expiresIn());
+        AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
+        RefreshingValue.Loaded<AccessToken> loaded = schedule(token, start, response.refreshIn().map(start::plus));
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        boolean didRotate = rotated;
+        notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, didRotate));
+        LOG.debug("{}: new access token, expires at {}, refresh at {}{}", name, expiresAt, loaded.refreshAt(),
+                rotated ? ", refresh token rotated" : "");
+        return loaded;
+    }
+
+    /** When a token issued at {@code issuedAt} is refreshed ahead, and when it stops being handed out. */
+    private RefreshingValue.Loaded<AccessToken> schedule(AccessToken token, Instant issuedAt,
+            Optional<Instant> serverRefreshAt) {
         Instant now = clock.instant();
-        Duration lifetime = response.expiresIn();
-        Instant expiresAt = start.plus(lifetime);
+        Instant expiresAt = token.expiresAt();
+        Duration lifetime = Duration.between(issuedAt, expiresAt);
+        if (lifetime.isNegative()) {
+            lifetime = Duration.ZERO;
+        }
         // A short-lived token cannot afford the full skew or refresh-ahead window: cap both by its lifetime.
         Duration skew = min(expirySkew, lifetime.dividedBy(4));
         Instant usableUntil = expiresAt.minus(skew);
         Duration ahead = max(refreshAheadMinimum, Duration.ofNanos((long) (lifetime.toNanos() * refreshAheadFraction)));
         ahead = min(ahead, lifetime.dividedBy(2));
         ahead = ahead.plusNanos((long) (ahead.toNanos() * jitter * ThreadLocalRandom.current().nextDouble()));
-        Instant refreshAt = response.refreshIn().map(start::plus).orElse(expiresAt.minus(ahead));
+        Instant refreshAt = serverRefreshAt.orElse(expiresAt.minus(ahead));
         if (refreshAt.isBefore(now)) {
             refreshAt = now;
         }
-        AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
-        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-        boolean didRotate = rotated;
-        notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, didRotate));
-        LOG.debug("{}: new access token, expires at {}, refresh at {}{}", name, expiresAt, refreshAt,
-                rotated ? ", refresh token rotated" : "");
         return RefreshingValue.Loaded.of(token, refreshAt, usableUntil);
     }
 
@@ -409,6 +485,7 @@ public final class TokenManager implements AutoCloseable {
         synchronized (refreshTokenLock) {
             if (refreshToken == null) {
                 refreshToken = stored.secret();
+                storedRefreshToken = stored.secret();
                 refreshTokenVersion = stored.version();
             }
             return refreshToken;
@@ -434,6 +511,7 @@ public final class TokenManager implements AutoCloseable {
             }
             synchronized (refreshTokenLock) {
                 refreshToken = stored.secret();
+                storedRefreshToken = stored.secret();
                 refreshTokenVersion = stored.version();
             }
             LOG.info("{}: the refresh token was refused; the store at {} holds a newer one, using it", name,
@@ -460,7 +538,7 @@ public final class TokenManager implements AutoCloseable {
 
     private void writeBack(long sequence) {
         synchronized (refreshTokenLock) {
-            if (closed || sequence != refreshTokenSequence) {
+            if (writesStopped || sequence != refreshTokenSequence) {
                 // A newer token arrived; its own write supersedes this one.
                 return;
             }
@@ -468,19 +546,49 @@ public final class TokenManager implements AutoCloseable {
             Secret token = refreshToken;
             try {
                 WriteResult result = grant.vault.write(grant.ref, token, refreshTokenVersion);
-                writtenSequence = sequence;
-                writeFailures = 0;
+                boolean merged = false;
+                boolean theirs = false;
+                for (int attempt = 0; result.isConflict() && attempt < MAX_MERGES; attempt++) {
+                    // The secret moved: another field's write, or another writer's rotation of this one.
+                    VersionedSecret current = grant.vault.read(grant.ref);
+                    if (!current.secret().equals(storedRefreshToken)) {
+                        theirs = true;
+                        break;
+                    }
+                    result = grant.vault.write(grant.ref, token, current.version());
+                    merged = true;
+                }
+                Optional<String> newVersion = result.version();
                 if (result.isWritten()) {
+                    writtenSequence = sequence;
+                    writeFailures = 0;
                     refreshTokenVersion = result.version();
-                    notifyListeners(l -> l.writeBackSucceeded(name, grant.ref, result.version()));
+                    storedRefreshToken = token;
+                    if (merged) {
+                        LOG.info("{}: {} changed elsewhere since it was read; the rotated refresh token was written "
+                                + "on the new version, keeping the other fields", name, grant.ref);
+                        notifyListeners(l -> l.writeBackConflictMerged(name, grant.ref, newVersion));
+                    } else {
+                        notifyListeners(l -> l.writeBackSucceeded(name, grant.ref, newVersion));
+                    }
+                } else if (theirs) {
+                    writtenSequence = sequence;
+                    writeFailures = 0;
+                    LOG.warn("{}: another writer stored a different refresh token at {}; the rotated one is kept in "
+                            + "memory and not written over it", name, grant.ref);
+                    notifyListeners(l -> l.writeBackConflict(name, grant.ref, newVersion));
                 } else {
-                    LOG.warn("{}: {} changed since it was read; the rotated refresh token is kept in memory and "
-                            + "not written over it", name, grant.ref);
-                    notifyListeners(l -> l.writeBackConflict(name, grant.ref, result.version()));
+                    throw new CredentialException(grant.ref, "the write kept conflicting with other writers of "
+                            + "the same secret", null, true);
                 }
             } catch (RuntimeException e) {
                 writeFailures++;
                 Duration delay = writeBackoff.delay(writeFailures);
+                if (writesStopped) {
+                    LOG.warn("{}: writing the rotated refresh token back to {} failed: {}", name, grant.ref,
+                            e.getMessage());
+                    return;
+                }
                 LOG.warn("{}: writing the rotated refresh token back to {} failed; kept in memory, retrying in {}: "
                         + "{}", name, grant.ref, delay, e.getMessage());
                 writeRetry = scheduler.schedule(() -> writeBack(sequence), delay);
@@ -658,6 +766,7 @@ public final class TokenManager implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(30);
         private Duration watchdog = Duration.ofSeconds(5);
         private Duration retryCooldown = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(10);
         private RetryConfig retryConfig;
         private CircuitBreakerConfig circuitBreakerConfig;
         private Clock clock = Clock.systemUTC();
@@ -861,6 +970,19 @@ public final class TokenManager implements AutoCloseable {
         public Builder retryCooldown(Duration retryCooldown) {
             once("retryCooldown", retryCooldown);
             this.retryCooldown = Options.positive("TokenManager", "retryCooldown", retryCooldown);
+            return this;
+        }
+
+        /**
+         * Sets how long {@link TokenManager#close()} waits for a refresh already running, so that a refresh token it
+         * receives is written back rather than lost. By default, 10 seconds.
+         *
+         * @param closeTimeout the longest wait; positive
+         * @return this builder
+         */
+        public Builder closeTimeout(Duration closeTimeout) {
+            once("closeTimeout", closeTimeout);
+            this.closeTimeout = Options.positive("TokenManager", "closeTimeout", closeTimeout);
             return this;
         }
 
