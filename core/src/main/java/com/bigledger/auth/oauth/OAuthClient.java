@@ -229,6 +229,24 @@ public final class OAuthClient {
     }
 
     /**
+     * Returns the request timeout: how long one token request may wait for its response and then its body.
+     *
+     * @return the timeout
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * Returns the overall bound of one token request: connect, response and body, after which it is abandoned.
+     *
+     * @return the bound
+     */
+    public Duration overallTimeout() {
+        return overallTimeout;
+    }
+
+    /**
      * Returns the client id.
      *
      * @return the client id
