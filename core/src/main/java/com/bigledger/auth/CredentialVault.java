@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,7 @@ public final class CredentialVault implements AutoCloseable {
     private final Map<String, CredentialSourceProvider> providers;
     private final Map<String, CredentialSource> createdSources = new ConcurrentHashMap<>();
     private final Map<List<CredentialRef>, Handle> handles = new ConcurrentHashMap<>();
+    private final List<CredentialLoadListener> loadListeners = new CopyOnWriteArrayList<>();
     private final Duration ttl;
     private final double jitter;
     private final Duration maxStale;
@@ -239,6 +241,30 @@ public final class CredentialVault implements AutoCloseable {
     }
 
     /**
+     * Adds a listener told of every load from a store, such as a metrics binder. It hears the loads that start after
+     * this call.
+     *
+     * @param listener the listener
+     * @return closing it removes the listener
+     * @throws NullPointerException if {@code listener} is {@code null}
+     */
+    public AutoCloseable addListener(CredentialLoadListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        loadListeners.add(listener);
+        return () -> loadListeners.remove(listener);
+    }
+
+    private void notifyLoad(Consumer<CredentialLoadListener> event) {
+        for (CredentialLoadListener listener : loadListeners) {
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.warn("A credential load listener threw {}", e.getClass().getName());
+            }
+        }
+    }
+
+    /**
      * Returns the schemes this vault can resolve.
      *
      * @return the schemes, sorted
@@ -405,12 +431,15 @@ public final class CredentialVault implements AutoCloseable {
         private RefreshingValue.Loaded<Resolved> load(Resolved previous) {
             List<CredentialException> failures = new ArrayList<>();
             for (CredentialRef ref : refs) {
+                long start = System.nanoTime();
                 try {
                     VersionedSecret loaded = source(ref).load(ref);
                     if (loaded == null) {
                         throw new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source returned "
                                 + "nothing", null);
                     }
+                    Duration took = Duration.ofNanos(System.nanoTime() - start);
+                    notifyLoad(l -> l.loaded(ref, loaded.version(), took));
                     Instant now = clock.instant();
                     Duration jittered = ttl.minusNanos((long) (ttl.toNanos() * jitter
                             * ThreadLocalRandom.current().nextDouble()));
@@ -418,17 +447,17 @@ public final class CredentialVault implements AutoCloseable {
                     LOG.debug("Loaded {}{}", ref, loaded.version().map(v -> " version " + v).orElse(""));
                     return RefreshingValue.Loaded.of(new Resolved(ref, loaded), refreshAt, refreshAt.plus(maxStale));
                 } catch (CredentialNotFoundException | NoSuchSourceException e) {
-                    failures.add(e);
+                    failures.add(failed(ref, e, start));
                 } catch (CredentialException e) {
-                    failures.add(e);
+                    failures.add(failed(ref, e, start));
                     break;
                 } catch (IllegalArgumentException e) {
-                    failures.add(new CredentialException(ref, "the '" + ref.scheme() + "' source refused the reference: "
-                            + e.getMessage(), e, false));
+                    failures.add(failed(ref, new CredentialException(ref, "the '" + ref.scheme() + "' source refused "
+                            + "the reference: " + e.getMessage(), e, false), start));
                     break;
                 } catch (RuntimeException e) {
-                    failures.add(new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source failed with "
-                            + e.getClass().getName(), e));
+                    failures.add(failed(ref, new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source "
+                            + "failed with " + e.getClass().getName(), e), start));
                     break;
                 }
             }
@@ -436,6 +465,12 @@ public final class CredentialVault implements AutoCloseable {
                 throw failures.get(0);
             }
             throw new CredentialChainException(refs, failures);
+        }
+
+        private CredentialException failed(CredentialRef ref, CredentialException failure, long start) {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            notifyLoad(l -> l.loadFailed(ref, failure, took));
+            return failure;
         }
 
         private void notifyChanged(Resolved current) {

@@ -291,6 +291,29 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /**
+     * Tells when the cached token expires, for metrics and health checks. Does not block and sends nothing.
+     *
+     * @return the expiry of the last token obtained (which may be past), or empty before the first one
+     */
+    public Optional<Instant> expiresAt() {
+        return value.lastLoaded().map(loaded -> loaded.value().expiresAt());
+    }
+
+    /**
+     * Adds a listener to a manager already built, such as a metrics binder; {@link Builder#addListener} adds one from
+     * the start. The listener hears the events that happen after this call.
+     *
+     * @param listener the listener
+     * @return closing it removes the listener
+     * @throws NullPointerException if {@code listener} is {@code null}
+     */
+    public AutoCloseable addListener(TokenListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
      * Returns the circuit breaker in front of the token endpoint, for metrics and health checks.
      *
      * @return the circuit breaker

@@ -82,6 +82,33 @@ class CredentialVaultTest {
     }
 
     @Test
+    void loadListenersHearEachStoreReadOfAChainWithItsVersionOrFailureUntilRemoved() throws Exception {
+        CredentialRef missing = CredentialRef.parse("mem:absent");
+        CredentialRef ref = store.put("api-key", Canary.secret("blg_live_sk_"));
+        vault = builder().build();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        AutoCloseable registration = vault.addListener(new CredentialLoadListener() {
+            @Override
+            public void loaded(CredentialRef r, Optional<String> version, Duration took) {
+                heard.add("loaded " + r + " " + version.orElse("-") + (took.isNegative() ? " negative" : ""));
+            }
+
+            @Override
+            public void loadFailed(CredentialRef r, CredentialException failure, Duration took) {
+                heard.add("failed " + r + " " + failure.getClass().getSimpleName());
+            }
+        });
+
+        getLoading(vault.handle(List.of(missing, ref)));
+
+        assertThat(heard).containsExactly("failed mem:absent CredentialNotFoundException", "loaded " + ref + " 1");
+        registration.close();
+        vault.invalidate(ref);
+        getLoading(vault.handle(List.of(missing, ref)));
+        assertThat(heard).hasSize(2);
+    }
+
+    @Test
     void fiveHundredTwelveThreadsResolvingOneColdReferenceCauseOneLoad() throws Exception {
         CredentialRef ref = store.put("api-key", Canary.secret("blg_live_sk_"));
         vault = builder().build();

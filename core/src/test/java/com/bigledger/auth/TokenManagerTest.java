@@ -11,6 +11,7 @@ import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -116,6 +117,31 @@ class TokenManagerTest {
         assertThat(manager.state()).isEqualTo(TokenManager.State.FRESH);
         assertThat(manager.toString()).doesNotContain(value);
         assertThat(token.toString()).doesNotContain(value).contains("blg_oauth_at_");
+    }
+
+    @Test
+    void aListenerAddedAfterBuildHearsRefreshesUntilRemovedAndExpiryIsReadWithoutBlocking() throws Exception {
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME), Response.token(accessToken(), LIFETIME));
+        TokenManager manager = track(builder().clientCredentials().build());
+        List<Instant> heard = new CopyOnWriteArrayList<>();
+        AutoCloseable registration = manager.addListener(new TokenListener() {
+            @Override
+            public void refreshSucceeded(String name, Duration took, Instant expiresAt, boolean rotated) {
+                heard.add(expiresAt);
+            }
+        });
+        assertThat(manager.expiresAt()).isEmpty();
+
+        AccessToken first = fetch(manager);
+
+        assertThat(manager.expiresAt()).contains(first.expiresAt());
+        assertThat(heard).containsExactly(first.expiresAt());
+        registration.close();
+        manager.invalidate(first);
+        AccessToken second = fetch(manager);
+        assertThat(second).isNotSameAs(first);
+        assertThat(manager.expiresAt()).contains(second.expiresAt());
+        assertThat(heard).hasSize(1);
     }
 
     @Test

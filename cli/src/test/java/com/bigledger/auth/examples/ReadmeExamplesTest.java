@@ -48,10 +48,20 @@ class ReadmeExamplesTest {
     private static final Path README = Path.of("..", "README.md");
     private static final Path SOURCE = Path.of("src", "test", "java", "com", "bigledger", "auth", "examples",
             "ReadmeExamples.java");
+    /** The adapter modules' examples, compiled and run by their own tests: their libraries stay out of this one. */
+    private static final List<Path> ADAPTER_SOURCES = List.of(
+            Path.of("..", "okhttp", "src", "test", "java", "com", "bigledger", "auth", "okhttp", "ReadmeExample.java"),
+            Path.of("..", "micrometer", "src", "test", "java", "com", "bigledger", "auth", "micrometer",
+                    "ReadmeExample.java"),
+            Path.of("..", "spring-boot-starter", "src", "test", "java", "com", "bigledger", "auth", "spring",
+                    "ReadmeExample.java"));
 
     @Test
     void readmeShowsExactlyTheCompiledExamples() throws IOException {
         Map<String, String> compiled = regions(Files.readString(SOURCE, StandardCharsets.UTF_8));
+        for (Path adapter : ADAPTER_SOURCES) {
+            compiled.putAll(regions(Files.readString(adapter, StandardCharsets.UTF_8)));
+        }
         Map<String, String> shown = readmeBlocks(Files.readString(README, StandardCharsets.UTF_8));
         assertThat(shown.keySet()).containsExactlyInAnyOrderElementsOf(compiled.keySet());
         compiled.forEach((name, code) -> assertThat(shown.get(name)).as("README example %s", name).isEqualTo(code));

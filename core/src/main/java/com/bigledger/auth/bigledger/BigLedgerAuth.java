@@ -212,8 +212,13 @@ public final class BigLedgerAuth implements AutoCloseable {
         return keyVault.invalidate(keyRef) > 0;
     }
 
-    /** Tells whether a refused credential can be replaced: a token, or a key read from a store. */
-    boolean refreshable() {
+    /**
+     * Tells whether a refused credential can be replaced, so that retrying a request after a 401 can help: an OAuth
+     * token, or an API key read from a store. An API key given as a value cannot change.
+     *
+     * @return {@code true} with a token manager or a key kept in a store
+     */
+    public boolean refreshable() {
         return tokens != null || keyHandle != null;
     }
 
@@ -296,12 +301,14 @@ public final class BigLedgerAuth implements AutoCloseable {
 
     /**
      * Tells whether a URL is under the base URL: same scheme, host and port, and a path at or below the base path.
-     * Credentials are only ever sent to such URLs.
+     * Credentials are only ever sent to such URLs; HTTP adapters for other clients ask this before adding headers.
      *
      * @param uri an absolute URL
      * @return {@code true} if it is under the base URL
+     * @throws NullPointerException if {@code uri} is {@code null}
      */
-    boolean isUnderBaseUrl(URI uri) {
+    public boolean isUnderBaseUrl(URI uri) {
+        Objects.requireNonNull(uri, "uri");
         if (!uri.isAbsolute() || uri.isOpaque() || uri.getRawUserInfo() != null || uri.getHost() == null) {
             return false;
         }
