@@ -22,12 +22,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link TokenManager} over the token record in a file vault, with several threads asking it for tokens.
  *
  * <p>Arguments: the vault file, the token endpoint, how long to run in milliseconds, the number of threads, and
- * the number of the lease after which to halt the JVM (0: never), which stops it holding the lease, mid-refresh.
+ * a marker file or {@code -}: with a marker, the first member to take a lease 5 s or more after its start creates
+ * the marker and halts the JVM right there, holding the lease, mid-refresh.
  * The client secret comes in the {@code FLEET_CLIENT_SECRET} variable. Prints {@code served N failed M leases L}.
  */
 public final class FleetMemberProcess {
 
     private FleetMemberProcess() {
+    }
+
+    private static boolean claim(Path marker) {
+        try {
+            java.nio.file.Files.createFile(marker);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -42,21 +52,23 @@ public final class FleetMemberProcess {
         URI endpoint = URI.create(args[1]);
         long runMillis = Long.parseLong(args[2]);
         int threads = Integer.parseInt(args[3]);
-        int haltAfterLease = Integer.parseInt(args[4]);
+        Path marker = args[4].equals("-") ? null : Path.of(args[4]);
+        long haltFrom = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         AtomicInteger leases = new AtomicInteger();
         CredentialVault vault = CredentialVault.builder().source(TestVaults.source(file)).discoverSources(false)
                 .build();
         TokenManager manager = TokenManager.builder()
                 .client(OAuthClient.builder().tokenEndpoint(endpoint).clientId(FleetProcessesTest.CLIENT_ID)
                         .clientSecret(Secret.of(System.getenv("FLEET_CLIENT_SECRET")))
-                        .requestTimeout(Duration.ofSeconds(2))
+                        .requestTimeout(Duration.ofSeconds(5))
                         .allowInsecureLoopback(true).build())
                 .tokenRecord(vault, CredentialRef.of(FileCredentialSource.SCHEME, FleetProcessesTest.RECORD))
                 .recordPollInterval(Duration.ofMillis(50))
                 .addListener(new TokenListener() {
                     @Override
                     public void leaseTaken(String name, CredentialRef record, Instant until, boolean takenOver) {
-                        if (leases.incrementAndGet() == haltAfterLease) {
+                        leases.incrementAndGet();
+                        if (marker != null && System.nanoTime() > haltFrom && claim(marker)) {
                             // Dies holding the lease, before its request: the others must take over.
                             out.println("halting");
                             Runtime.getRuntime().halt(137);
