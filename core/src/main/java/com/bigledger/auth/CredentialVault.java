@@ -154,6 +154,44 @@ public final class CredentialVault implements AutoCloseable {
     }
 
     /**
+     * Reads a secret from its store now, past the cache, on the calling thread: for a caller that must see what
+     * another process may just have written (a compare-and-set that conflicted, a shared token record). Blocks on
+     * I/O. The cache is left as it is.
+     *
+     * @param ref the reference
+     * @return the secret with its version
+     * @throws CredentialException or a subtype, when the store cannot be read or holds nothing there
+     * @throws NoSuchSourceException if no source serves the reference's scheme
+     */
+    public VersionedSecret read(CredentialRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        checkOpen();
+        CredentialSource source = source(ref);
+        checkOptions(ref, source);
+        VersionedSecret loaded = source.load(ref);
+        if (loaded == null) {
+            throw new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source returned nothing", null);
+        }
+        return loaded;
+    }
+
+    /**
+     * Tells whether writes to a reference can be conditional on the version last read (compare-and-set), as a shared
+     * token record needs. Creates the reference's source if need be.
+     *
+     * @param ref the reference
+     * @return {@code true} if its source is writable with compare-and-set for this reference
+     * @throws NoSuchSourceException if no source serves the reference's scheme
+     */
+    public boolean supportsCompareAndSet(CredentialRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        checkOpen();
+        CredentialSource source = source(ref);
+        return source instanceof WritableCredentialSource
+                && ((WritableCredentialSource) source).supportsCompareAndSet(ref);
+    }
+
+    /**
      * Drops the cached value of every handle that uses {@code ref} (with any field), and starts their reloads.
      *
      * @param ref the reference whose value was rejected or rotated

@@ -97,4 +97,50 @@ public interface TokenListener {
      */
     default void writeBackConflict(String manager, CredentialRef ref, Optional<String> currentVersion) {
     }
+    /**
+     * A write-back met a conflict because another writer changed another field of the same secret (or the store
+     * moved its version); the stored refresh token was still the one this manager last read or wrote, so the
+     * rotated token was written again on the new version, keeping the other fields.
+     *
+     * @param manager the manager's name
+     * @param ref where it was written
+     * @param version the store's new version, when it keeps versions
+     */
+    default void writeBackConflictMerged(String manager, CredentialRef ref, Optional<String> version) {
+    }
+
+    /**
+     * Fleet mode: this manager took the lease on the shared token record, and only it will ask the token endpoint
+     * until it writes the new record or the lease ends.
+     *
+     * @param manager the manager's name
+     * @param record the token record's reference
+     * @param until when the lease ends unless released before
+     * @param takenOver whether an expired lease of another holder was taken over (that holder likely died)
+     */
+    default void leaseTaken(String manager, CredentialRef record, Instant until, boolean takenOver) {
+    }
+
+    /**
+     * Fleet mode: this manager's lease ended before it could write the new record (it expired and another holder
+     * took over, or the record moved on). The outcome of its request was written only if no newer record was there.
+     *
+     * @param manager the manager's name
+     * @param record the token record's reference
+     */
+    default void leaseLost(String manager, CredentialRef record) {
+    }
+
+    /**
+     * Fleet mode: this manager adopted what another process stored in the token record instead of asking the token
+     * endpoint itself.
+     *
+     * @param manager the manager's name
+     * @param record the token record's reference
+     * @param generation the record's generation now used
+     * @param accessTokenAdopted whether the stored access token was adopted (no request at all), or only the refresh
+     *     token
+     */
+    default void recordAdopted(String manager, CredentialRef record, long generation, boolean accessTokenAdopted) {
+    }
 }

@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
 public final class TokenManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
+    /** How many times in a row a write-back conflict is merged before it is retried later with backoff. */
+    private static final int MAX_MERGES = 5;
 
     /** The state of a manager, for diagnostics and health checks. */
     public enum State {
@@ -106,13 +108,23 @@ public final class TokenManager implements AutoCloseable {
     private final Object refreshTokenLock = new Object();
     // Guarded by refreshTokenLock.
     private Secret refreshToken;
+    /** The refresh token the store held at {@code refreshTokenVersion}, as this manager last read or wrote it. */
+    private Secret storedRefreshToken;
     private Optional<String> refreshTokenVersion = Optional.empty();
     private long refreshTokenSequence;
     private long writtenSequence;
     private int writeFailures;
     private Scheduler.Cancellable writeRetry;
+    private volatile boolean writesStopped;
     private volatile boolean reauthenticationRequired;
     private volatile boolean closed;
+
+    private final Duration closeTimeout;
+    /** The fleet side of a shared token record; {@code null} for the other grants. */
+    private final Fleet fleet;
+    private final Object loadLock = new Object();
+    // Guarded by loadLock.
+    private int loadsRunning;
 
     private TokenManager(Builder builder) {
         this.client = builder.client;
@@ -124,6 +136,8 @@ public final class TokenManager implements AutoCloseable {
         this.expirySkew = builder.expirySkew;
         this.jitter = builder.jitter;
         this.retryCooldown = builder.retryCooldown;
+        this.closeTimeout = builder.closeTimeout;
+        this.fleet = builder.grant.kind == GrantKind.RECORD ? new Fleet(builder) : null;
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
         this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
@@ -219,6 +233,9 @@ public final class TokenManager implements AutoCloseable {
      */
     public boolean invalidate(AccessToken seen) {
         Objects.requireNonNull(seen, "seen");
+        if (fleet != null) {
+            fleet.rejected = seen.value();
+        }
         return value.invalidate(seen);
     }
 
@@ -234,7 +251,7 @@ public final class TokenManager implements AutoCloseable {
         if (current.isEmpty() || !current.get().value().equals(Secret.of(seenToken))) {
             return false;
         }
-        return value.invalidate(current.get());
+        return invalidate(current.get());
     }
 
     /**
@@ -317,19 +334,59 @@ public final class TokenManager implements AutoCloseable {
 
     /**
      * Stops scheduled work and fails waiting callers; later calls fail fast with {@link IllegalStateException}. A
-     * rotated refresh token whose write-back is still pending is not written.
+     * refresh already running is waited for, up to the {@linkplain Builder#closeTimeout close timeout}, so that the
+     * refresh token it receives is written back; a write-back still pending is tried once more. Blocks for as long.
+     * A rotated token that still could not be written is logged as a warning.
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (loadLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         value.close();
+        awaitRunningLoad();
         synchronized (refreshTokenLock) {
             if (writeRetry != null) {
                 writeRetry.cancel();
+                writeRetry = null;
+            }
+            if (writtenSequence != refreshTokenSequence && grant.ref != null) {
+                writeBack(refreshTokenSequence);
+            }
+            if (fleet != null) {
+                fleet.flush();
+            }
+            writesStopped = true;
+            if (writeRetry != null) {
+                writeRetry.cancel();
+                writeRetry = null;
             }
             if (writtenSequence != refreshTokenSequence && grant.ref != null) {
                 LOG.warn("{}: closed while the rotated refresh token was not yet written back to {}", name,
                         grant.ref);
+            }
+        }
+    }
+
+    /** Waits, up to the close timeout, for a load that started before {@link #close()}. */
+    private void awaitRunningLoad() {
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
+        synchronized (loadLock) {
+            while (loadsRunning > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warn("{}: closed while a refresh was still running after {}", name, closeTimeout);
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(loadLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }
@@ -340,6 +397,23 @@ public final class TokenManager implements AutoCloseable {
     }
 
     private RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
+        synchronized (loadLock) {
+            if (closed) {
+                throw new IllegalStateException(name + " is closed");
+            }
+            loadsRunning++;
+        }
+        try {
+            return grant.kind == GrantKind.RECORD ? fleet.load(previous) : loadOnce(previous);
+        } finally {
+            synchronized (loadLock) {
+                loadsRunning--;
+                loadLock.notifyAll();
+            }
+        }
+    }
+
+    private RefreshingValue.Loaded<AccessToken> loadOnce(AccessToken previous) {
         // Read before asking the breaker: a store failure is not the endpoint's.
         Secret used = grant.kind == GrantKind.REFRESH_TOKEN ? currentRefreshToken() : null;
         if (!circuitBreaker.tryAcquirePermission()) {
@@ -381,25 +455,36 @@ public final class TokenManager implements AutoCloseable {
             keepRotated(response.refreshToken().get());
         }
 
+        Instant expiresAt = start.plus(response.expiresIn());
+        AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
+        RefreshingValue.Loaded<AccessToken> loaded = schedule(token, start, response.refreshIn().map(start::plus));
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        boolean didRotate = rotated;
+        notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, didRotate));
+        LOG.debug("{}: new access token, expires at {}, refresh at {}{}", name, expiresAt, loaded.refreshAt(),
+                rotated ? ", refresh token rotated" : "");
+        return loaded;
+    }
+
+    /** When a token issued at {@code issuedAt} is refreshed ahead, and when it stops being handed out. */
+    private RefreshingValue.Loaded<AccessToken> schedule(AccessToken token, Instant issuedAt,
+            Optional<Instant> serverRefreshAt) {
         Instant now = clock.instant();
-        Duration lifetime = response.expiresIn();
-        Instant expiresAt = start.plus(lifetime);
+        Instant expiresAt = token.expiresAt();
+        Duration lifetime = Duration.between(issuedAt, expiresAt);
+        if (lifetime.isNegative()) {
+            lifetime = Duration.ZERO;
+        }
         // A short-lived token cannot afford the full skew or refresh-ahead window: cap both by its lifetime.
         Duration skew = min(expirySkew, lifetime.dividedBy(4));
         Instant usableUntil = expiresAt.minus(skew);
         Duration ahead = max(refreshAheadMinimum, Duration.ofNanos((long) (lifetime.toNanos() * refreshAheadFraction)));
         ahead = min(ahead, lifetime.dividedBy(2));
         ahead = ahead.plusNanos((long) (ahead.toNanos() * jitter * ThreadLocalRandom.current().nextDouble()));
-        Instant refreshAt = response.refreshIn().map(start::plus).orElse(expiresAt.minus(ahead));
+        Instant refreshAt = serverRefreshAt.orElse(expiresAt.minus(ahead));
         if (refreshAt.isBefore(now)) {
             refreshAt = now;
         }
-        AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
-        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-        boolean didRotate = rotated;
-        notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, didRotate));
-        LOG.debug("{}: new access token, expires at {}, refresh at {}{}", name, expiresAt, refreshAt,
-                rotated ? ", refresh token rotated" : "");
         return RefreshingValue.Loaded.of(token, refreshAt, usableUntil);
     }
 
@@ -433,6 +518,7 @@ public final class TokenManager implements AutoCloseable {
         synchronized (refreshTokenLock) {
             if (refreshToken == null) {
                 refreshToken = stored.secret();
+                storedRefreshToken = stored.secret();
                 refreshTokenVersion = stored.version();
             }
             return refreshToken;
@@ -458,6 +544,7 @@ public final class TokenManager implements AutoCloseable {
             }
             synchronized (refreshTokenLock) {
                 refreshToken = stored.secret();
+                storedRefreshToken = stored.secret();
                 refreshTokenVersion = stored.version();
             }
             LOG.info("{}: the refresh token was refused; the store at {} holds a newer one, using it", name,
@@ -484,7 +571,7 @@ public final class TokenManager implements AutoCloseable {
 
     private void writeBack(long sequence) {
         synchronized (refreshTokenLock) {
-            if (closed || sequence != refreshTokenSequence) {
+            if (writesStopped || sequence != refreshTokenSequence) {
                 // A newer token arrived; its own write supersedes this one.
                 return;
             }
@@ -492,19 +579,49 @@ public final class TokenManager implements AutoCloseable {
             Secret token = refreshToken;
             try {
                 WriteResult result = grant.vault.write(grant.ref, token, refreshTokenVersion);
-                writtenSequence = sequence;
-                writeFailures = 0;
+                boolean merged = false;
+                boolean theirs = false;
+                for (int attempt = 0; result.isConflict() && attempt < MAX_MERGES; attempt++) {
+                    // The secret moved: another field's write, or another writer's rotation of this one.
+                    VersionedSecret current = grant.vault.read(grant.ref);
+                    if (!current.secret().equals(storedRefreshToken)) {
+                        theirs = true;
+                        break;
+                    }
+                    result = grant.vault.write(grant.ref, token, current.version());
+                    merged = true;
+                }
+                Optional<String> newVersion = result.version();
                 if (result.isWritten()) {
+                    writtenSequence = sequence;
+                    writeFailures = 0;
                     refreshTokenVersion = result.version();
-                    notifyListeners(l -> l.writeBackSucceeded(name, grant.ref, result.version()));
+                    storedRefreshToken = token;
+                    if (merged) {
+                        LOG.info("{}: {} changed elsewhere since it was read; the rotated refresh token was written "
+                                + "on the new version, keeping the other fields", name, grant.ref);
+                        notifyListeners(l -> l.writeBackConflictMerged(name, grant.ref, newVersion));
+                    } else {
+                        notifyListeners(l -> l.writeBackSucceeded(name, grant.ref, newVersion));
+                    }
+                } else if (theirs) {
+                    writtenSequence = sequence;
+                    writeFailures = 0;
+                    LOG.warn("{}: another writer stored a different refresh token at {}; the rotated one is kept in "
+                            + "memory and not written over it", name, grant.ref);
+                    notifyListeners(l -> l.writeBackConflict(name, grant.ref, newVersion));
                 } else {
-                    LOG.warn("{}: {} changed since it was read; the rotated refresh token is kept in memory and "
-                            + "not written over it", name, grant.ref);
-                    notifyListeners(l -> l.writeBackConflict(name, grant.ref, result.version()));
+                    throw new CredentialException(grant.ref, "the write kept conflicting with other writers of "
+                            + "the same secret", null, true);
                 }
             } catch (RuntimeException e) {
                 writeFailures++;
                 Duration delay = writeBackoff.delay(writeFailures);
+                if (writesStopped) {
+                    LOG.warn("{}: writing the rotated refresh token back to {} failed: {}", name, grant.ref,
+                            e.getMessage());
+                    return;
+                }
                 LOG.warn("{}: writing the rotated refresh token back to {} failed; kept in memory, retrying in {}: "
                         + "{}", name, grant.ref, delay, e.getMessage());
                 writeRetry = scheduler.schedule(() -> writeBack(sequence), delay);
@@ -543,6 +660,50 @@ public final class TokenManager implements AutoCloseable {
 
     private static Optional<Duration> retryAfter(Throwable e) {
         return e instanceof TokenRefreshException ? ((TokenRefreshException) e).retryAfter() : Optional.empty();
+    }
+
+    /**
+     * Stores a refresh token as a new generation of the token record at {@code record}, for
+     * {@linkplain Builder#tokenRecord fleet mode}: after a login, or to move an existing refresh token into a
+     * record. The previous generation number is kept and incremented; an access token and a lease stored there are
+     * dropped. Written with compare-and-set, re-reading on a conflict. Blocks on I/O.
+     *
+     * <p>The record's encoding (version 1) is one JSON object: {@code "bigledger_token_record": 1},
+     * {@code "generation"} (a whole number, + 1 on each write), {@code "refresh_token"}, and optionally
+     * {@code "access_token"} with {@code "issued_at"}, {@code "expires_at"} (ISO-8601 instants) and
+     * {@code "scopes"} (an array), and {@code "lease"}: {@code {"holder": ..., "until": instant}}. Unknown members
+     * are ignored; a record that cannot be decoded is refused with an {@link InvalidCredentialException} that
+     * names the reference, never the content.
+     *
+     * @param vault the vault that writes the store
+     * @param record where the token record lives
+     * @param refreshToken the refresh token
+     * @return the generation written
+     * @throws CredentialException if the store cannot be read or written, or holds something that is not a token
+     *     record
+     */
+    public static long storeRefreshToken(CredentialVault vault, CredentialRef record, Secret refreshToken) {
+        Objects.requireNonNull(vault, "vault");
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(refreshToken, "refreshToken");
+        for (int attempt = 0; attempt <= MAX_MERGES; attempt++) {
+            long generation = 0;
+            Optional<String> version = Optional.empty();
+            try {
+                VersionedSecret stored = vault.read(record);
+                generation = TokenRecord.decode(record, stored.secret()).generation;
+                version = stored.version();
+            } catch (CredentialNotFoundException e) {
+                // None yet: create it.
+            }
+            long next = generation + 1;
+            WriteResult result = vault.write(record, TokenRecord.ofRefreshToken(next, refreshToken).encode(),
+                    version);
+            if (result.isWritten()) {
+                return next;
+            }
+        }
+        throw new CredentialException(record, "the token record kept changing while it was written", null, true);
     }
 
     /**
@@ -594,6 +755,10 @@ public final class TokenManager implements AutoCloseable {
 
         @Override
         public Optional<Duration> next(RuntimeException failure, int consecutiveFailures) {
+            if (failure instanceof LeaseHeld) {
+                // Not a failure: another process is refreshing; look again soon, without spending a retry.
+                return Optional.of(((LeaseHeld) failure).recheckIn);
+            }
             if (failure instanceof ReauthenticationRequiredException) {
                 return Optional.empty();
             }
@@ -631,6 +796,10 @@ public final class TokenManager implements AutoCloseable {
         @Override
         public void loadFailed(RuntimeException failure, int consecutiveFailures, Optional<Duration> retryIn,
                 boolean valueServed) {
+            if (failure instanceof LeaseHeld) {
+                LOG.debug("{}: {}", name, failure.getMessage());
+                return;
+            }
             BigLedgerAuthException typed = failure instanceof BigLedgerAuthException
                     ? (BigLedgerAuthException) failure
                     : new TokenRefreshException(client.tokenEndpoint(), "refresh failed with "
@@ -645,9 +814,343 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Another process holds the lease on the token record and is refreshing: not a failure, a reason to look at the
+     * record again shortly. Callers with no valid token keep waiting, up to their deadlines.
+     */
+    private static final class LeaseHeld extends TokenRefreshException {
+        private static final long serialVersionUID = 1L;
+        final transient Duration recheckIn;
+
+        LeaseHeld(URI endpoint, CredentialRef record, Instant until, Duration recheckIn) {
+            super(endpoint, -1, null, null, recheckIn, "another process holds the lease on the token record at "
+                    + record + " until " + until + " and is refreshing; waiting for its record", null, true);
+            this.recheckIn = recheckIn;
+        }
+    }
+
+    /** A token record as read, with the store's version of it. */
+    private static final class Stored {
+        final TokenRecord record;
+        final Optional<String> version;
+
+        Stored(TokenRecord record, Optional<String> version) {
+            this.record = record;
+            this.version = version;
+        }
+    }
+
+    /**
+     * Fleet mode: every manager over one token record behaves as one manager. The record is re-read before every
+     * refresh; a stored access token still outside the refresh window is adopted; otherwise the lease is taken by a
+     * compare-and-set write, only its holder asks the token endpoint, and it writes the new record (generation + 1,
+     * lease cleared) before handing the new token out. Runs on the refreshing value's load thread, one load at a
+     * time, so its state needs no lock except what write retries share.
+     */
+    private final class Fleet {
+        private static final int MAX_ROUNDS = 16;
+
+        final CredentialVault vault;
+        final CredentialRef ref;
+        final String holder;
+        final Duration leaseTtl;
+        final Duration poll;
+        final boolean shareAccessTokens;
+        final Duration requestTimeout;
+        /** The token a caller reported rejected: never adopted again from the record. */
+        volatile Secret rejected;
+        private final Object writeLock = new Object();
+        // Guarded by writeLock.
+        private TokenRecord unwritten;
+        private long unwrittenBase;
+        private int recordWriteFailures;
+        private Scheduler.Cancellable recordRetry;
+
+        Fleet(Builder b) {
+            this.vault = b.grant.vault;
+            this.ref = b.grant.ref;
+            this.requestTimeout = b.client.requestTimeout();
+            this.leaseTtl = b.leaseTtl != null ? b.leaseTtl : requestTimeout.multipliedBy(3);
+            this.poll = b.recordPollInterval;
+            this.shareAccessTokens = b.shareAccessTokens;
+            this.holder = ProcessHandle.current().pid() + "/" + Long.toHexString(
+                    ThreadLocalRandom.current().nextLong() & 0xffffffffffffL);
+        }
+
+        RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
+            Secret reject = rejected;
+            rejected = null;
+            for (int round = 0; round < MAX_ROUNDS; round++) {
+                Stored current = read();
+                TokenRecord record = current.record;
+                Instant now = clock.instant();
+                RefreshingValue.Loaded<AccessToken> adopted = adoptable(record, reject, now);
+                if (adopted != null) {
+                    if (previous == null || !previous.value().equals(record.accessToken)) {
+                        LOG.debug("{}: adopted the access token of generation {} from {}", name, record.generation,
+                                ref);
+                        notifyListeners(l -> l.recordAdopted(name, ref, record.generation, true));
+                    }
+                    return adopted;
+                }
+                TokenRecord.Lease lease = record.lease;
+                if (lease != null && !lease.heldBy(holder) && lease.until.isAfter(now)) {
+                    Duration left = Duration.between(now, lease.until);
+                    Duration recheck = min(poll, left.plusMillis(1));
+                    if (previous == null && shareAccessTokens && record.accessToken != null
+                            && !record.accessToken.equals(reject)) {
+                        // Nothing served yet: the stored token, while still valid, beats waiting for the holder.
+                        RefreshingValue.Loaded<AccessToken> meanwhile = schedule(new AccessToken(
+                                record.accessToken, record.expiresAt, record.scopes), record.issuedAt,
+                                Optional.of(now.plus(recheck)));
+                        if (now.isBefore(meanwhile.expiresAt())) {
+                            return meanwhile;
+                        }
+                    }
+                    throw new LeaseHeld(client.tokenEndpoint(), ref, lease.until, recheck);
+                }
+                boolean takeover = lease != null && !lease.heldBy(holder);
+                Instant until = now.plus(leaseTtl);
+                WriteResult taken = write(record.withLease(new TokenRecord.Lease(holder, until)), current.version);
+                if (taken.isConflict()) {
+                    // Another process wrote first: read what it wrote.
+                    continue;
+                }
+                if (takeover) {
+                    LOG.info("{}: took over the lease on {} from a holder whose lease expired at {}", name, ref,
+                            lease.until);
+                }
+                notifyListeners(l -> l.leaseTaken(name, ref, until, takeover));
+                // Double check: the record as it is now that the lease is ours.
+                Stored held = read();
+                if (!held.version.equals(taken.version()) || held.record.lease == null
+                        || !held.record.lease.heldBy(holder)) {
+                    notifyListeners(l -> l.leaseLost(name, ref));
+                    continue;
+                }
+                if (Duration.between(clock.instant(), until).compareTo(requestTimeout) < 0) {
+                    // Too little of the lease is left to finish a request in it: take a fresh one.
+                    continue;
+                }
+                RefreshingValue.Loaded<AccessToken> refreshed = refreshAsHolder(held, previous);
+                if (refreshed != null) {
+                    return refreshed;
+                }
+            }
+            throw new TokenRefreshException(client.tokenEndpoint(), "the token record at " + ref + " kept "
+                    + "changing while this manager read it; trying again", null, true);
+        }
+
+        /** The stored access token, when it is shared, not rejected and still outside this manager's window. */
+        private RefreshingValue.Loaded<AccessToken> adoptable(TokenRecord record, Secret reject, Instant now) {
+            if (!shareAccessTokens || record.accessToken == null || record.accessToken.equals(reject)) {
+                return null;
+            }
+            RefreshingValue.Loaded<AccessToken> loaded = schedule(new AccessToken(record.accessToken,
+                    record.expiresAt, record.scopes), record.issuedAt, Optional.empty());
+            return now.isBefore(loaded.refreshAt()) ? loaded : null;
+        }
+
+        /**
+         * Refreshes with the lease held; returns the new token once the record holding it is written, or
+         * {@code null} when another process's newer record should be looked at instead.
+         */
+        private RefreshingValue.Loaded<AccessToken> refreshAsHolder(Stored held, AccessToken previous) {
+            TokenRecord record = held.record;
+            if (!circuitBreaker.tryAcquirePermission()) {
+                release(held);
+                throw new TokenRefreshException(client.tokenEndpoint(), -1, null, null, openWait(),
+                        "the circuit breaker is open after repeated failures; no request sent", null, true);
+            }
+            Instant start = clock.instant();
+            long startNanos = System.nanoTime();
+            TokenResponse response;
+            try {
+                response = client.refresh(record.refreshToken, scopes);
+                circuitBreaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+            } catch (ReauthenticationRequiredException refused) {
+                circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, refused);
+                // Checked against the store first: a newer generation means another process rotated the token.
+                Stored after = read();
+                if (after.record.generation > record.generation) {
+                    LOG.info("{}: the refresh token was refused, and {} holds a newer generation ({}): using it",
+                            name, ref, after.record.generation);
+                    notifyListeners(l -> l.recordAdopted(name, ref, after.record.generation, false));
+                    return null;
+                }
+                release(after);
+                throw refused;
+            } catch (InvalidTokenResponseException e) {
+                circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
+                if (e.receivedRefreshToken().isPresent()) {
+                    writeNewRecord(TokenRecord.ofRefreshToken(record.generation + 1, e.receivedRefreshToken().get()),
+                            held.version, record.generation);
+                } else {
+                    release(held);
+                }
+                throw e;
+            } catch (RuntimeException e) {
+                circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
+                release(held);
+                throw e;
+            } catch (Error e) {
+                circuitBreaker.releasePermission();
+                throw e;
+            }
+            Instant expiresAt = start.plus(response.expiresIn());
+            AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
+            Secret refresh = response.refreshToken().orElse(record.refreshToken);
+            boolean rotated = !refresh.equals(record.refreshToken);
+            TokenRecord next = new TokenRecord(record.generation + 1, refresh,
+                    shareAccessTokens ? response.accessToken() : null, shareAccessTokens ? start : null,
+                    shareAccessTokens ? expiresAt : null, response.scopes(), null);
+            writeNewRecord(next, held.version, record.generation);
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+            notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, rotated));
+            return schedule(token, start, response.refreshIn().map(start::plus));
+        }
+
+        /**
+         * Writes the record that follows generation {@code base}, on {@code expected}. A conflict from another
+         * field of the secret is merged; a record another process wrote meanwhile is kept if it is newer. A failed
+         * write is retried in the background with backoff.
+         */
+        private void writeNewRecord(TokenRecord next, Optional<String> expected, long base) {
+            synchronized (writeLock) {
+                if (recordRetry != null) {
+                    recordRetry.cancel();
+                    recordRetry = null;
+                }
+                unwritten = next;
+                unwrittenBase = base;
+                try {
+                    writeUnwritten(expected);
+                } catch (RuntimeException e) {
+                    scheduleRecordRetry(e);
+                }
+            }
+        }
+
+        /** Call with writeLock held. */
+        private void writeUnwritten(Optional<String> expected) {
+            boolean merged = false;
+            for (int attempt = 0; attempt <= MAX_MERGES; attempt++) {
+                WriteResult result = write(unwritten, expected);
+                if (result.isWritten()) {
+                    Optional<String> version = result.version();
+                    unwritten = null;
+                    recordWriteFailures = 0;
+                    if (merged) {
+                        notifyListeners(l -> l.writeBackConflictMerged(name, ref, version));
+                    } else {
+                        notifyListeners(l -> l.writeBackSucceeded(name, ref, version));
+                    }
+                    return;
+                }
+                Stored now = read();
+                TokenRecord.Lease lease = now.record.lease;
+                if (now.record.generation == unwrittenBase && lease != null && lease.heldBy(holder)) {
+                    // Another field of the secret moved (or the store's version did): the lease is still ours.
+                    merged = true;
+                } else if (now.record.generation == unwrittenBase) {
+                    // The lease ran out and another process took it, but has not written yet: ours is newer.
+                    LOG.warn("{}: the lease on {} was taken over before the new record was written; writing it",
+                            name, ref);
+                    notifyListeners(l -> l.leaseLost(name, ref));
+                } else {
+                    LOG.warn("{}: {} moved to generation {} while this manager refreshed; its own record is not "
+                            + "written over it", name, ref, now.record.generation);
+                    unwritten = null;
+                    notifyListeners(l -> l.leaseLost(name, ref));
+                    return;
+                }
+                expected = now.version;
+            }
+            throw new CredentialException(ref, "the write kept conflicting with other writers", null, true);
+        }
+
+        /** Call with writeLock held. */
+        private void scheduleRecordRetry(RuntimeException failure) {
+            recordWriteFailures++;
+            Duration delay = writeBackoff.delay(recordWriteFailures);
+            LOG.warn("{}: writing the new token record to {} failed; retrying in {}: {}", name, ref, delay,
+                    failure.getMessage());
+            notifyListeners(l -> l.writeBackFailed(name, ref, failure, delay));
+            if (!writesStopped) {
+                recordRetry = scheduler.schedule(this::retryRecordWrite, delay);
+            }
+        }
+
+        private void retryRecordWrite() {
+            synchronized (writeLock) {
+                recordRetry = null;
+                if (unwritten == null) {
+                    return;
+                }
+                try {
+                    writeUnwritten(read().version);
+                } catch (RuntimeException e) {
+                    scheduleRecordRetry(e);
+                }
+            }
+        }
+
+        /** For close(): one last try of a pending record write. */
+        void flush() {
+            synchronized (writeLock) {
+                if (recordRetry != null) {
+                    recordRetry.cancel();
+                    recordRetry = null;
+                }
+                if (unwritten != null) {
+                    try {
+                        writeUnwritten(read().version);
+                    } catch (RuntimeException e) {
+                        LOG.warn("{}: closed with the new token record not written to {}: {}", name, ref,
+                                e.getMessage());
+                    }
+                }
+            }
+        }
+
+        /** Clears this manager's lease, if it still holds it; best effort, since it expires anyway. */
+        private void release(Stored held) {
+            if (held.record.lease == null || !held.record.lease.heldBy(holder)) {
+                return;
+            }
+            try {
+                write(held.record.withLease(null), held.version);
+            } catch (RuntimeException e) {
+                LOG.debug("{}: releasing the lease on {} failed: {}", name, ref, e.getMessage());
+            }
+        }
+
+        private Stored read() {
+            VersionedSecret stored;
+            try {
+                stored = vault.read(ref);
+            } catch (CredentialNotFoundException e) {
+                throw new ReauthenticationRequiredException(client.tokenEndpoint(), "no token record is stored at "
+                        + ref + "; log in (bigledger-auth login) or store one with TokenManager.storeRefreshToken",
+                        e);
+            } catch (InvalidCredentialException e) {
+                throw e;
+            } catch (CredentialException e) {
+                throw new TokenRefreshException(client.tokenEndpoint(), "the token record at " + ref
+                        + " could not be read", e, e.retryable());
+            }
+            return new Stored(TokenRecord.decode(ref, stored.secret()), stored.version());
+        }
+
+        private WriteResult write(TokenRecord record, Optional<String> expected) {
+            return vault.write(ref, record.encode(), expected);
+        }
+    }
+
     private enum GrantKind {
         CLIENT_CREDENTIALS,
-        REFRESH_TOKEN
+        REFRESH_TOKEN,
+        RECORD
     }
 
     private static final class Grant {
@@ -682,6 +1185,10 @@ public final class TokenManager implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(30);
         private Duration watchdog = Duration.ofSeconds(5);
         private Duration retryCooldown = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(10);
+        private Duration leaseTtl;
+        private Duration recordPollInterval = Duration.ofMillis(200);
+        private boolean shareAccessTokens = true;
         private RetryConfig retryConfig;
         private CircuitBreakerConfig circuitBreakerConfig;
         private Clock clock = Clock.systemUTC();
@@ -739,6 +1246,80 @@ public final class TokenManager implements AutoCloseable {
         public Builder refreshToken(CredentialVault vault, CredentialRef ref) {
             grant(new Grant(GrantKind.REFRESH_TOKEN, Objects.requireNonNull(vault, "vault"),
                     Objects.requireNonNull(ref, "ref"), null));
+            return this;
+        }
+
+        /**
+         * Uses the {@code refresh_token} grant through a token record that a fleet of processes shares: fleet mode.
+         * The record (refresh token, access token and its expiry, a generation and a lease; see
+         * {@link TokenManager#storeRefreshToken} for its encoding) lives at {@code record} in a store with
+         * compare-and-set: the {@code file} store (processes on one host), Vault KV version 2, AWS Secrets Manager.
+         *
+         * <p>Before each refresh the record is read again: a stored access token still outside this manager's
+         * refresh-ahead window is used with no request. Otherwise the manager takes the record's lease by a
+         * compare-and-set write, reads the record again, asks the token endpoint with the record's refresh token,
+         * and writes the new record (generation + 1, lease cleared) before it hands the new access token out.
+         * Managers that find the lease held serve their still-valid token, or wait (up to their deadline) and look
+         * again every {@linkplain #recordPollInterval poll interval} until the record moves. A holder that died is
+         * taken over once its lease expires. An {@code invalid_grant} is checked against the record first: a newer
+         * generation there is adopted instead of reporting re-authentication. Any number of managers over one
+         * record thus make one token request per access-token lifetime, and never present a refresh token that
+         * another one has already rotated.
+         *
+         * <p>Clocks: leases are compared with each host's own clock. A lease lasts {@linkplain #leaseTtl its TTL}
+         * (by default 3 times the client's request timeout) and its holder starts a request only while at least
+         * one request timeout of it is left, so hosts whose clocks differ by less than the TTL minus the longest
+         * request (by default, one request timeout) never refresh at once. Larger skew can make two holders
+         * refresh together; with a server that revokes a grant on reuse of a retired refresh token, that costs the
+         * grant.
+         *
+         * @param vault the vault that reads and writes the store
+         * @param record where the token record lives, such as {@code file:bigledger/token_record}
+         * @return this builder
+         */
+        public Builder tokenRecord(CredentialVault vault, CredentialRef record) {
+            grant(new Grant(GrantKind.RECORD, Objects.requireNonNull(vault, "vault"),
+                    Objects.requireNonNull(record, "record"), null));
+            return this;
+        }
+
+        /**
+         * Fleet mode: sets how long a lease on the token record lasts; it must be longer than the client's request
+         * timeout. By default, 3 times the client's request timeout.
+         *
+         * @param leaseTtl the lease's length; positive
+         * @return this builder
+         */
+        public Builder leaseTtl(Duration leaseTtl) {
+            once("leaseTtl", leaseTtl);
+            this.leaseTtl = Options.positive("TokenManager", "leaseTtl", leaseTtl);
+            return this;
+        }
+
+        /**
+         * Fleet mode: sets how often a manager waiting for another process's refresh reads the token record again.
+         * By default, 200 milliseconds.
+         *
+         * @param interval the interval; positive
+         * @return this builder
+         */
+        public Builder recordPollInterval(Duration interval) {
+            once("recordPollInterval", interval);
+            this.recordPollInterval = Options.positive("TokenManager", "recordPollInterval", interval);
+            return this;
+        }
+
+        /**
+         * Fleet mode: sets whether access tokens are kept in the token record for the other processes to use. With
+         * {@code false}, only the refresh token, generation and lease are stored; each process then gets its own
+         * access tokens, every refresh still going through the lease. By default, {@code true}.
+         *
+         * @param share whether to store access tokens
+         * @return this builder
+         */
+        public Builder shareAccessTokens(boolean share) {
+            once("shareAccessTokens", share);
+            this.shareAccessTokens = share;
             return this;
         }
 
@@ -889,6 +1470,19 @@ public final class TokenManager implements AutoCloseable {
         }
 
         /**
+         * Sets how long {@link TokenManager#close()} waits for a refresh already running, so that a refresh token it
+         * receives is written back rather than lost. By default, 10 seconds.
+         *
+         * @param closeTimeout the longest wait; positive
+         * @return this builder
+         */
+        public Builder closeTimeout(Duration closeTimeout) {
+            once("closeTimeout", closeTimeout);
+            this.closeTimeout = Options.positive("TokenManager", "closeTimeout", closeTimeout);
+            return this;
+        }
+
+        /**
          * Sets the circuit breaker in front of the token endpoint, with Resilience4j's own config. By default,
          * {@link TokenManager#defaultCircuitBreakerConfig(Clock)} on this builder's clock.
          *
@@ -949,6 +1543,23 @@ public final class TokenManager implements AutoCloseable {
             if (grant == null) {
                 throw new IllegalStateException("TokenManager needs a grant: call clientCredentials() or "
                         + "refreshToken(...)");
+            }
+            boolean fleetOption = set.contains("leaseTtl") || set.contains("recordPollInterval")
+                    || set.contains("shareAccessTokens");
+            if (grant.kind != GrantKind.RECORD && fleetOption) {
+                throw new IllegalStateException("TokenManager options leaseTtl, recordPollInterval and "
+                        + "shareAccessTokens need tokenRecord(...)");
+            }
+            if (grant.kind == GrantKind.RECORD) {
+                if (!grant.vault.supportsCompareAndSet(grant.ref)) {
+                    throw new IllegalArgumentException("The token record at " + grant.ref + " needs a store with "
+                            + "compare-and-set writes, and the '" + grant.ref.scheme() + "' store has none for it "
+                            + "(use file:, vault: with KV version 2, or aws-sm:)");
+                }
+                if (leaseTtl != null && leaseTtl.compareTo(client.requestTimeout()) <= 0) {
+                    throw new IllegalArgumentException("TokenManager option 'leaseTtl' (" + leaseTtl + ") must be "
+                            + "longer than the client's request timeout (" + client.requestTimeout() + ")");
+                }
             }
             return new TokenManager(this);
         }

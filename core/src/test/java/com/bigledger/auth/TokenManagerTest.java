@@ -364,6 +364,94 @@ class TokenManagerTest {
     }
 
     @Test
+    void writeBackConflictFromAnotherFieldIsMergedAndTheRotatedTokenWritten() throws Exception {
+        InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
+        String initial = Canary.value("blg_oauth_rt_");
+        String clientSecret = Canary.value("cs_");
+        CredentialRef whole = store.put("bigledger", Secret.of("{\"refresh_token\":\"" + initial
+                + "\",\"client_secret\":\"" + clientSecret + "\"}"));
+        CredentialRef ref = whole.withField("refresh_token");
+        CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
+        String rotated = Canary.value("blg_oauth_rt_");
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME, rotated));
+        List<String> merged = new CopyOnWriteArrayList<>();
+        TokenManager manager = track(builder().refreshToken(vault, ref).addListener(new TokenListener() {
+            @Override
+            public void writeBackConflictMerged(String manager, CredentialRef at, java.util.Optional<String> version) {
+                merged.add(at + "@" + version.orElse("-"));
+            }
+        }).build());
+
+        // The refresh token is read at version 1; then another writer changes another field of the same secret.
+        vault.resolve(ref);
+        String newClientSecret = Canary.value("cs_");
+        store.write(whole.withField("client_secret"), Secret.of(newClientSecret), java.util.Optional.empty());
+        fetch(manager);
+
+        assertThat(store.load(ref).secret().reveal()).isEqualTo(rotated);
+        assertThat(store.load(whole.withField("client_secret")).secret().reveal()).isEqualTo(newClientSecret);
+        assertThat(merged).containsExactly(ref + "@3");
+        vault.close();
+    }
+
+    @Test
+    void writeBackConflictWithANewerTokenFromAnotherWriterKeepsTheStoredOneAndReportsIt() throws Exception {
+        InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
+        CredentialRef ref = store.put("bigledger", Secret.of("{\"refresh_token\":\"" + Canary.value("blg_oauth_rt_")
+                + "\"}")).withField("refresh_token");
+        CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME, Canary.value("blg_oauth_rt_")));
+        List<String> conflicts = new CopyOnWriteArrayList<>();
+        TokenManager manager = track(builder().refreshToken(vault, ref).addListener(new TokenListener() {
+            @Override
+            public void writeBackConflict(String manager, CredentialRef at, java.util.Optional<String> version) {
+                conflicts.add(version.orElse("-"));
+            }
+        }).build());
+
+        vault.resolve(ref);
+        String theirs = Canary.value("blg_oauth_rt_");
+        store.write(ref, Secret.of(theirs), java.util.Optional.empty());
+        fetch(manager);
+
+        assertThat(store.load(ref).secret().reveal()).isEqualTo(theirs);
+        assertThat(conflicts).containsExactly("2");
+        vault.close();
+    }
+
+    @Test
+    void closeDuringARefreshWaitsForItAndWritesTheRotatedTokenBack() throws Exception {
+        InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
+        CredentialRef ref = store.put("rt", Secret.of(Canary.value("blg_oauth_rt_")));
+        CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
+        String rotated = Canary.value("blg_oauth_rt_");
+        CountDownLatch release = new CountDownLatch(1);
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME, rotated).holdUntil(release));
+        TokenManager manager = track(builder().refreshToken(vault, ref).build());
+
+        Future<AccessToken> caller = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
+        Future<?> closing = threads.submit(() -> {
+            endpoint.takeRequest();
+            manager.close();
+            return null;
+        });
+        Future<?> releasing = threads.submit(() -> {
+            // close() has begun once the state says so; the response is held until then.
+            while (manager.state() != TokenManager.State.CLOSED) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+            return null;
+        });
+        scheduler.runUntilDone(closing);
+        releasing.get();
+
+        assertThat(store.load(ref).secret().reveal()).isEqualTo(rotated);
+        assertThatThrownBy(caller::get).hasCauseInstanceOf(IllegalStateException.class);
+        vault.close();
+    }
+
+    @Test
     void closedManagerFailsFast() throws Exception {
         endpoint.enqueue(Response.token(accessToken(), LIFETIME));
         TokenManager manager = track(builder().clientCredentials().build());

@@ -34,7 +34,10 @@ public final class CappedBody {
         this.tooLarge = tooLarge;
     }
 
-    /** The body, or an empty array when it was {@link #tooLarge()}. */
+    /**
+     * The body, or an empty array when it was {@link #tooLarge()} and abandoned; a body read for
+     * {@linkplain #handler(int, int, Duration) recovery} is kept whole even when too large.
+     */
     public byte[] bytes() {
         return bytes;
     }
@@ -46,22 +49,35 @@ public final class CappedBody {
 
     /** Returns a handler that reads at most {@code cap} bytes of a body, within {@code timeout} of the headers. */
     public static HttpResponse.BodyHandler<CappedBody> handler(int cap, Duration timeout) {
+        return handler(cap, cap, timeout);
+    }
+
+    /**
+     * Returns a handler like {@link #handler(int, Duration)}, except that a success (2xx) body above {@code cap} is
+     * still read up to {@code successHardCap} and kept: it is reported {@link #tooLarge()}, but its bytes are there
+     * for the caller to recover what must not be lost (a rotated refresh token). Above the hard cap it is abandoned.
+     */
+    public static HttpResponse.BodyHandler<CappedBody> handler(int cap, int successHardCap, Duration timeout) {
         return info -> {
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            return new Subscriber(cap, declared > cap, timeout);
+            boolean success = info.statusCode() >= 200 && info.statusCode() < 300;
+            int hardCap = success ? Math.max(cap, successHardCap) : cap;
+            return new Subscriber(cap, hardCap, declared > hardCap, timeout);
         };
     }
 
     private static final class Subscriber implements HttpResponse.BodySubscriber<CappedBody> {
 
         private final int cap;
+        private final int hardCap;
         private final boolean declaredTooLarge;
         private final CompletableFuture<CappedBody> result = new CompletableFuture<>();
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         private volatile Flow.Subscription subscription;
 
-        Subscriber(int cap, boolean declaredTooLarge, Duration timeout) {
+        Subscriber(int cap, int hardCap, boolean declaredTooLarge, Duration timeout) {
             this.cap = cap;
+            this.hardCap = hardCap;
             this.declaredTooLarge = declaredTooLarge;
             // The shared CompletableFuture timer; the timeout is cancelled when the body completes.
             result.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((body, error) -> {
@@ -97,7 +113,7 @@ public final class CappedBody {
                 return;
             }
             for (ByteBuffer item : items) {
-                if (buffer.size() + (long) item.remaining() > cap) {
+                if (buffer.size() + (long) item.remaining() > hardCap) {
                     abandon();
                     return;
                 }
@@ -115,7 +131,7 @@ public final class CappedBody {
 
         @Override
         public void onComplete() {
-            result.complete(new CappedBody(buffer.toByteArray(), false));
+            result.complete(new CappedBody(buffer.toByteArray(), buffer.size() > cap));
         }
 
         private void abandon() {

@@ -88,6 +88,12 @@ public final class OAuthClient {
     /** The response size cap when none is set: 64 KiB, ample for a token response with a large JWT. */
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
+    /**
+     * How much of a success response above {@linkplain Builder#maxResponseBytes the cap} is still read, only to
+     * recover a rotated {@code refresh_token} from it (the response itself is refused): 1 MiB.
+     */
+    public static final int HARD_MAX_SUCCESS_BYTES = 1024 * 1024;
+
     /** The {@code User-Agent} when none is set. */
     public static final String DEFAULT_USER_AGENT = "bigledger-auth-java";
 
@@ -230,6 +236,24 @@ public final class OAuthClient {
     }
 
     /**
+     * Returns the request timeout: how long one token request may wait for its response and then its body.
+     *
+     * @return the timeout
+     */
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    /**
+     * Returns the overall bound of one token request: connect, response and body, after which it is abandoned.
+     *
+     * @return the bound
+     */
+    public Duration overallTimeout() {
+        return overallTimeout;
+    }
+
+    /**
      * Returns the client id.
      *
      * @return the client id
@@ -335,7 +359,8 @@ public final class OAuthClient {
         if (status >= 200 && status < 300) {
             if (response.body().tooLarge()) {
                 throw new InvalidTokenResponseException(tokenEndpoint, status,
-                        "the response body is larger than " + maxResponseBytes + " bytes", null);
+                        "the response body is larger than " + maxResponseBytes + " bytes",
+                        recoverRefreshToken(response, requestedScopes));
             }
             try {
                 return TokenBodies.parseSuccess(shownEndpoint.toString(), response.body().bytes(),
@@ -347,9 +372,30 @@ public final class OAuthClient {
         throw errorFor(r, status, response.headers(), response.body());
     }
 
+    /**
+     * From a success body refused for its size: the well-formed {@code refresh_token} it holds, if any. The server
+     * has already retired the one it was sent, so this one must not be lost with the rest of the response.
+     */
+    private Secret recoverRefreshToken(HttpResponse<CappedBody> response, Set<String> requestedScopes) {
+        byte[] bytes = response.body().bytes();
+        if (bytes.length == 0) {
+            return null;
+        }
+        try {
+            return TokenBodies.parseSuccess(shownEndpoint.toString(), bytes,
+                    response.headers().firstValue("Content-Type").orElse(null), requestedScopes)
+                    .refreshToken().orElse(null);
+        } catch (TokenBodies.Problem p) {
+            return p.refreshToken();
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
     private HttpResponse<CappedBody> send(HttpRequest request, String grantType) {
         CompletableFuture<HttpResponse<CappedBody>> future =
-                httpClient.sendAsync(request, CappedBody.handler(maxResponseBytes, requestTimeout));
+                httpClient.sendAsync(request, CappedBody.handler(maxResponseBytes, HARD_MAX_SUCCESS_BYTES,
+                        requestTimeout));
         try {
             return future.get(overallTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {

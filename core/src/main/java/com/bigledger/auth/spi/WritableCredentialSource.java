@@ -24,4 +24,15 @@ public interface WritableCredentialSource extends CredentialSource {
      * @throws com.bigledger.auth.CredentialException or a subtype, when the write fails for another reason
      */
     WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion);
+
+    /**
+     * Tells whether {@link #write} honours {@code expectedVersion} for this reference, atomically against every other
+     * writer of the store, including other processes: what a shared token record needs. By default, {@code false}.
+     *
+     * @param ref a reference of this source's scheme
+     * @return {@code true} if writes to it are compare-and-set
+     */
+    default boolean supportsCompareAndSet(CredentialRef ref) {
+        return false;
+    }
 }

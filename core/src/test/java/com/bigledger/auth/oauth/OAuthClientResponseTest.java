@@ -274,6 +274,37 @@ class OAuthClientResponseTest {
     }
 
     @Test
+    void aRefreshTokenInAnOversizedSuccessBodyIsStillHandedBack() {
+        OAuthClient capped = OAuthClient.builder().tokenEndpoint(endpoint.uri()).allowInsecureLoopback(true)
+                .clientId("tm-client").clientSecret(Secret.of(FakeSecrets.clientSecret())).maxResponseBytes(1024)
+                .build();
+        endpoint.enqueue(Response.json(200, fill("{\"access_token\":\"@AT@\",\"refresh_token\":\"@RT@\","
+                + "\"token_type\":\"Bearer\",\"expires_in\":3600,\"pad\":\"" + "x".repeat(8192) + "\"}")));
+
+        InvalidTokenResponseException e = catchThrowableOfType(InvalidTokenResponseException.class,
+                () -> capped.refresh(Secret.of(FakeSecrets.refreshToken()), Set.of()));
+
+        assertThat(e.getMessage()).contains("larger than 1024 bytes");
+        assertThat(e.receivedRefreshToken()).hasValue(Secret.of(refreshToken));
+        FakeSecrets.assertLeaksNothing(e, accessToken, refreshToken);
+    }
+
+    @Test
+    void aSuccessBodyAboveTheHardCapIsAbandonedWithoutARefreshToken() {
+        OAuthClient capped = OAuthClient.builder().tokenEndpoint(endpoint.uri()).allowInsecureLoopback(true)
+                .clientId("tm-client").clientSecret(Secret.of(FakeSecrets.clientSecret())).maxResponseBytes(1024)
+                .build();
+        endpoint.enqueue(Response.json(200, fill("{\"refresh_token\":\"@RT@\",\"pad\":\""
+                + "x".repeat(OAuthClient.HARD_MAX_SUCCESS_BYTES) + "\"}")));
+
+        InvalidTokenResponseException e = catchThrowableOfType(InvalidTokenResponseException.class,
+                () -> capped.refresh(Secret.of(FakeSecrets.refreshToken()), Set.of()));
+
+        assertThat(e.getMessage()).contains("larger than 1024 bytes");
+        assertThat(e.receivedRefreshToken()).isEmpty();
+    }
+
+    @Test
     void aRefreshTokenInABrokenResponseIsHandedBackSoARotationIsNotLost() {
         endpoint.enqueue(Response.json(200, fill("{\"access_token\":\"@AT@\",\"refresh_token\":\"@RT@\","
                 + "\"token_type\":\"Bearer\",\"expires_in\":0}")));

@@ -123,6 +123,13 @@ public final class InMemoryCredentialSource implements WritableCredentialSource 
         }
     }
 
+
+    /** {@inheritDoc} Writes are synchronized and compare the version. */
+    @Override
+    public boolean supportsCompareAndSet(CredentialRef ref) {
+        return true;
+    }
+
     @Override
     public synchronized WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {
         if (down) {

@@ -308,6 +308,13 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
      * @throws SourceUnavailableException if AWS could not be reached, throttled or failed (retryable)
      * @throws CredentialException for another refusal, which the message names
      */
+
+    /** {@inheritDoc} A write moves the AWSCURRENT label only from the expected version. */
+    @Override
+    public boolean supportsCompareAndSet(CredentialRef ref) {
+        return true;
+    }
+
     @Override
     public WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {
         Objects.requireNonNull(value, "value");

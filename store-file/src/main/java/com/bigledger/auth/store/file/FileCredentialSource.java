@@ -193,6 +193,13 @@ public final class FileCredentialSource implements WritableCredentialSource {
      * @throws VaultFileException or a subtype if the existing file cannot be opened safely
      * @throws SourceUnavailableException if the file cannot be written
      */
+
+    /** {@inheritDoc} Every write holds the vault file's lock (threads and processes) and compares the entry's version. */
+    @Override
+    public boolean supportsCompareAndSet(CredentialRef ref) {
+        return true;
+    }
+
     @Override
     public WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {
         Objects.requireNonNull(ref, "ref");

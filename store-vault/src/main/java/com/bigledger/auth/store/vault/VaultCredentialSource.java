@@ -265,6 +265,13 @@ public final class VaultCredentialSource implements WritableCredentialSource {
      * @throws CredentialAccessDeniedException if Vault denies the write (HTTP 403)
      * @throws SourceUnavailableException if Vault cannot be reached or answers 412, 429 or 5xx
      */
+
+    /** {@inheritDoc} KV version 2 writes carry {@code cas}; KV version 1 keeps no versions. */
+    @Override
+    public boolean supportsCompareAndSet(CredentialRef ref) {
+        return !"1".equals(ref.options().get("kv"));
+    }
+
     @Override
     public WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {
         VaultPath path = VaultPath.of(Objects.requireNonNull(ref, "ref"));
