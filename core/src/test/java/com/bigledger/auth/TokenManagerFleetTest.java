@@ -1,7 +1,7 @@
 package com.bigledger.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.spi.CredentialSource;

@@ -1,8 +1,8 @@
 package com.bigledger.auth.bigledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
+import static com.bigledger.auth.testing.LeakAssertions.catchThrowableOfType;
 
 import com.bigledger.auth.AccessToken;
 import com.bigledger.auth.CredentialRef;
