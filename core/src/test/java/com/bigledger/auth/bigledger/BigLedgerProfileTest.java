@@ -86,7 +86,7 @@ class BigLedgerProfileTest {
                 "BIGLEDGER_COMPANY_ID", "company abc");
 
         BigLedgerSettings settings = BigLedgerSettings.read(variables, () -> vault);
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> fromEnvironment(variables));
+        Throwable thrown = com.bigledger.auth.testing.LeakAssertions.catchThrowable(() -> fromEnvironment(variables));
 
         assertThat(settings.problems()).singleElement().satisfies(p -> {
             assertThat(p.kind()).isEqualTo(ConfigProblem.Kind.COMPANY_ID_MALFORMED);
