@@ -180,7 +180,8 @@ class CliProcessIT {
             assertThat(refused.err.lines()).singleElement().asString()
                     .contains("HTTP 401 UNAUTHORIZED (Invalid or missing API key)");
             assertThat(api.requests("/v1/auth/verify")).hasSize(2).allSatisfy(r ->
-                    assertThat(r.header("User-Agent").orElseThrow()).startsWith("bigledger-auth-java/"));
+                    assertThat(r.header("User-Agent").orElseThrow()).startsWith("bigledger-auth-cli/")
+                            .contains(" bigledger-auth-java/"));
             accepted.assertNoSecret();
             refused.assertNoSecret();
         }
