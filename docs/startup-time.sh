@@ -27,7 +27,8 @@ trap 'kill $server 2>/dev/null; rm -f "$port_file"' EXIT
 while [ ! -s "$port_file" ]; do sleep 0.05; done
 port="$(cat "$port_file")"
 
-export BIGLEDGER_API_KEY=blg_test_sk_startuptime000000000000 BIGLEDGER_COMPANY_ID=company_startup \
+# a throw-away sandbox-shaped key, made per run
+export BIGLEDGER_API_KEY="blg_test_sk_$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" BIGLEDGER_COMPANY_ID=company_startup \
   BIGLEDGER_ENVIRONMENT=sandbox BIGLEDGER_CLIENT_ID=startup BIGLEDGER_CLIENT_SECRET=startup-not-a-secret
 
 median() {
