@@ -14,8 +14,6 @@ public final class AccessToken {
     private final Secret value;
     private final Instant expiresAt;
     private final Set<String> scopes;
-    /** The token as text, made on first use and kept, so that the hot path of a string supplier allocates nothing. */
-    private volatile String text;
 
     /**
      * Creates a token.
@@ -25,7 +23,8 @@ public final class AccessToken {
      * @param scopes the scopes granted, possibly empty when the server did not say
      */
     public AccessToken(Secret value, Instant expiresAt, Set<String> scopes) {
-        this.value = Objects.requireNonNull(value, "value");
+        // Held as one string: the header text, with no byte copy beside it, and no allocation per reveal().
+        this.value = Objects.requireNonNull(value, "value").heldAsText();
         this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
         this.scopes = Set.copyOf(scopes);
     }
@@ -40,18 +39,14 @@ public final class AccessToken {
     }
 
     /**
-     * Returns the token as text, for an {@code Authorization: Bearer} header. The string is made once and kept for
-     * this token's life.
+     * Returns the token as text, for an {@code Authorization: Bearer} header: the one string the token is held as,
+     * with no copy.
      *
      * @return the token
+     * @throws IllegalStateException if the token's {@linkplain #value() secret} was destroyed
      */
     public String reveal() {
-        String revealed = text;
-        if (revealed == null) {
-            revealed = value.reveal();
-            text = revealed;
-        }
-        return revealed;
+        return value.reveal();
     }
 
     /**

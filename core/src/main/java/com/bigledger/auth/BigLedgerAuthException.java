@@ -19,9 +19,10 @@ public class BigLedgerAuthException extends RuntimeException {
      * @param message what failed, naming the reference or endpoint; never a secret
      * @param cause the underlying failure, or {@code null}
      * @param retryable whether a later attempt may succeed
+     * @throws NullPointerException if {@code message} is {@code null}
      */
     public BigLedgerAuthException(String message, Throwable cause, boolean retryable) {
-        super(message, cause);
+        super(java.util.Objects.requireNonNull(message, "message"), cause);
         this.retryable = retryable;
     }
 

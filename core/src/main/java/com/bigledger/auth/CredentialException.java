@@ -20,9 +20,10 @@ public class CredentialException extends BigLedgerAuthException {
      * @param detail what failed, naming no secret value
      * @param cause the underlying failure, or {@code null}; its message must not hold a secret either
      * @param retryable whether a later attempt may succeed
+     * @throws NullPointerException if {@code ref} or {@code detail} is {@code null}
      */
     public CredentialException(CredentialRef ref, String detail, Throwable cause, boolean retryable) {
-        super(Objects.requireNonNull(ref, "ref") + ": " + detail, cause, retryable);
+        super(Objects.requireNonNull(ref, "ref") + ": " + Objects.requireNonNull(detail, "detail"), cause, retryable);
         this.ref = ref;
     }
 

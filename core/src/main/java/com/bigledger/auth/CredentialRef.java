@@ -75,6 +75,8 @@ public final class CredentialRef {
         }
         String scheme = text.substring(0, colon);
         checkScheme(text, scheme);
+        // A handful of schemes, each shared by every reference that names it (a registry holds one per tenant).
+        scheme = scheme.intern();
 
         int hash = text.indexOf('#', colon + 1);
         int end = hash < 0 ? text.length() : hash;
@@ -131,7 +133,9 @@ public final class CredentialRef {
             }
         }
         checkCombination(text, scheme, options);
-        return new CredentialRef(scheme, path, Collections.unmodifiableMap(options), field);
+        // Most references have no options: the shared empty map, not an empty map of their own each.
+        return new CredentialRef(scheme, path, options.isEmpty() ? Map.of() : Collections.unmodifiableMap(options),
+                field);
     }
 
     /**

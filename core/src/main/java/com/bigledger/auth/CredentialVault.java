@@ -52,9 +52,6 @@ public final class CredentialVault implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CredentialVault.class);
 
-    /** How often a cached secret's age is re-checked against the clock, beyond its own timers. */
-    private static final Duration WATCHDOG = Duration.ofSeconds(30);
-
     private final Map<String, CredentialSource> explicitSources;
     private final Map<String, CredentialSourceProvider> providers;
     private final Map<String, CredentialSource> createdSources = new ConcurrentHashMap<>();
@@ -400,7 +397,6 @@ public final class CredentialVault implements AutoCloseable {
                     .scheduler(scheduler)
                     // A secret that is missing now may be created later: keep trying, with backoff.
                     .retryPolicy(RetryPolicy.backoff(backoff, e -> true))
-                    .watchdog(WATCHDOG)
                     .defaultTimeout(loadTimeout)
                     .timeoutError((n, timeout, last) -> new SourceUnavailableException(refs.get(0),
                             "no value within " + Durations.format(timeout) + (last == null ? "" : "; last failure: "

@@ -1,11 +1,10 @@
 package com.bigledger.auth;
 
+import com.bigledger.auth.internal.ExecutorScheduler;
 import com.bigledger.auth.internal.SharedScheduler;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the library's background work: refreshes ahead of expiry, retries after a backoff, expiry of cached
@@ -67,28 +66,7 @@ public interface Scheduler {
      * @return the scheduler; it does not shut either executor down
      */
     static Scheduler of(ScheduledExecutorService timer, Executor workers) {
-        Objects.requireNonNull(timer, "timer");
-        Objects.requireNonNull(workers, "workers");
-        return new Scheduler() {
-            @Override
-            public Cancellable schedule(Runnable task, Duration delay) {
-                Objects.requireNonNull(task, "task");
-                if (delay.isZero() || delay.isNegative()) {
-                    workers.execute(task);
-                    return () -> { };
-                }
-                var future = timer.schedule(() -> workers.execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
-                return () -> future.cancel(false);
-            }
-
-            // A short task runs on the timer thread: no hand-off to a worker, no worker woken or created.
-            @Override
-            public Cancellable scheduleShort(Runnable task, Duration delay) {
-                Objects.requireNonNull(task, "task");
-                var future = timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-                return () -> future.cancel(false);
-            }
-        };
+        return new ExecutorScheduler(timer, workers, "Scheduler.of(a timer, workers)");
     }
 
     /** Cancels a scheduled task that has not started yet. */

@@ -26,6 +26,10 @@ import javax.security.auth.Destroyable;
  * about the value. The class is deliberately not {@link java.io.Serializable}. The value is read with
  * {@link #reveal()} at the moment it goes on the wire, and {@link #destroy()} wipes the copy this object holds.
  *
+ * <p>The secret inside an {@link AccessToken} is kept as the one {@code String} that goes into every
+ * {@code Authorization} header, rather than as bytes beside a string: {@code destroy()} on it stops further reads,
+ * but cannot wipe that string.
+ *
  * <p>Instances are thread-safe. {@link #destroy()} racing with {@link #reveal()} may let that one reveal see
  * the value or fail; it never sees a partial value.
  */
@@ -44,13 +48,40 @@ public final class Secret implements Destroyable {
         new SecureRandom().nextBytes(HASH_KEY);
     }
 
+    /** The value's bytes; {@code null} when the value is held as {@link #text}. */
     private final byte[] value;
+    /** The value as text, for a secret held as text (an access token's); otherwise {@code null}. */
+    private final String text;
     private final String prefix;
     private volatile boolean destroyed;
 
     private Secret(byte[] value) {
         this.value = value;
+        this.text = null;
         this.prefix = knownPrefixOf(value);
+    }
+
+    private Secret(String text, String prefix) {
+        this.value = null;
+        this.text = text;
+        this.prefix = prefix;
+    }
+
+    /**
+     * This secret held as text: the same value as one string that {@link #reveal()} returns without a copy. For an
+     * access token, whose text goes into a header string on every request anyway, so that it is held once.
+     */
+    Secret heldAsText() {
+        if (text != null) {
+            return this;
+        }
+        String revealed;
+        try {
+            revealed = reveal();
+        } catch (IllegalStateException binaryOrDestroyed) {
+            return this;
+        }
+        return new Secret(revealed, prefix);
     }
 
     /**
@@ -104,6 +135,10 @@ public final class Secret implements Destroyable {
      * @throws IllegalStateException if this secret was destroyed, or if it holds bytes that are not UTF-8 text
      */
     public String reveal() {
+        if (text != null) {
+            checkNotDestroyed();
+            return text;
+        }
         byte[] bytes = copy();
         try {
             return StandardCharsets.UTF_8.newDecoder()
@@ -146,11 +181,15 @@ public final class Secret implements Destroyable {
      */
     public boolean startsWith(String start) {
         byte[] expected = start.getBytes(StandardCharsets.UTF_8);
-        checkNotDestroyed();
-        if (expected.length > value.length) {
-            return false;
+        byte[] bytes = copy();
+        try {
+            if (expected.length > bytes.length) {
+                return false;
+            }
+            return MessageDigest.isEqual(Arrays.copyOf(bytes, expected.length), expected);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
         }
-        return MessageDigest.isEqual(Arrays.copyOf(value, expected.length), expected);
     }
 
     /**
@@ -192,7 +231,9 @@ public final class Secret implements Destroyable {
     @Override
     public void destroy() {
         destroyed = true;
-        Arrays.fill(value, (byte) 0);
+        if (value != null) {
+            Arrays.fill(value, (byte) 0);
+        }
     }
 
     @Override
@@ -214,7 +255,24 @@ public final class Secret implements Destroyable {
             return false;
         }
         Secret that = (Secret) other;
-        return !destroyed && !that.destroyed && MessageDigest.isEqual(value, that.value);
+        if (destroyed || that.destroyed) {
+            return false;
+        }
+        if (value != null && that.value != null) {
+            return MessageDigest.isEqual(value, that.value);
+        }
+        byte[] mine = bytes();
+        byte[] theirs = that.bytes();
+        try {
+            return !destroyed && !that.destroyed && MessageDigest.isEqual(mine, theirs);
+        } finally {
+            if (mine != value) {
+                Arrays.fill(mine, (byte) 0);
+            }
+            if (theirs != that.value) {
+                Arrays.fill(theirs, (byte) 0);
+            }
+        }
     }
 
     /** A hash keyed with a random per-JVM key: consistent with {@link #equals}, useless for guessing the value. */
@@ -223,7 +281,11 @@ public final class Secret implements Destroyable {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(HASH_KEY, "HmacSHA256"));
-            byte[] digest = mac.doFinal(value);
+            byte[] bytes = bytes();
+            byte[] digest = mac.doFinal(bytes);
+            if (bytes != value) {
+                Arrays.fill(bytes, (byte) 0);
+            }
             return ByteBuffer.wrap(digest).getInt();
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is required by the Java platform", e);
@@ -241,9 +303,14 @@ public final class Secret implements Destroyable {
 
     private byte[] copy() {
         checkNotDestroyed();
-        byte[] copy = value.clone();
+        byte[] copy = value != null ? value.clone() : text.getBytes(StandardCharsets.UTF_8);
         checkNotDestroyed();
         return copy;
+    }
+
+    /** The value's bytes: the array held, or for a secret held as text a new one (UTF-8). */
+    private byte[] bytes() {
+        return value != null ? value : text.getBytes(StandardCharsets.UTF_8);
     }
 
     private void checkNotDestroyed() {

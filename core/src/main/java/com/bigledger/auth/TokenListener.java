@@ -7,14 +7,20 @@ import java.util.Optional;
 /**
  * Observes a {@link TokenManager}: refreshes, failures, retries and the write-back of rotated refresh tokens.
  *
- * <p>Events carry no secret: exceptions of this library never hold one. Methods are called on the manager's
- * background threads and must be fast; an exception a method throws is logged by class name and ignored. Every
- * method does nothing by default.
+ * <p>Events carry no secret: exceptions of this library never hold one. A manager's events are delivered one at a
+ * time, in the order they happened ({@link #refreshStarted} before the {@link #refreshSucceeded} or
+ * {@link #refreshFailed} it led to, {@link #refreshFailed} before its {@link #retryScheduled}), on a scheduler worker:
+ * never on the thread that caused them, never on the scheduler's timer thread, never while the manager holds a lock.
+ * A method that blocks delays only that manager's later events, not its tokens or refreshes; one that throws (an
+ * {@code Error} too) is ignored, the first time with a warning naming the listener's and the exception's classes,
+ * never the message. Every method does nothing by default.
  */
 public interface TokenListener {
 
     /**
-     * A refresh started.
+     * A refresh started: a request to the token endpoint is about to be sent. In fleet mode only the lease holder
+     * tells of one; reading the token record, waiting for another process's refresh or adopting its access token
+     * is not a refresh (see {@link #recordAdopted}).
      *
      * @param manager the manager's name
      * @param tokenStillServed whether a valid token is served meanwhile (refresh ahead) or callers wait (expired)

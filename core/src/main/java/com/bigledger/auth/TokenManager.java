@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * Keeps one OAuth 2.0 grant's access token fresh, for any number of threads.
  *
  * <ul>
- *   <li><b>Fresh</b>: {@link #token()} returns the cached token: one volatile read, no lock, no allocation, no
- *       clock read.
+ *   <li><b>Fresh</b>: {@link #token()} returns the cached token: two volatile reads (the token and the coarse
+ *       time), no lock, no allocation.
  *   <li><b>Stale</b> (inside the refresh-ahead window: by default the larger of 5 minutes and 10% of the token's
  *       lifetime, jittered, or the server's {@code refresh_in}): the cached token is returned and one background
  *       refresh runs; no caller waits.
@@ -51,10 +51,12 @@ import org.slf4j.LoggerFactory;
  * ({@code invalid_grant}, {@code invalid_client}, {@code unauthorized_client}) stops refreshing: callers get a
  * {@link ReauthenticationRequiredException} once the token expires, and listeners are told at once.
  *
- * <p>Freshness is decided by timers on the {@link Scheduler} that re-read the {@link Clock} at least once per
- * {@linkplain Builder#watchdog watchdog interval} (5 s by default). A token is therefore never handed out more
- * than one watchdog interval after its skewed expiry, even when the machine slept through its timer, as long as
- * the scheduler's timer thread runs; with the defaults that is still 25 s before the server's expiry.
+ * <p>A token is never handed out more than the {@linkplain Builder#maxStaleness staleness bound} (1 s by default)
+ * past its skewed expiry as the {@link Clock} reads it, whatever the {@link Scheduler}'s timer, the clock or the
+ * listeners do, across a machine sleep or a wall-clock jump: {@link #token()} itself compares the expiry with the
+ * time (a process-wide coarse clock for the system clock), so nothing has to run for the bound to hold; with the
+ * defaults that is still 29 s before the server's expiry. Listeners run on a scheduler worker, one event at a time
+ * and in order, never under a lock (see {@link TokenListener}).
  *
  * <p>With the refresh-token grant, a rotated refresh token is written back to its store (compare-and-set on the
  * version it was read at) before the new access token is handed out. If the write fails, the new refresh token
@@ -67,7 +69,7 @@ public final class TokenManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
     /** How many times in a row a write-back conflict is merged before it is retried later with backoff. */
-    private static final int MAX_MERGES = 5;
+    private static final int MAX_MERGES = RefreshTokenWriteBack.MAX_MERGES;
 
     /** The state of a manager, for diagnostics and health checks. */
     public enum State {
@@ -92,30 +94,28 @@ public final class TokenManager implements AutoCloseable {
     private final OAuthClient client;
     private final Set<String> scopes;
     private final Grant grant;
-    private final Duration refreshAheadMinimum;
-    private final double refreshAheadFraction;
-    private final Duration expirySkew;
-    private final double jitter;
+    /** When each token is refreshed and until when it is handed out; shared by the managers of one builder. */
+    private final RefreshSchedule refreshSchedule;
     private final Duration retryCooldown;
     private final Clock clock;
     private final Scheduler scheduler;
-    private final Retry retry;
+    /** The breaker and retry of the token endpoint, shared with the other managers on it. */
+    private final EndpointGuard guard;
     private final CircuitBreaker circuitBreaker;
-    private final List<TokenListener> listeners;
+    private final ListenerList<TokenListener> listeners;
     private final RefreshingValue<AccessToken> value;
-    private final Backoff writeBackoff = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
+    /** {@code Fleet.rejected}, compared and set without a lock (no {@code AtomicReference} per manager). */
+    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Fleet, Secret> REJECTED =
+            java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Fleet.class, Secret.class, "rejected");
+    private static final Backoff WRITE_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
+    private static final RetryConfig DEFAULT_RETRY_CONFIG = newDefaultRetryConfig();
 
-    private final Object refreshTokenLock = new Object();
-    // Guarded by refreshTokenLock.
-    private Secret refreshToken;
-    /** The refresh token the store held at {@code refreshTokenVersion}, as this manager last read or wrote it. */
-    private Secret storedRefreshToken;
-    private Optional<String> refreshTokenVersion = Optional.empty();
-    private long refreshTokenSequence;
-    private long writtenSequence;
-    private int writeFailures;
-    private Scheduler.Cancellable writeRetry;
+    /** The refresh token held in memory and its write-back to the store; {@code null} but for the refresh-token grant. */
+    private final RefreshTokenWriteBack refreshTokens;
+    /** Set by {@link #close()}: the fleet's record writes stop being retried. */
     private volatile boolean writesStopped;
+    /** Whether a listener that threw was reported at warning level: once per manager, so a bad one cannot flood. */
+    private volatile boolean listenerThrowReported;
     private volatile boolean reauthenticationRequired;
     private volatile boolean closed;
 
@@ -131,32 +131,29 @@ public final class TokenManager implements AutoCloseable {
         this.name = builder.name != null ? builder.name : Endpoints.shown(client.tokenEndpoint()).toString();
         this.scopes = Set.copyOf(builder.scopes);
         this.grant = builder.grant;
-        this.refreshAheadMinimum = builder.refreshAheadMinimum;
-        this.refreshAheadFraction = builder.refreshAheadFraction;
-        this.expirySkew = builder.expirySkew;
-        this.jitter = builder.jitter;
+        this.refreshSchedule = builder.refreshSchedule();
         this.retryCooldown = builder.retryCooldown;
         this.closeTimeout = builder.closeTimeout;
         this.fleet = builder.grant.kind == GrantKind.RECORD ? new Fleet(builder) : null;
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
-        this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
-        this.retry = Retry.of(name, builder.retryConfig != null ? builder.retryConfig : defaultRetryConfig());
-        this.circuitBreaker = CircuitBreaker.of(name, builder.circuitBreakerConfig != null
-                ? builder.circuitBreakerConfig : defaultCircuitBreakerConfig(clock));
-        if (grant.initialRefreshToken != null) {
-            this.refreshToken = grant.initialRefreshToken;
-        }
-        this.value = RefreshingValue.builder(name, this::load)
+        this.listeners = new ListenerList<>(builder.listeners);
+        this.guard = EndpointGuard.of(client.tokenEndpoint(), clock, builder.circuitBreakerConfig,
+                builder.retryConfig);
+        this.circuitBreaker = guard.circuitBreaker();
+        // One object serves as the value's loader, listener, retry policy and timeout error, and as the write-back's
+        // event sink: a manager is kept small, for services that hold one per tenant.
+        Hooks hooks = new Hooks();
+        this.refreshTokens = grant.kind != GrantKind.REFRESH_TOKEN ? null : new RefreshTokenWriteBack(name,
+                grant.vault, grant.ref, grant.initialRefreshToken, scheduler, WRITE_BACKOFF, hooks);
+        this.value = RefreshingValue.builder(name, hooks)
                 .clock(clock)
                 .scheduler(scheduler)
-                .watchdog(builder.watchdog)
+                .maxStaleness(builder.maxStaleness)
                 .defaultTimeout(builder.timeout)
-                .retryPolicy(new ResilienceRetryPolicy())
-                .timeoutError((n, timeout, last) -> new TokenRefreshException(client.tokenEndpoint(),
-                        "no access token within " + Durations.format(timeout) + (last == null ? "" : "; last failure: "
-                                + last.getMessage()), last, true))
-                .listener(new ValueListener())
+                .retryPolicy(hooks)
+                .timeoutError(hooks)
+                .listener(hooks)
                 .build();
     }
 
@@ -262,11 +259,9 @@ public final class TokenManager implements AutoCloseable {
         reauthenticationRequired = false;
         if (grant.ref != null) {
             grant.vault.invalidate(grant.ref);
-            synchronized (refreshTokenLock) {
-                if (writtenSequence == refreshTokenSequence) {
-                    // Nothing unwritten is held: take what the store holds now.
-                    refreshToken = null;
-                }
+            if (refreshTokens != null) {
+                // Nothing unwritten is held: take what the store holds now.
+                refreshTokens.forgetIfWritten();
             }
         }
         value.refresh();
@@ -315,7 +310,9 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /**
-     * Returns the circuit breaker in front of the token endpoint, for metrics and health checks.
+     * Returns the circuit breaker in front of the token endpoint, for metrics and health checks. It is shared by every
+     * manager on the same token endpoint with the same clock and circuit-breaker config (the default, or one config
+     * object), so that failures seen by any of them open it for all, and it is named after the endpoint.
      *
      * @return the circuit breaker
      */
@@ -324,19 +321,22 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /**
-     * Returns the retry policy of token requests, for metrics.
+     * Returns the retry policy of token requests, for metrics; shared like the {@linkplain #circuitBreaker() circuit
+     * breaker}, and made on first use.
      *
      * @return the retry
      */
     public Retry retry() {
-        return retry;
+        return guard.retry();
     }
 
     /**
      * Stops scheduled work and fails waiting callers; later calls fail fast with {@link IllegalStateException}. A
      * refresh already running is waited for, up to the {@linkplain Builder#closeTimeout close timeout}, so that the
      * refresh token it receives is written back; a write-back still pending is tried once more. Blocks for as long.
-     * A rotated token that still could not be written is logged as a warning.
+     * A rotated token that still could not be written is logged as a warning. The listeners have heard of
+     * everything that happened before close returns (within the same close timeout), unless close is called from a
+     * listener.
      */
     @Override
     public void close() {
@@ -346,34 +346,23 @@ public final class TokenManager implements AutoCloseable {
             }
             closed = true;
         }
+        long deadline = System.nanoTime() + closeTimeout.toNanos();
         value.close();
-        awaitRunningLoad();
-        synchronized (refreshTokenLock) {
-            if (writeRetry != null) {
-                writeRetry.cancel();
-                writeRetry = null;
-            }
-            if (writtenSequence != refreshTokenSequence && grant.ref != null) {
-                writeBack(refreshTokenSequence);
-            }
-            if (fleet != null) {
-                fleet.flush();
-            }
-            writesStopped = true;
-            if (writeRetry != null) {
-                writeRetry.cancel();
-                writeRetry = null;
-            }
-            if (writtenSequence != refreshTokenSequence && grant.ref != null) {
-                LOG.warn("{}: closed while the rotated refresh token was not yet written back to {}", name,
-                        grant.ref);
-            }
+        awaitRunningLoad(deadline);
+        if (refreshTokens != null) {
+            refreshTokens.close();
+        }
+        if (fleet != null) {
+            fleet.flush();
+        }
+        writesStopped = true;
+        if (!value.flushEvents(deadline)) {
+            LOG.debug("{}: closed before its listeners had heard of every event; the rest are told later", name);
         }
     }
 
-    /** Waits, up to the close timeout, for a load that started before {@link #close()}. */
-    private void awaitRunningLoad() {
-        long deadline = System.nanoTime() + closeTimeout.toNanos();
+    /** Waits, up to the deadline, for a load that started before {@link #close()}. */
+    private void awaitRunningLoad(long deadline) {
         synchronized (loadLock) {
             while (loadsRunning > 0) {
                 long left = deadline - System.nanoTime();
@@ -404,7 +393,14 @@ public final class TokenManager implements AutoCloseable {
             loadsRunning++;
         }
         try {
-            return grant.kind == GrantKind.RECORD ? fleet.load(previous) : loadOnce(previous);
+            RefreshingValue.Loaded<AccessToken> loaded = grant.kind == GrantKind.RECORD ? fleet.load(previous)
+                    : loadOnce(previous);
+            reauthenticationRequired = false;
+            return loaded;
+        } catch (ReauthenticationRequiredException e) {
+            // Set here, before the waiters see the failure; the listeners hear of it later, on a worker.
+            reauthenticationRequired = true;
+            throw e;
         } finally {
             synchronized (loadLock) {
                 loadsRunning--;
@@ -441,7 +437,9 @@ public final class TokenManager implements AutoCloseable {
             circuitBreaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
         } catch (InvalidTokenResponseException e) {
             circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
-            e.receivedRefreshToken().ifPresent(this::keepRotated);
+            if (refreshTokens != null) {
+                e.receivedRefreshToken().ifPresent(refreshTokens::keep);
+            }
             throw e;
         } catch (RuntimeException e) {
             circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
@@ -452,7 +450,8 @@ public final class TokenManager implements AutoCloseable {
             throw e;
         }
         if (rotated) {
-            keepRotated(response.refreshToken().get());
+            // Only the refresh-token grant has a token that can rotate (used != null).
+            refreshTokens.keep(response.refreshToken().get());
         }
 
         Instant expiresAt = start.plus(response.expiresIn());
@@ -469,23 +468,9 @@ public final class TokenManager implements AutoCloseable {
     /** When a token issued at {@code issuedAt} is refreshed ahead, and when it stops being handed out. */
     private RefreshingValue.Loaded<AccessToken> schedule(AccessToken token, Instant issuedAt,
             Optional<Instant> serverRefreshAt) {
-        Instant now = clock.instant();
-        Instant expiresAt = token.expiresAt();
-        Duration lifetime = Duration.between(issuedAt, expiresAt);
-        if (lifetime.isNegative()) {
-            lifetime = Duration.ZERO;
-        }
-        // A short-lived token cannot afford the full skew or refresh-ahead window: cap both by its lifetime.
-        Duration skew = min(expirySkew, lifetime.dividedBy(4));
-        Instant usableUntil = expiresAt.minus(skew);
-        Duration ahead = max(refreshAheadMinimum, Duration.ofNanos((long) (lifetime.toNanos() * refreshAheadFraction)));
-        ahead = min(ahead, lifetime.dividedBy(2));
-        ahead = ahead.plusNanos((long) (ahead.toNanos() * jitter * ThreadLocalRandom.current().nextDouble()));
-        Instant refreshAt = serverRefreshAt.orElse(expiresAt.minus(ahead));
-        if (refreshAt.isBefore(now)) {
-            refreshAt = now;
-        }
-        return RefreshingValue.Loaded.of(token, refreshAt, usableUntil);
+        RefreshSchedule.Plan plan = refreshSchedule.plan(issuedAt, token.expiresAt(), serverRefreshAt,
+                clock.instant(), ThreadLocalRandom.current().nextDouble());
+        return RefreshingValue.Loaded.of(token, plan.refreshAt, plan.usableUntil);
     }
 
     private TokenResponse request(Secret refresh) {
@@ -500,10 +485,9 @@ public final class TokenManager implements AutoCloseable {
     }
 
     private Secret currentRefreshToken() {
-        synchronized (refreshTokenLock) {
-            if (refreshToken != null) {
-                return refreshToken;
-            }
+        Secret held = refreshTokens.held();
+        if (held != null) {
+            return held;
         }
         VersionedSecret stored;
         try {
@@ -515,14 +499,7 @@ public final class TokenManager implements AutoCloseable {
             throw new TokenRefreshException(client.tokenEndpoint(), "the refresh token at " + grant.ref
                     + " could not be read", e, e.retryable());
         }
-        synchronized (refreshTokenLock) {
-            if (refreshToken == null) {
-                refreshToken = stored.secret();
-                storedRefreshToken = stored.secret();
-                refreshTokenVersion = stored.version();
-            }
-            return refreshToken;
-        }
+        return refreshTokens.adopt(stored);
     }
 
     /** After a refusal, reads the store past the vault's cache; returns a refresh token other than {@code used}. */
@@ -530,11 +507,9 @@ public final class TokenManager implements AutoCloseable {
         if (grant.ref == null) {
             return null;
         }
-        synchronized (refreshTokenLock) {
-            if (writtenSequence != refreshTokenSequence) {
-                // The token held in memory is newer than the store's.
-                return null;
-            }
+        if (refreshTokens.unwritten()) {
+            // The token held in memory is newer than the store's.
+            return null;
         }
         try {
             grant.vault.invalidate(grant.ref);
@@ -542,11 +517,7 @@ public final class TokenManager implements AutoCloseable {
             if (stored.secret().equals(used)) {
                 return null;
             }
-            synchronized (refreshTokenLock) {
-                refreshToken = stored.secret();
-                storedRefreshToken = stored.secret();
-                refreshTokenVersion = stored.version();
-            }
+            refreshTokens.useStored(stored);
             LOG.info("{}: the refresh token was refused; the store at {} holds a newer one, using it", name,
                     grant.ref);
             return stored.secret();
@@ -555,87 +526,28 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    /** Holds a received refresh token and writes it back; never drops it. */
-    private void keepRotated(Secret rotated) {
-        long sequence;
-        synchronized (refreshTokenLock) {
-            refreshToken = rotated;
-            sequence = ++refreshTokenSequence;
-            if (grant.ref == null) {
-                writtenSequence = sequence;
-                return;
-            }
-        }
-        writeBack(sequence);
-    }
-
-    private void writeBack(long sequence) {
-        synchronized (refreshTokenLock) {
-            if (writesStopped || sequence != refreshTokenSequence) {
-                // A newer token arrived; its own write supersedes this one.
-                return;
-            }
-            writeRetry = null;
-            Secret token = refreshToken;
-            try {
-                WriteResult result = grant.vault.write(grant.ref, token, refreshTokenVersion);
-                boolean merged = false;
-                boolean theirs = false;
-                for (int attempt = 0; result.isConflict() && attempt < MAX_MERGES; attempt++) {
-                    // The secret moved: another field's write, or another writer's rotation of this one.
-                    VersionedSecret current = grant.vault.read(grant.ref);
-                    if (!current.secret().equals(storedRefreshToken)) {
-                        theirs = true;
-                        break;
-                    }
-                    result = grant.vault.write(grant.ref, token, current.version());
-                    merged = true;
-                }
-                Optional<String> newVersion = result.version();
-                if (result.isWritten()) {
-                    writtenSequence = sequence;
-                    writeFailures = 0;
-                    refreshTokenVersion = result.version();
-                    storedRefreshToken = token;
-                    if (merged) {
-                        LOG.info("{}: {} changed elsewhere since it was read; the rotated refresh token was written "
-                                + "on the new version, keeping the other fields", name, grant.ref);
-                        notifyListeners(l -> l.writeBackConflictMerged(name, grant.ref, newVersion));
-                    } else {
-                        notifyListeners(l -> l.writeBackSucceeded(name, grant.ref, newVersion));
-                    }
-                } else if (theirs) {
-                    writtenSequence = sequence;
-                    writeFailures = 0;
-                    LOG.warn("{}: another writer stored a different refresh token at {}; the rotated one is kept in "
-                            + "memory and not written over it", name, grant.ref);
-                    notifyListeners(l -> l.writeBackConflict(name, grant.ref, newVersion));
-                } else {
-                    throw new CredentialException(grant.ref, "the write kept conflicting with other writers of "
-                            + "the same secret", null, true);
-                }
-            } catch (RuntimeException e) {
-                writeFailures++;
-                Duration delay = writeBackoff.delay(writeFailures);
-                if (writesStopped) {
-                    LOG.warn("{}: writing the rotated refresh token back to {} failed: {}", name, grant.ref,
-                            e.getMessage());
-                    return;
-                }
-                LOG.warn("{}: writing the rotated refresh token back to {} failed; kept in memory, retrying in {}: "
-                        + "{}", name, grant.ref, delay, e.getMessage());
-                writeRetry = scheduler.schedule(() -> writeBack(sequence), delay);
-                notifyListeners(l -> l.writeBackFailed(name, grant.ref, e, delay));
-            }
-        }
-    }
-
+    /**
+     * Queues an event for the listeners on the value's serial queue: whatever thread or lock the caller is on, the
+     * listeners hear it later on a worker, after every event queued before it.
+     */
     private void notifyListeners(Consumer<TokenListener> event) {
+        value.post(() -> deliver(event));
+    }
+
+    /** Tells each listener; one that throws (even an {@code Error}) keeps the others from nothing. */
+    private void deliver(Consumer<TokenListener> event) {
         for (TokenListener listener : listeners) {
             try {
                 event.accept(listener);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: a token listener threw {}", name, e.getClass().getName());
+            } catch (Throwable e) {
+                if (!listenerThrowReported) {
+                    listenerThrowReported = true;
+                    LOG.warn("{}: a token listener ({}) threw {}; ignored, and later throws are logged at debug "
+                            + "level only", name, listener.getClass().getName(), e.getClass().getName());
+                } else {
+                    LOG.debug("{}: a token listener ({}) threw {} again", name, listener.getClass().getName(),
+                            e.getClass().getName());
+                }
             }
         }
     }
@@ -710,9 +622,13 @@ public final class TokenManager implements AutoCloseable {
      * The default retry: 4 attempts, exponential backoff from 500 ms doubling with 50% randomization up to 30 s,
      * never shorter than the server's {@code Retry-After}, on retryable failures only.
      *
-     * @return the config
+     * @return the config, one immutable instance shared by every manager
      */
     public static RetryConfig defaultRetryConfig() {
+        return DEFAULT_RETRY_CONFIG;
+    }
+
+    private static RetryConfig newDefaultRetryConfig() {
         IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(500), 2.0, 0.5,
                 Duration.ofSeconds(30));
         return RetryConfig.custom()
@@ -737,6 +653,7 @@ public final class TokenManager implements AutoCloseable {
      * @return the config
      */
     public static CircuitBreakerConfig defaultCircuitBreakerConfig(Clock clock) {
+        Objects.requireNonNull(clock, "clock");
         return CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(10)
@@ -750,8 +667,16 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /** Adapts Resilience4j's retry to the refreshing value: one context per run of failures. */
-    private final class ResilienceRetryPolicy implements RetryPolicy {
-        private Retry.AsyncContext<Object> context = retry.asyncContext();
+    /**
+     * The manager's side of its value and write-back, in one object: the loader, the retry policy (Resilience4j's
+     * retry of the token endpoint), the timeout error, and the listener that turns the value's events into token
+     * events. Those run on the value's serial queue already, so it tells the listeners directly: posting again would
+     * let events queued meanwhile overtake these. Its {@code accept} posts the write-back's events.
+     */
+    private final class Hooks implements RefreshingValue.Listener<AccessToken>, RefreshingValue.Loader<AccessToken>,
+            RetryPolicy, RefreshingValue.TimeoutError, Consumer<Consumer<TokenListener>> {
+        /** Made at the first failure of a run: most managers never fail. */
+        private Retry.AsyncContext<Object> context;
 
         @Override
         public Optional<Duration> next(RuntimeException failure, int consecutiveFailures) {
@@ -762,35 +687,51 @@ public final class TokenManager implements AutoCloseable {
             if (failure instanceof ReauthenticationRequiredException) {
                 return Optional.empty();
             }
+            if (context == null) {
+                context = guard.retry().asyncContext();
+            }
             long delay = context.onError(failure);
             if (delay < 0) {
                 if (!retryable(failure)) {
                     return Optional.empty();
                 }
                 // The retry gave up on a temporary failure: start over after a cool-down.
-                context = retry.asyncContext();
+                context = null;
                 delay = retryCooldown.toMillis();
             }
-            Duration wait = max(Duration.ofMillis(delay), retryAfter(failure).orElse(Duration.ZERO));
-            notifyListeners(l -> l.retryScheduled(name, wait, consecutiveFailures));
-            return Optional.of(wait);
+            // Told by loadFailed below, after refreshFailed, once the retry is decided.
+            return Optional.of(max(Duration.ofMillis(delay), retryAfter(failure).orElse(Duration.ZERO)));
         }
 
         @Override
         public void reset() {
-            context = retry.asyncContext();
+            context = null;
         }
-    }
 
-    private final class ValueListener implements RefreshingValue.Listener<AccessToken> {
+        @Override
+        public RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
+            return TokenManager.this.load(previous);
+        }
+
+        @Override
+        public RuntimeException create(String valueName, Duration timeout, RuntimeException last) {
+            return new TokenRefreshException(client.tokenEndpoint(), "no access token within "
+                    + Durations.format(timeout) + (last == null ? "" : "; last failure: " + last.getMessage()), last,
+                    true);
+        }
+
+        @Override
+        public void accept(Consumer<TokenListener> event) {
+            notifyListeners(event);
+        }
+
         @Override
         public void loadStarted(boolean valueServed) {
-            notifyListeners(l -> l.refreshStarted(name, valueServed));
-        }
-
-        @Override
-        public void loadSucceeded(AccessToken previous, RefreshingValue.Loaded<AccessToken> loaded) {
-            reauthenticationRequired = false;
+            if (fleet != null) {
+                // Fleet mode tells of a refresh when it sends its request (Fleet.refreshAsHolder).
+                return;
+            }
+            deliver(l -> l.refreshStarted(name, valueServed));
         }
 
         @Override
@@ -806,10 +747,13 @@ public final class TokenManager implements AutoCloseable {
                             + failure.getClass().getName(), failure, false);
             LOG.warn("{}: refresh failed ({} in a row){}: {}", name, consecutiveFailures,
                     valueServed ? ", the current token is still served" : "", typed.getMessage());
-            notifyListeners(l -> l.refreshFailed(name, typed, consecutiveFailures, valueServed));
+            deliver(l -> l.refreshFailed(name, typed, consecutiveFailures, valueServed));
+            if (retryIn.isPresent()) {
+                Duration wait = retryIn.get();
+                deliver(l -> l.retryScheduled(name, wait, consecutiveFailures));
+            }
             if (failure instanceof ReauthenticationRequiredException) {
-                reauthenticationRequired = true;
-                notifyListeners(l -> l.reauthenticationRequired(name, (ReauthenticationRequiredException) failure));
+                deliver(l -> l.reauthenticationRequired(name, (ReauthenticationRequiredException) failure));
             }
         }
     }
@@ -849,18 +793,23 @@ public final class TokenManager implements AutoCloseable {
      */
     private final class Fleet {
         private static final int MAX_ROUNDS = 16;
+        private static final String HOLDER_PREFIX = ProcessHandle.current().pid() + "/";
 
         final CredentialVault vault;
         final CredentialRef ref;
-        final String holder;
+        /** This manager as a lease holder, with the process id: see {@link #holder()}. */
+        final long holderId;
         final Duration leaseTtl;
         final Duration poll;
         final boolean shareAccessTokens;
         final Duration requestTimeout;
-        /** The token a caller reported rejected: never adopted again from the record. */
+        /**
+         * The token a caller reported rejected: never adopted again from the record. Kept until a record holding
+         * another access token is read, however many loads that takes (another process may hold the lease).
+         */
         volatile Secret rejected;
-        private final Object writeLock = new Object();
-        // Guarded by writeLock.
+
+        // Guarded by this (the fleet state is private to its manager).
         private TokenRecord unwritten;
         private long unwrittenBase;
         private int recordWriteFailures;
@@ -870,19 +819,32 @@ public final class TokenManager implements AutoCloseable {
             this.vault = b.grant.vault;
             this.ref = b.grant.ref;
             this.requestTimeout = b.client.requestTimeout();
-            this.leaseTtl = b.leaseTtl != null ? b.leaseTtl : requestTimeout.multipliedBy(3);
+            this.leaseTtl = b.leaseTtl;
             this.poll = b.recordPollInterval;
             this.shareAccessTokens = b.shareAccessTokens;
-            this.holder = ProcessHandle.current().pid() + "/" + Long.toHexString(
-                    ThreadLocalRandom.current().nextLong() & 0xffffffffffffL);
+            this.holderId = ThreadLocalRandom.current().nextLong() & 0xffffffffffffL;
+        }
+
+        /** Who this manager is in a lease: the process id and a random number, as text made on use, not kept. */
+        String holder() {
+            return HOLDER_PREFIX + Long.toHexString(holderId);
+        }
+
+        /** The lease's length: the builder's, or by default 3 times the request timeout. */
+        Duration leaseTtl() {
+            return leaseTtl != null ? leaseTtl : requestTimeout.multipliedBy(3);
         }
 
         RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
+            writePendingRecordFirst();
             Secret reject = rejected;
-            rejected = null;
             for (int round = 0; round < MAX_ROUNDS; round++) {
                 Stored current = read();
                 TokenRecord record = current.record;
+                if (reject != null && !reject.equals(record.accessToken)) {
+                    // The record moved past the rejected token: nothing left to keep out.
+                    REJECTED.compareAndSet(this, reject, null);
+                }
                 Instant now = clock.instant();
                 RefreshingValue.Loaded<AccessToken> adopted = adoptable(record, reject, now);
                 if (adopted != null) {
@@ -894,7 +856,7 @@ public final class TokenManager implements AutoCloseable {
                     return adopted;
                 }
                 TokenRecord.Lease lease = record.lease;
-                if (lease != null && !lease.heldBy(holder) && lease.until.isAfter(now)) {
+                if (lease != null && !lease.heldBy(holder()) && lease.until.isAfter(now)) {
                     Duration left = Duration.between(now, lease.until);
                     Duration recheck = min(poll, left.plusMillis(1));
                     if (previous == null && shareAccessTokens && record.accessToken != null
@@ -909,9 +871,9 @@ public final class TokenManager implements AutoCloseable {
                     }
                     throw new LeaseHeld(client.tokenEndpoint(), ref, lease.until, recheck);
                 }
-                boolean takeover = lease != null && !lease.heldBy(holder);
-                Instant until = now.plus(leaseTtl);
-                WriteResult taken = write(record.withLease(new TokenRecord.Lease(holder, until)), current.version);
+                boolean takeover = lease != null && !lease.heldBy(holder());
+                Instant until = now.plus(leaseTtl());
+                WriteResult taken = write(record.withLease(new TokenRecord.Lease(holder(), until)), current.version);
                 if (taken.isConflict()) {
                     // Another process wrote first: read what it wrote.
                     continue;
@@ -924,7 +886,7 @@ public final class TokenManager implements AutoCloseable {
                 // Double check: the record as it is now that the lease is ours.
                 Stored held = read();
                 if (!held.version.equals(taken.version()) || held.record.lease == null
-                        || !held.record.lease.heldBy(holder)) {
+                        || !held.record.lease.heldBy(holder())) {
                     notifyListeners(l -> l.leaseLost(name, ref));
                     continue;
                 }
@@ -962,6 +924,10 @@ public final class TokenManager implements AutoCloseable {
                 throw new TokenRefreshException(client.tokenEndpoint(), -1, null, null, openWait(),
                         "the circuit breaker is open after repeated failures; no request sent", null, true);
             }
+            // Only here, where a request is sent, is a refresh started: reading or adopting the record is not one.
+            // Read here, on the load's thread: the value's loadStarted event reaches Hooks later, on a worker.
+            boolean served = value.peek().isPresent();
+            notifyListeners(l -> l.refreshStarted(name, served));
             Instant start = clock.instant();
             long startNanos = System.nanoTime();
             TokenResponse response;
@@ -1016,7 +982,7 @@ public final class TokenManager implements AutoCloseable {
          * write is retried in the background with backoff.
          */
         private void writeNewRecord(TokenRecord next, Optional<String> expected, long base) {
-            synchronized (writeLock) {
+            synchronized (this) {
                 if (recordRetry != null) {
                     recordRetry.cancel();
                     recordRetry = null;
@@ -1031,7 +997,33 @@ public final class TokenManager implements AutoCloseable {
             }
         }
 
-        /** Call with writeLock held. */
+        /**
+         * Writes the record this manager could not write yet before anything else: it holds the refresh token the
+         * server issued last, and the store still holds the one it replaced. A refresh from the store's record would
+         * present that retired token (an {@code invalid_grant}, or the grant revoked by reuse detection). If the
+         * write fails again, this load fails as temporary and the current token stays served; the pending retry goes
+         * on.
+         */
+        private void writePendingRecordFirst() {
+            synchronized (this) {
+                if (unwritten == null) {
+                    return;
+                }
+                try {
+                    writeUnwritten(read().version);
+                } catch (RuntimeException e) {
+                    throw new TokenRefreshException(client.tokenEndpoint(), "the new token record is not yet "
+                            + "written to " + ref + "; no refresh with the refresh token it replaces", e, true);
+                }
+                // Written (or superseded by a newer generation): its retry has nothing left to do.
+                if (recordRetry != null) {
+                    recordRetry.cancel();
+                    recordRetry = null;
+                }
+            }
+        }
+
+        /** Call holding this fleet state's lock. */
         private void writeUnwritten(Optional<String> expected) {
             boolean merged = false;
             for (int attempt = 0; attempt <= MAX_MERGES; attempt++) {
@@ -1049,7 +1041,7 @@ public final class TokenManager implements AutoCloseable {
                 }
                 Stored now = read();
                 TokenRecord.Lease lease = now.record.lease;
-                if (now.record.generation == unwrittenBase && lease != null && lease.heldBy(holder)) {
+                if (now.record.generation == unwrittenBase && lease != null && lease.heldBy(holder())) {
                     // Another field of the secret moved (or the store's version did): the lease is still ours.
                     merged = true;
                 } else if (now.record.generation == unwrittenBase) {
@@ -1069,20 +1061,26 @@ public final class TokenManager implements AutoCloseable {
             throw new CredentialException(ref, "the write kept conflicting with other writers", null, true);
         }
 
-        /** Call with writeLock held. */
+        /** Call holding this fleet state's lock. */
         private void scheduleRecordRetry(RuntimeException failure) {
             recordWriteFailures++;
-            Duration delay = writeBackoff.delay(recordWriteFailures);
+            Duration delay = WRITE_BACKOFF.delay(recordWriteFailures);
             LOG.warn("{}: writing the new token record to {} failed; retrying in {}: {}", name, ref, delay,
                     failure.getMessage());
             notifyListeners(l -> l.writeBackFailed(name, ref, failure, delay));
             if (!writesStopped) {
-                recordRetry = scheduler.schedule(this::retryRecordWrite, delay);
+                try {
+                    recordRetry = scheduler.schedule(this::retryRecordWrite, delay);
+                } catch (RuntimeException | Error refused) {
+                    // The record stays held: the next refresh or close() writes it. The token is served meanwhile.
+                    LOG.warn("{}: the scheduler refused the retry of the record write ({}); the next refresh or "
+                            + "close writes it", name, refused.getClass().getName());
+                }
             }
         }
 
         private void retryRecordWrite() {
-            synchronized (writeLock) {
+            synchronized (this) {
                 recordRetry = null;
                 if (unwritten == null) {
                     return;
@@ -1097,7 +1095,7 @@ public final class TokenManager implements AutoCloseable {
 
         /** For close(): one last try of a pending record write. */
         void flush() {
-            synchronized (writeLock) {
+            synchronized (this) {
                 if (recordRetry != null) {
                     recordRetry.cancel();
                     recordRetry = null;
@@ -1115,7 +1113,7 @@ public final class TokenManager implements AutoCloseable {
 
         /** Clears this manager's lease, if it still holds it; best effort, since it expires anyway. */
         private void release(Stored held) {
-            if (held.record.lease == null || !held.record.lease.heldBy(holder)) {
+            if (held.record.lease == null || !held.record.lease.heldBy(holder())) {
                 return;
             }
             try {
@@ -1178,16 +1176,27 @@ public final class TokenManager implements AutoCloseable {
         private Grant grant;
         private String name;
         private Set<String> scopes = Set.of();
-        private Duration refreshAheadMinimum = Duration.ofMinutes(5);
+        // Defaults are shared instances: each manager keeps its options, and 100,000 managers need not keep copies.
+        private static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
+        private static final Duration THIRTY_SECONDS = Duration.ofSeconds(30);
+        private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
+        private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+        private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+        private Duration refreshAheadMinimum = FIVE_MINUTES;
         private double refreshAheadFraction = 0.1;
-        private Duration expirySkew = Duration.ofSeconds(30);
+        private Duration expirySkew = THIRTY_SECONDS;
         private double jitter = 0.1;
-        private Duration timeout = Duration.ofSeconds(30);
-        private Duration watchdog = Duration.ofSeconds(5);
-        private Duration retryCooldown = Duration.ofSeconds(30);
-        private Duration closeTimeout = Duration.ofSeconds(10);
+        /** The schedule of the default settings, shared by every manager built with them. */
+        private static final RefreshSchedule DEFAULT_SCHEDULE = new RefreshSchedule(FIVE_MINUTES, 0.1,
+                THIRTY_SECONDS, 0.1);
+        /** Made by the first build and reused by the later ones while the settings stay as they are. */
+        private RefreshSchedule builtSchedule;
+        private Duration timeout = THIRTY_SECONDS;
+        private Duration maxStaleness = ONE_SECOND;
+        private Duration retryCooldown = THIRTY_SECONDS;
+        private Duration closeTimeout = TEN_SECONDS;
         private Duration leaseTtl;
-        private Duration recordPollInterval = Duration.ofMillis(200);
+        private Duration recordPollInterval = POLL_INTERVAL;
         private boolean shareAccessTokens = true;
         private RetryConfig retryConfig;
         private CircuitBreakerConfig circuitBreakerConfig;
@@ -1430,16 +1439,34 @@ public final class TokenManager implements AutoCloseable {
         }
 
         /**
-         * Sets the longest time between two checks of the clock while a token is cached (see the class
-         * description). Each check is a few microseconds on the scheduler's timer thread. By default, 5 seconds.
+         * Sets the staleness bound: a token is never handed out more than this long past its skewed expiry, as the
+         * clock reads it, whatever the scheduler, the clock or listeners do (see the class description). At 1 s or
+         * more with the system clock, {@link TokenManager#token()} compares with a process-wide coarse clock; below
+         * that, or with another clock, it reads the clock on each call. By default, 1 second.
          *
-         * @param watchdog the interval; positive
+         * @param maxStaleness the bound; not negative
+         * @return this builder
+         */
+        public Builder maxStaleness(Duration maxStaleness) {
+            once("maxStaleness", maxStaleness);
+            Objects.requireNonNull(maxStaleness, "maxStaleness");
+            if (maxStaleness.isNegative()) {
+                throw new IllegalArgumentException("TokenManager option 'maxStaleness' must not be negative: "
+                        + maxStaleness);
+            }
+            this.maxStaleness = maxStaleness;
+            return this;
+        }
+
+        /**
+         * The earlier name of {@link #maxStaleness(Duration)}, from when a timer per token re-read the clock at this
+         * interval; sets the same bound.
+         *
+         * @param watchdog the bound; not negative
          * @return this builder
          */
         public Builder watchdog(Duration watchdog) {
-            once("watchdog", watchdog);
-            this.watchdog = Options.positive("TokenManager", "watchdog", watchdog);
-            return this;
+            return maxStaleness(watchdog);
         }
 
         /**
@@ -1528,6 +1555,22 @@ public final class TokenManager implements AutoCloseable {
         public Builder addListener(TokenListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
+        }
+
+        /**
+         * The schedule of these settings: the default settings' shared one, or the one made for an earlier build when
+         * they have not changed since.
+         */
+        RefreshSchedule refreshSchedule() {
+            if (DEFAULT_SCHEDULE.sameAs(refreshAheadMinimum, refreshAheadFraction, expirySkew, jitter)) {
+                return DEFAULT_SCHEDULE;
+            }
+            RefreshSchedule schedule = builtSchedule;
+            if (schedule == null || !schedule.sameAs(refreshAheadMinimum, refreshAheadFraction, expirySkew, jitter)) {
+                schedule = new RefreshSchedule(refreshAheadMinimum, refreshAheadFraction, expirySkew, jitter);
+                builtSchedule = schedule;
+            }
+            return schedule;
         }
 
         /**

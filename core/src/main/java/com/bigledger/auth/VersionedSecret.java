@@ -27,6 +27,7 @@ public final class VersionedSecret {
      * @return the versioned secret
      */
     public static VersionedSecret of(Secret secret, String version) {
+        Objects.requireNonNull(secret, "secret");
         Objects.requireNonNull(version, "version");
         if (version.isEmpty()) {
             throw new IllegalArgumentException("version is empty");

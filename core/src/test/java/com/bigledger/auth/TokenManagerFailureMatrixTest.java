@@ -585,7 +585,7 @@ class TokenManagerFailureMatrixTest {
             try {
                 return manager.token(deadline);
             } catch (RuntimeException e) {
-                return e;
+                return com.bigledger.auth.testing.LeakAssertions.check(e);
             }
         });
         assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();

@@ -79,6 +79,11 @@ class TokenManagerFleetTest {
                     }
 
                     @Override
+                    public void refreshStarted(String m, boolean tokenStillServed) {
+                        events.add("refresh started");
+                    }
+
+                    @Override
                     public void reauthenticationRequired(String m, ReauthenticationRequiredException e) {
                         events.add("reauthenticate");
                     }
@@ -119,6 +124,8 @@ class TokenManagerFleetTest {
             scheduler.advance(Duration.ofSeconds(LIFETIME).minusMinutes(4));
         }
         assertThat(endpoint.requestCount()).isBetween(cycles, cycles + 1);
+        // Events are honest: a refresh started is a token request, not a manager reading the record.
+        assertThat(events.stream().filter("refresh started"::equals).count()).isEqualTo(endpoint.requestCount());
         assertThat(events).doesNotContain("reauthenticate", "lease taken over");
         assertThat(events.stream().filter(e -> e.endsWith("with access token")).count()).isGreaterThanOrEqualTo(
                 7L * cycles);
@@ -148,6 +155,42 @@ class TokenManagerFleetTest {
         assertThat(events).contains("lease taken over");
         assertThat(stored(record).generation).isEqualTo(2);
         assertThat(stored(record).lease).isNull();
+    }
+
+    @Test
+    void anInvalidatedAccessTokenIsNeverAdoptedAgainFromTheRecordWhileAnotherProcessHoldsTheLease()
+            throws Exception {
+        endpoint.dispatcher(issuer);
+        Secret refresh = Secret.of(issuer.issueRefreshToken());
+        Secret rejected = Canary.secret("blg_oauth_at_");
+        Instant issued = clock.instant();
+        store.put("token_record", new TokenRecord(2, refresh, rejected, issued, issued.plusSeconds(LIFETIME),
+                java.util.Set.of(), null).encode());
+        TokenManager manager = manager(record);
+        AccessToken seen = fetch(manager);
+        assertThat(seen.value()).isEqualTo(rejected);
+        assertThat(endpoint.requestCount()).isZero();
+
+        // The API refuses the token. Another process saw the same refusal and took the lease, then died: the record
+        // keeps the refused token until the lease runs out and this manager takes over.
+        Instant until = clock.instant().plusSeconds(90);
+        store.put("token_record", new TokenRecord(2, refresh, rejected, issued, issued.plusSeconds(LIFETIME),
+                java.util.Set.of(), new TokenRecord.Lease("4242/dead", until)).encode());
+        assertThat(manager.invalidate(seen)).isTrue();
+        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(120)));
+        for (int step = 0; step < 2000 && !token.isDone(); step++) {
+            scheduler.advance(Duration.ofMillis(100));
+            if (step % 10 == 0) {
+                // Lets the caller's thread start its load before the clock moves on.
+                scheduler.runUntilDone(threads.submit(() -> null));
+            }
+        }
+
+        assertThat(token.get().value()).isNotEqualTo(rejected);
+        assertThat(token.get().reveal()).isEqualTo(issuer.accessTokens().get(0));
+        assertThat(clock.instant()).isAfterOrEqualTo(until);
+        assertThat(endpoint.requestCount()).isEqualTo(1);
+        assertThat(manager.token().value()).isNotEqualTo(rejected);
     }
 
     @Test

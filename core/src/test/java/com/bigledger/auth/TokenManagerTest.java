@@ -212,7 +212,7 @@ class TokenManagerTest {
                     manager.token(Duration.ofSeconds(2));
                     return null;
                 } catch (RuntimeException e) {
-                    return e;
+                    return com.bigledger.auth.testing.LeakAssertions.check(e);
                 }
             }));
         }

@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * A token endpoint on 127.0.0.1 for the benchmarks: core's {@link FakeTokenEndpoint} with a computed answer that
- * every subject (this library and the alternatives) reaches through the same {@link OAuthClient}. It can be made
- * slow ({@link #delay}) or failing ({@link #failing}), and counts the token requests it answered.
+ * A token endpoint on 127.0.0.1 for the benchmarks: {@link FakeTokenEndpoint} (bigledger-auth-testing) with a
+ * computed answer that every subject (this library and the alternatives) reaches through the same
+ * {@link OAuthClient}. It can be made slow ({@link #delay}) or failing ({@link #failing}), and counts the token
+ * requests it answered.
  *
  * <p>Tokens and the client secret are random values made at run time, prefixed {@code bench}; they are never
  * printed. Thread-safe.

@@ -11,11 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code bigledger-auth doctor}: checks, offline, the configuration a BigLedger client would read, and reports
@@ -25,11 +21,12 @@ import picocli.CommandLine.Spec;
  * {@code _REF} ({@code BIGLEDGER_API_KEY_REF=aws-sm:prod/bigledger#api_key}), resolved through a
  * {@link com.bigledger.auth.CredentialVault}; setting both is a problem. Variables are read through the
  * environment store, so a {@code .env} file named by {@code BIGLEDGER_DOTENV} counts. The BigLedger API is never
- * called: a key that passes may still be revoked. Not thread-safe: picocli sets its fields before each run.
+ * called: a key that passes may still be revoked. Its model is built by {@link #spec}, without annotations (see
+ * {@link CommandSpecs}). Not thread-safe: picocli sets the model's values before each run.
  */
-@Command(
-        name = "doctor",
-        description = {
+final class DoctorCommand implements Callable<Integer> {
+
+    private static final String[] DESCRIPTION = {
             "Checks the BigLedger configuration a service would read from its environment, without calling the "
                     + "BigLedger API, and reports what it found (secrets redacted), one line per problem on "
                     + "stderr, and one per warning (such as a company id shaped unlike company_abc123), which does "
@@ -42,10 +39,7 @@ import picocli.CommandLine.Spec;
             "Each may instead be given as a reference in the variable of the same name with _REF, such as "
                     + "BIGLEDGER_API_KEY_REF=aws-sm:prod/bigledger#api_key; references are resolved through the "
                     + "stores on the class path (which may call those stores, never the BigLedger API)."
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no problem found", ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP})
-final class DoctorCommand implements Callable<Integer> {
+    };
 
     static final String API_KEY = "BIGLEDGER_API_KEY";
     static final String COMPANY_ID = "BIGLEDGER_COMPANY_ID";
@@ -54,27 +48,25 @@ final class DoctorCommand implements Callable<Integer> {
 
     private final Map<String, String> environment;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    private boolean helpRequested;
-
-    @Mixin
-    private TimeoutOption timeoutOption;
-
-    @Spec
     private CommandSpec spec;
 
-    /** Creates the command over the process environment. */
-    DoctorCommand() {
-        this(System.getenv());
+    private DoctorCommand(Map<String, String> environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
     }
 
     /**
-     * Creates the command over an environment.
+     * Builds the command's model over an environment.
      *
      * @param environment the variables to check, also read by {@code env:} references
+     * @return the model, which runs the command
      */
-    DoctorCommand(Map<String, String> environment) {
-        this.environment = Objects.requireNonNull(environment, "environment");
+    static CommandSpec spec(Map<String, String> environment) {
+        DoctorCommand command = new DoctorCommand(environment);
+        CommandSpec spec = CommandSpecs.command(command, "doctor", DESCRIPTION, "0:no problem found",
+                ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP);
+        spec.addOption(TimeoutOption.option());
+        command.spec = spec;
+        return spec;
     }
 
     @Override
@@ -82,7 +74,7 @@ final class DoctorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Checkup checkup = new Checkup();
-        try (Stores stores = new Stores(environment, timeoutOption.timeout())) {
+        try (Stores stores = new Stores(environment, TimeoutOption.of(spec))) {
             checkup.run(stores);
         } catch (BigLedgerAuthException e) {
             // The environment store could not start (a malformed .env file): nothing else can be read.

@@ -2,10 +2,12 @@ package com.bigledger.auth.cli;
 
 import com.bigledger.auth.AuthorizationException;
 import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.WriteResult;
 import com.bigledger.auth.oauth.AuthorizationRequest;
 import com.bigledger.auth.oauth.AuthorizationResponse;
@@ -13,16 +15,10 @@ import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
 import com.bigledger.auth.oauth.TokenResponse;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,9 +26,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -46,10 +39,14 @@ import picocli.CommandLine.Spec;
  * RFC 8252 describes for native applications, ending with the refresh token in a store.
  *
  * <p>Why a loopback listener: the browser hands the code back to this process directly, with nothing to copy and
- * paste. A one-shot HTTP listener on 127.0.0.1 and a random port is the redirect URI; the authorize URL is printed
- * (and opened in a browser when one is available); the callback's state is checked in constant time; the code is
- * exchanged with the PKCE verifier; the refresh token is written to {@code file:bigledger/refresh_token} by default
- * (or {@code --store REF}), never printed. By default, the command gives up after 5 minutes without a callback.
+ * paste. An HTTP listener on 127.0.0.1 and a random port (or the loopback address and port {@code --redirect-uri}
+ * names, and only that address) is the redirect URI; the authorize URL is printed (and opened in a browser when one
+ * is available); requests that do not carry this login's state are answered 400 and ignored
+ * ({@link CallbackListener}); the code is
+ * exchanged with the PKCE verifier; the refresh token is written, never printed, as a new generation of the token
+ * record at {@code file:bigledger/token_record} by default (or {@code --token-record REF}), the record that
+ * {@code token} and fleet-mode {@link com.bigledger.auth.TokenManager TokenManager}s share, or as a plain refresh
+ * token at {@code --store REF}. By default, the command gives up after 5 minutes without a callback.
  * Against BigLedger's token endpoint ({@link Profile#BIGLEDGER}) the client is confidential, as the BigLedger
  * document sends {@code client_secret} in every token request; a public client is an explicit
  * {@code --public-client}, which the document does not describe.
@@ -58,11 +55,13 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "login",
         description = {
-            "Logs in with the OAuth 2.0 authorization-code flow with PKCE (RFC 7636, RFC 8252): listens once on "
-                    + "127.0.0.1 at a random port, prints the authorize URL (and opens it in a browser when one is "
-                    + "available), checks the state of the callback, exchanges the code, and stores the refresh "
-                    + "token (by default at " + TokenCommand.DEFAULT_REFRESH_TOKEN_REF + "; "
-                    + TokenCommand.REFRESH_TOKEN_REF + " or --store REF for another). It is never printed.",
+            "Logs in with the OAuth 2.0 authorization-code flow with PKCE (RFC 7636, RFC 8252): listens on "
+                    + "127.0.0.1 at a random port (or where --redirect-uri says), prints the authorize URL (and opens "
+                    + "it in a browser when one is available), answers 400 to and ignores any request without this "
+                    + "login's state, exchanges the code, and stores the refresh "
+                    + "token in a token record (by default at " + TokenCommand.DEFAULT_TOKEN_RECORD_REF + "; "
+                    + "--token-record REF or " + TokenCommand.TOKEN_RECORD_REF + " for another), or as a plain "
+                    + "refresh token with --store REF or " + TokenCommand.REFRESH_TOKEN_REF + ". It is never printed.",
             "Then 'bigledger-auth token' gets access tokens with it (with --refresh-token for servers other than "
                     + "BigLedger's).",
             "",
@@ -78,16 +77,16 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:logged in: the refresh token was stored", ExitCodes.USAGE_HELP, ExitCodes.NOT_FOUND_HELP,
-            "4:other error: no callback before the timeout, a state mismatch, the server refused or failed, the "
-                    + "store failed", ExitCodes.REFUSED_HELP
+            "4:other error: no callback with this login's state before the timeout, the server refused or "
+                    + "failed, the store failed", ExitCodes.REFUSED_HELP
         })
 final class LoginCommand implements java.util.concurrent.Callable<Integer> {
 
     static final String AUTHORIZATION_ENDPOINT = "BIGLEDGER_AUTHORIZATION_ENDPOINT";
     static final String DEFAULT_AUTHORIZATION_ENDPOINT = "https://auth.bigledger.com/oauth/authorize";
+    static final String REDIRECT_URI = "BIGLEDGER_REDIRECT_URI";
 
     private static final String PREFIX = "bigledger-auth login: ";
-    private static final String CALLBACK_PATH = "/callback";
 
     private final Map<String, String> environment;
     private final Consumer<URI> browser;
@@ -124,8 +123,15 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
             + "default, " + TokenCommand.SCOPES + ", else none (the server's default).")
     private List<String> scopeOptions;
 
-    @Option(names = "--store", paramLabel = "REF", description = "Where the refresh token is written. By default, "
-            + TokenCommand.REFRESH_TOKEN_REF + ", else " + TokenCommand.DEFAULT_REFRESH_TOKEN_REF + ".")
+    @Option(names = "--token-record", paramLabel = "REF",
+            description = "The token record the refresh token is written to, as its next generation, in a store "
+                    + "with compare-and-set writes (file:, vault: with KV version 2, aws-sm:). By default, "
+                    + TokenCommand.TOKEN_RECORD_REF + ", else " + TokenCommand.DEFAULT_TOKEN_RECORD_REF + ".")
+    private String tokenRecordOption;
+
+    @Option(names = "--store", paramLabel = "REF", description = "Write a plain refresh token at REF (or "
+            + TokenCommand.REFRESH_TOKEN_REF + ") instead of a token record, for 'token --refresh-token-ref'. Not "
+            + "with --token-record.")
     private String storeOption;
 
     @Option(names = "--format", paramLabel = "FORMAT", converter = TokenCommand.FormatConverter.class,
@@ -137,6 +143,12 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
             converter = TimeoutOption.Converter.class,
             description = "How long to wait for the browser to come back. By default, ${DEFAULT-VALUE}.")
     private Duration loginTimeout;
+
+    @Option(names = "--redirect-uri", paramLabel = "URL",
+            description = "Where the browser comes back: http on 127.0.0.1, [::1] or localhost (served on 127.0.0.1 "
+                    + "only); without a port, a free one. Only that address is listened on. By default, "
+                    + REDIRECT_URI + ", else " + "http://127.0.0.1/callback at a free port.")
+    private String redirectUriOption;
 
     @Option(names = "--no-browser", description = "Only print the URL; do not try to open a browser.")
     private boolean noBrowser;
@@ -190,8 +202,8 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
                 .orElse(DEFAULT_AUTHORIZATION_ENDPOINT), "authorization endpoint");
         URI tokenEndpoint = uri(setting(stores, tokenEndpointOption, TokenCommand.TOKEN_ENDPOINT)
                 .orElse(TokenCommand.DEFAULT_TOKEN_ENDPOINT), "token endpoint");
-        CredentialRef store = ref(setting(stores, storeOption, TokenCommand.REFRESH_TOKEN_REF)
-                .orElse(TokenCommand.DEFAULT_REFRESH_TOKEN_REF), "--store");
+        Destination destination = destination(stores);
+        CredentialRef store = destination.ref;
         Set<String> scopes = new LinkedHashSet<>();
         if (scopeOptions != null) {
             scopeOptions.forEach(s -> scopes.addAll(List.of(s.strip().split("\\s+"))));
@@ -208,17 +220,25 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
                     + "public, which the BigLedger document does not describe, pass --public-client)");
         }
 
-        HttpServer server;
+        URI redirectAsked;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        } catch (IOException e) {
-            throw new Failure(ExitCodes.ERROR, "cannot listen on the loopback address: " + e.getMessage());
+            redirectAsked = CallbackListener.check(new URI(setting(stores, redirectUriOption, REDIRECT_URI)
+                    .orElse(CallbackListener.DEFAULT_REDIRECT_URI.toString()).strip()));
+        } catch (URISyntaxException e) {
+            throw new Failure(ExitCodes.USAGE, "the redirect URI (--redirect-uri or " + REDIRECT_URI + ") is not a "
+                    + "valid URL: " + e.getReason());
+        } catch (IllegalArgumentException e) {
+            throw new Failure(ExitCodes.USAGE, "the redirect URI (--redirect-uri or " + REDIRECT_URI + ") "
+                    + e.getMessage());
         }
-        CompletableFuture<URI> callback = new CompletableFuture<>();
-        URI redirect = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + CALLBACK_PATH);
-        server.createContext(CALLBACK_PATH, exchange -> answer(exchange, redirect, callback));
-        server.start();
+        CallbackListener listener;
         try {
+            listener = CallbackListener.bind(redirectAsked);
+        } catch (IOException e) {
+            throw new Failure(ExitCodes.ERROR, "cannot listen at " + redirectAsked + ": " + e.getMessage());
+        }
+        URI redirect = listener.redirectUri();
+        try (listener) {
             AuthorizationRequest request;
             OAuthClient client;
             try {
@@ -249,16 +269,11 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
             err.println("Open this URL in a browser to log in (waiting " + loginTimeout.toSeconds() + " s):");
             err.println("  " + request.uri());
             err.flush();
+            listener.start(request);
             if (!noBrowser) {
                 browser.accept(request.uri());
             }
-            URI returned = await(callback);
-            AuthorizationResponse response;
-            try {
-                response = AuthorizationResponse.parse(returned, request);
-            } catch (AuthorizationException e) {
-                throw new Failure(ExitCodes.ERROR, Messages.oneLine(e.getMessage()));
-            }
+            AuthorizationResponse response = await(listener);
             TokenResponse tokens;
             try {
                 tokens = client.exchangeCode(response.code(), redirect, request.pkce().verifier());
@@ -268,6 +283,19 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
             Secret refreshToken = tokens.refreshToken().orElseThrow(() -> new Failure(ExitCodes.ERROR,
                     "the token endpoint " + TokenCommand.shown(tokenEndpoint) + " returned no refresh token; ask "
                             + "for a scope that grants one (such as offline_access) or allow the client to get one"));
+            if (destination.record) {
+                long generation;
+                try {
+                    // A new generation, compare-and-set: processes running 'token' on the record meanwhile see it.
+                    generation = TokenManager.storeRefreshToken(stores.vault(), store, refreshToken);
+                } catch (CredentialException e) {
+                    throw new Failure(ExitCodes.ERROR, "the refresh token could not be written to the token record "
+                            + "at " + store + ": " + Messages.oneLine(e.getMessage()));
+                }
+                err.println("Logged in. The refresh token is stored in the token record at " + store
+                        + " (generation " + generation + ").");
+                return ExitCodes.OK;
+            }
             WriteResult written = stores.vault().write(store, refreshToken, Optional.empty());
             if (!written.isWritten()) {
                 throw new Failure(ExitCodes.ERROR, "the refresh token could not be written to " + store + ": " + written);
@@ -275,43 +303,75 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
             err.println("Logged in. The refresh token is stored at " + store
                     + written.version().map(v -> " (version " + v + ")").orElse("") + ".");
             return ExitCodes.OK;
-        } finally {
-            server.stop(0);
         }
     }
 
-    private URI await(CompletableFuture<URI> callback) throws Failure {
+    /**
+     * Chooses where the refresh token goes, before the browser is involved: the token record unless a plain
+     * reference is given, the two together being a usage error. A record in a store without compare-and-set is
+     * refused here, not after the person has logged in.
+     */
+    private Destination destination(Stores stores) throws Failure {
+        if (tokenRecordOption != null && storeOption != null) {
+            throw new Failure(ExitCodes.USAGE, "--token-record and --store conflict: give one, --token-record REF "
+                    + "for a token record that several processes can share, or --store REF for a plain refresh "
+                    + "token");
+        }
+        boolean record;
+        CredentialRef ref;
+        if (tokenRecordOption != null || storeOption != null) {
+            record = tokenRecordOption != null;
+            ref = record ? ref(tokenRecordOption, "--token-record") : ref(storeOption, "--store");
+        } else {
+            Optional<String> recordVariable = setting(stores, null, TokenCommand.TOKEN_RECORD_REF);
+            Optional<String> plainVariable = setting(stores, null, TokenCommand.REFRESH_TOKEN_REF);
+            if (recordVariable.isPresent() && plainVariable.isPresent()) {
+                throw new Failure(ExitCodes.USAGE, TokenCommand.TOKEN_RECORD_REF + " and "
+                        + TokenCommand.REFRESH_TOKEN_REF + " are both set; set only one");
+            }
+            record = plainVariable.isEmpty();
+            ref = record ? ref(recordVariable.orElse(TokenCommand.DEFAULT_TOKEN_RECORD_REF),
+                    TokenCommand.TOKEN_RECORD_REF) : ref(plainVariable.get(), TokenCommand.REFRESH_TOKEN_REF);
+        }
+        if (record) {
+            boolean compareAndSet;
+            try {
+                compareAndSet = stores.vault().supportsCompareAndSet(ref);
+            } catch (RuntimeException e) {
+                throw new Failure(ExitCodes.CONFIGURATION, "the token record at " + ref + ": "
+                        + Messages.oneLine(e.getMessage()));
+            }
+            if (!compareAndSet) {
+                throw new Failure(ExitCodes.USAGE, "the token record at " + ref + " needs a store with "
+                        + "compare-and-set writes, and the '" + ref.scheme() + "' store has none for it (use file:, "
+                        + "vault: with KV version 2, or aws-sm:)");
+            }
+        }
+        return new Destination(ref, record);
+    }
+
+    /** Where the refresh token is written: a token record, or a plain refresh token. */
+    private static final class Destination {
+        final CredentialRef ref;
+        final boolean record;
+
+        Destination(CredentialRef ref, boolean record) {
+            this.ref = ref;
+            this.record = record;
+        }
+    }
+
+    private AuthorizationResponse await(CallbackListener listener) throws Failure {
         try {
-            return callback.get(loginTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return listener.await(loginTimeout);
         } catch (TimeoutException e) {
             throw new Failure(ExitCodes.ERROR, "no callback came from the browser within " + loginTimeout.toSeconds()
                     + " s; run login again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure(ExitCodes.ERROR, "interrupted while waiting for the browser");
-        } catch (ExecutionException e) {
-            throw new Failure(ExitCodes.ERROR, "the callback failed");
-        }
-    }
-
-    /** Takes the first callback only; the page tells the user to go back to the terminal. */
-    private static void answer(HttpExchange exchange, URI redirect, CompletableFuture<URI> callback)
-            throws IOException {
-        try (exchange) {
-            boolean first = false;
-            if ("GET".equals(exchange.getRequestMethod())) {
-                String rawQuery = exchange.getRequestURI().getRawQuery();
-                first = callback.complete(URI.create(redirect + (rawQuery == null ? "" : "?" + rawQuery)));
-            }
-            byte[] page = (first ? "<!DOCTYPE html><title>bigledger-auth</title><p>Done: you may close this window "
-                    + "and go back to the terminal.</p>" : "<!DOCTYPE html><title>bigledger-auth</title><p>This "
-                    + "login was already answered.</p>").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            exchange.sendResponseHeaders(first ? 200 : 400, page.length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(page);
-            }
+        } catch (AuthorizationException e) {
+            throw new Failure(ExitCodes.ERROR, Messages.oneLine(e.getMessage()));
         }
     }
 

@@ -70,8 +70,10 @@ public final class Main {
 
     /**
      * Builds the command line for the arguments it will run: when the first names a command, that command alone
-     * is added. Picocli reads every command's annotations by reflection when it is added, which was most of the
-     * start-up time of a run that uses one; help, the command list and a mistyped name still get them all.
+     * is added. Picocli reads an annotated command by reflection when it is added, which was most of the start-up
+     * time of a run that uses one; help, the command list and a mistyped name still get them all. The top-level
+     * command and those scripts run often ({@code resolve}, {@code doctor}, {@code token}) are built without
+     * annotations (see {@link CommandSpecs}).
      *
      * @param environment the environment variables the commands read
      * @param stdin where {@code secrets put} reads values
@@ -83,14 +85,15 @@ public final class Main {
             java.util.function.Consumer<java.net.URI> browser, String[] args) {
         Objects.requireNonNull(environment, "environment");
         Map<String, java.util.function.Supplier<Object>> commands = new java.util.LinkedHashMap<>();
-        commands.put("resolve", () -> new ResolveCommand(environment));
-        commands.put("doctor", () -> new DoctorCommand(environment));
+        commands.put("demo", DemoCommand::new);
+        commands.put("resolve", () -> new CommandLine(ResolveCommand.spec(environment)));
+        commands.put("doctor", () -> new CommandLine(DoctorCommand.spec(environment)));
         commands.put("verify", () -> new VerifyCommand(environment));
-        commands.put("token", () -> new TokenCommand(environment));
+        commands.put("token", () -> new CommandLine(TokenCommand.spec(environment)));
         commands.put("login", () -> new LoginCommand(environment, browser));
         commands.put("secrets", () -> SecretsCommand.commandLine(environment, stdin));
         commands.put("help", CommandLine.HelpCommand::new);
-        CommandLine commandLine = new CommandLine(new BigLedgerAuthCommand());
+        CommandLine commandLine = new CommandLine(BigLedgerAuthCommand.spec());
         String first = args.length > 0 ? args[0] : "";
         if (commands.containsKey(first) && !first.equals("help")) {
             commandLine.addSubcommand(first, commands.get(first).get());

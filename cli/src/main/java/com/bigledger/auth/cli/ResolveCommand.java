@@ -9,12 +9,8 @@ import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code bigledger-auth resolve REF}: resolves a credential reference through a
@@ -22,11 +18,12 @@ import picocli.CommandLine.Spec;
  * with {@code --reveal}, the value alone.
  *
  * <p>Failures are one line on stderr that names the reference, with a distinct exit code for a missing
- * credential. Not thread-safe: picocli sets its fields before each run.
+ * credential. Its model is built by {@link #spec}, without annotations (see {@link CommandSpecs}). Not thread-safe:
+ * picocli sets the model's values before each run.
  */
-@Command(
-        name = "resolve",
-        description = {
+final class ResolveCommand implements Callable<Integer> {
+
+    private static final String[] DESCRIPTION = {
             "Resolves a credential reference and prints the reference, the store's version (if it keeps one) and "
                     + "the value, redacted: a known prefix such as blg_live_sk_ at most.",
             "With --reveal, prints the value alone on stdout, followed by a newline, for scripts.",
@@ -36,47 +33,40 @@ import picocli.CommandLine.Spec;
             "  aws-sm:prod/bigledger#api_key",
             "  vault:secret/bigledger#api_key",
             "Each scheme is served by a store on the class path, configured as a service would configure it."
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:success", ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP, ExitCodes.NOT_FOUND_HELP,
-            ExitCodes.ERROR_HELP})
-final class ResolveCommand implements Callable<Integer> {
+    };
 
     private final Map<String, String> environment;
 
-    @Parameters(paramLabel = "REF", description = "the credential reference to resolve")
-    private String reference;
-
-    @Option(names = "--reveal", description = "Print the value itself, alone on one line (for scripts).")
-    private boolean reveal;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    private boolean helpRequested;
-
-    @Mixin
-    private TimeoutOption timeoutOption;
-
-    @Spec
     private CommandSpec spec;
 
-    /** Creates the command over the process environment. */
-    ResolveCommand() {
-        this(System.getenv());
+    private ResolveCommand(Map<String, String> environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
     }
 
     /**
-     * Creates the command over an environment.
+     * Builds the command's model over an environment.
      *
      * @param environment the variables {@code env:} references read
+     * @return the model, which runs the command
      */
-    ResolveCommand(Map<String, String> environment) {
-        this.environment = Objects.requireNonNull(environment, "environment");
+    static CommandSpec spec(Map<String, String> environment) {
+        ResolveCommand command = new ResolveCommand(environment);
+        CommandSpec spec = CommandSpecs.command(command, "resolve", DESCRIPTION, "0:success", ExitCodes.PROBLEMS_HELP,
+                ExitCodes.USAGE_HELP, ExitCodes.NOT_FOUND_HELP, ExitCodes.ERROR_HELP);
+        spec.addPositional(PositionalParamSpec.builder().paramLabel("REF").type(String.class).arity("1").required(true)
+                .description("the credential reference to resolve").build());
+        spec.addOption(CommandSpecs.flag("Print the value itself, alone on one line (for scripts).", "--reveal"));
+        spec.addOption(TimeoutOption.option());
+        command.spec = spec;
+        return spec;
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String reference = spec.positionalParameters().get(0).getValue();
+        boolean reveal = CommandSpecs.isSet(spec, "--reveal");
         CredentialRef ref;
         try {
             ref = CredentialRef.parse(reference);
@@ -85,7 +75,7 @@ final class ResolveCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         // Printed before the stores are closed: a value is not assumed to outlive the store that loaded it.
-        try (Stores stores = new Stores(environment, timeoutOption.timeout())) {
+        try (Stores stores = new Stores(environment, TimeoutOption.of(spec))) {
             VersionedSecret resolved = stores.vault().handle(ref).versioned();
             return reveal ? printValue(ref, resolved, out, err) : printRedacted(ref, resolved, out);
         } catch (CredentialNotFoundException e) {

@@ -6,30 +6,53 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * The {@code --timeout} option shared by the commands: how long to wait for a value while its store fails with a
  * temporary error. The vault retries with backoff meanwhile; a store that answers "not found" fails at once.
- * Not thread-safe: picocli sets its field before each run.
+ * Commands whose model is annotated mix it in; those built with {@link CommandSpecs} add {@link #option()}. Not
+ * thread-safe: picocli sets its field before each run.
  */
 final class TimeoutOption {
 
     /** The wait by default: long enough for a retry or two, short enough for a person at a terminal. */
     static final String DEFAULT = "10s";
 
-    @Option(
-            names = "--timeout",
-            paramLabel = "DURATION",
-            defaultValue = DEFAULT,
-            converter = Converter.class,
-            description = "How long to wait for a value while its store fails with a temporary error (it is "
-                    + "retried meanwhile), such as 500ms, 10s or 2m. By default, ${DEFAULT-VALUE}.")
+    private static final String NAME = "--timeout";
+    private static final String LABEL = "DURATION";
+    private static final String DESCRIPTION = "How long to wait for a value while its store fails with a temporary "
+            + "error (it is retried meanwhile), such as 500ms, 10s or 2m. By default, ${DEFAULT-VALUE}.";
+
+    @Option(names = NAME, paramLabel = LABEL, defaultValue = DEFAULT, converter = Converter.class,
+            description = DESCRIPTION)
     private Duration timeout;
 
     Duration timeout() {
         return timeout;
+    }
+
+    /**
+     * The option, for a model built with {@link CommandSpecs}.
+     *
+     * @return the option
+     */
+    static OptionSpec option() {
+        return OptionSpec.builder(NAME).type(Duration.class).paramLabel(LABEL).defaultValue(DEFAULT)
+                .converters(new Converter()).description(DESCRIPTION).build();
+    }
+
+    /**
+     * The timeout a parsed model built with {@link #option()} was given, or the default.
+     *
+     * @param spec the model
+     * @return the timeout
+     */
+    static Duration of(CommandSpec spec) {
+        return CommandSpecs.value(spec, NAME);
     }
 
     /** Reads {@code 500ms}, {@code 10s}, {@code 2m} or an ISO-8601 duration such as {@code PT10S}. */

@@ -9,6 +9,7 @@ import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenListener;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
@@ -27,20 +28,22 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code bigledger-auth token}: gets an access token through a {@link TokenManager} and prints it alone on stdout,
  * for {@code $(bigledger-auth token)} in scripts. Against BigLedger's token endpoint (the default), the grant is
- * {@code refresh_token} with the token at a reference (where {@code login} put it), since the BigLedger document names
- * only the authorization-code and refresh-token grants; a refresh token the server rotates is written back before
- * the access token is printed. Against another server (see {@link Profile}), or with {@code --client-credentials}, the grant is
+ * {@code refresh_token} with the token in a token record (where {@code login} put it), since the BigLedger document
+ * names only the authorization-code and refresh-token grants. The record is the one a fleet-mode
+ * {@link TokenManager.Builder#tokenRecord TokenManager} shares: an access token still valid there is printed with no
+ * request, and only the holder of the record's lease asks the token endpoint, so that any number of shells running
+ * this command at once never present a refresh token another one has already rotated. {@code --refresh-token-ref}
+ * keeps the plain mode of earlier versions: a refresh token alone at a reference, safe for one process at a time. A
+ * refresh token the server rotates is written back before the access token is printed. Against another server (see
+ * {@link Profile}), or with {@code --client-credentials}, the grant is
  * {@code client_credentials}; {@code --refresh-token} asks for {@code refresh_token} there.
  *
  * <p>Each setting is an option or an environment variable, the option winning; variables are read through the
@@ -48,18 +51,28 @@ import picocli.CommandLine.TypeConversionException;
  * only by reference ({@code --client-secret-ref}, {@code BIGLEDGER_CLIENT_SECRET_REF}, or by default
  * {@code env:BIGLEDGER_CLIENT_SECRET}), never as an option value, which shell history and process lists would
  * keep. Failures are one line on stderr naming the endpoint or the reference, never a secret; a client the token
- * endpoint refuses has its own exit code, {@link ExitCodes#REFUSED}. Not thread-safe: picocli sets its fields
- * before each run.
+ * endpoint refuses has its own exit code, {@link ExitCodes#REFUSED}.
+ *
+ * <p>Its model is built by {@link #spec}, without annotations (see {@link CommandSpecs}), and the HTTP client is
+ * made on the first request only ({@link LazyHttpClient}): a still-valid token in the record is printed without
+ * either cost. Not thread-safe: picocli sets the model's values before each run.
  */
-@Command(
-        name = "token",
-        description = {
+final class TokenCommand implements Callable<Integer> {
+
+    private static final String[] DESCRIPTION = {
             "Gets an OAuth 2.0 access token and prints it alone on stdout, followed by a newline, for scripts.",
             "  TOKEN=$(bigledger-auth token)",
             "Against BigLedger's token endpoint (the default; profile bigledger) the grant is refresh_token, with "
-                    + "the refresh token 'login' stored, as the BigLedger document describes; client_credentials, "
+                    + "the refresh token 'login' stored in the token record, as the BigLedger document describes; "
+                    + "client_credentials, "
                     + "which the document does not name, only with --client-credentials. Against other servers "
                     + "(profile oauth2) the grant is client_credentials, or refresh_token with --refresh-token.",
+            "The token record (--token-record, " + TokenCommand.TOKEN_RECORD_REF + ", by default "
+                    + TokenCommand.DEFAULT_TOKEN_RECORD_REF + ") holds the refresh token and the last access token: "
+                    + "one still valid is printed with no request, and any number of shells may run this command "
+                    + "at once (one of them refreshes, the others wait for it). --refresh-token-ref REF (or "
+                    + TokenCommand.REFRESH_TOKEN_REF + ") uses a plain refresh token instead, for one process at a "
+                    + "time.",
             "With --header, prints 'Authorization: Bearer TOKEN' instead. With --verbose, also prints the settings, "
                     + "the token's expiry and its scopes on stderr (never the token).",
             "",
@@ -81,14 +94,11 @@ import picocli.CommandLine.TypeConversionException;
             "",
             "--timeout bounds each wait: for the store that holds the client secret, then for the token "
                     + "endpoint, which is retried meanwhile after a temporary failure (HTTP 5xx or 429, no "
-                    + "connection). A refused client fails at once."
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-            "0:success: the token was printed", ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP, "3:the client secret was not found at its "
-                    + "reference", ExitCodes.ERROR_HELP, ExitCodes.REFUSED_HELP
-        })
-final class TokenCommand implements Callable<Integer> {
+                    + "connection). A refused client fails at once. A token request already sent when --timeout "
+                    + "ends is still waited for, up to the client's own bound, so that a refresh token it rotates "
+                    + "is not lost."
+    };
+
 
     /** The production authorization server's token endpoint, as the BigLedger authentication document gives it. */
     static final String DEFAULT_TOKEN_ENDPOINT = "https://auth.bigledger.com/oauth/token";
@@ -99,113 +109,138 @@ final class TokenCommand implements Callable<Integer> {
     static final String CLIENT_SECRET_REF = "BIGLEDGER_CLIENT_SECRET_REF";
     static final String SCOPES = "BIGLEDGER_SCOPES";
     static final String REFRESH_TOKEN_REF = "BIGLEDGER_REFRESH_TOKEN_REF";
+    static final String TOKEN_RECORD_REF = "BIGLEDGER_TOKEN_RECORD_REF";
 
-    /** Where {@code login} stores the refresh token, and {@code token --refresh-token} reads it, by default. */
-    static final String DEFAULT_REFRESH_TOKEN_REF = "file:bigledger/refresh_token";
+    /** Where {@code login} stores the token record, and {@code token} reads it, by default. */
+    static final String DEFAULT_TOKEN_RECORD_REF = "file:bigledger/token_record";
+
+    /** Where earlier versions' {@code login} stored a plain refresh token by default: named in a hint only. */
+    static final String EARLIER_REFRESH_TOKEN_REF = "file:bigledger/refresh_token";
 
     private static final String PREFIX = "bigledger-auth token: ";
 
     private final Map<String, String> environment;
 
-    @Option(names = "--token-endpoint", paramLabel = "URL",
-            description = "The token endpoint's URL. By default, the BigLedger authorization server's (see above).")
     private String tokenEndpointOption;
-
-    @Option(names = "--client-id", paramLabel = "ID", description = "The client id. Required.")
     private String clientIdOption;
-
-    @Option(names = "--client-secret-ref", paramLabel = "REF",
-            description = "The reference of the client secret (see above). By default, the secret is read from "
-                    + CLIENT_SECRET + ".")
     private String clientSecretRefOption;
-
     /** Taken only to refuse it without echoing it: picocli would quote an unknown option's value. */
-    @Option(names = "--client-secret", paramLabel = "SECRET", hidden = true)
     private String plainClientSecret;
-
-    @Option(names = "--scope", paramLabel = "SCOPE",
-            description = "A scope to ask for, such as read:accounts; repeat the option for more. By default, "
-                    + "none: the server's default scopes.")
     private List<String> scopeOptions;
-
-    @Option(names = "--profile", paramLabel = "PROFILE", converter = Profile.Converter.class,
-            description = "The kind of token endpoint: bigledger (JSON bodies, client_id and client_secret in the "
-                    + "body, the refresh_token grant, one-hour tokens when expires_in is missing) or oauth2 "
-                    + "(RFC 6749: form bodies, Basic authentication, the client_credentials grant). By default, "
-                    + "bigledger for bigledger.com and its subdomains, oauth2 for other hosts.")
     private Profile profileOption;
-
-    @Option(names = "--client-credentials",
-            description = "Use the client_credentials grant, which the BigLedger document does not name: the "
-                    + "default against other servers only.")
     private boolean clientCredentialsMode;
-
-    @Option(names = "--public-client",
-            description = "The client has no secret: send none and rely on the refresh token alone. The BigLedger "
-                    + "document does not describe public clients; use this only for one registered as such.")
     private boolean publicClient;
-
-    @Option(names = "--format", paramLabel = "FORMAT", converter = FormatConverter.class,
-            description = "How the request body is encoded: json (what the BigLedger token endpoint takes) or form "
-                    + "(RFC 6749). By default, json with the bigledger profile, form with oauth2.")
     private RequestFormat formatOption;
-
-    @Option(names = "--auth", paramLabel = "METHOD", converter = AuthConverter.class,
-            description = "How the client authenticates: post (client_id and client_secret in the body, what the "
-                    + "BigLedger token endpoint expects) or basic (an Authorization: Basic header, RFC 6749). By "
-                    + "default, post with the json format, basic with form.")
     private ClientAuthentication authOption;
-
-    @Option(names = "--allow-insecure-loopback",
-            description = "Allow an http token endpoint on a loopback host (127.0.0.1, ::1, localhost), for tests "
-                    + "and local servers. Other hosts always need https.")
     private boolean allowInsecureLoopback;
-
-    @Option(names = "--refresh-token",
-            description = "Use the refresh_token grant with the refresh token at " + REFRESH_TOKEN_REF + " (by "
-                    + "default " + DEFAULT_REFRESH_TOKEN_REF + ", where login stores it): the default against "
-                    + "BigLedger, the way to ask for it elsewhere. A refresh token the server rotates is written "
-                    + "back there before the access token is printed. Against other servers the client secret is "
-                    + "optional then (a public client).")
     private boolean refreshTokenMode;
-
-    @Option(names = "--refresh-token-ref", paramLabel = "REF",
-            description = "Like --refresh-token, with the refresh token at REF.")
+    private String tokenRecordOption;
     private String refreshTokenRefOption;
-
-    @Option(names = "--header", description = "Print 'Authorization: Bearer TOKEN' instead of the token alone.")
     private boolean header;
-
-    @Option(names = {"-v", "--verbose"},
-            description = "Also print the settings, the token's expiry and its scopes on stderr (never the "
-                    + "token).")
     private boolean verbose;
+    private Duration timeout;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    private boolean helpRequested;
-
-    @Mixin
-    private TimeoutOption timeoutOption;
-
-    @Spec
     private CommandSpec spec;
 
-    /** Creates the command over the process environment. */
-    TokenCommand() {
-        this(System.getenv());
+    /** Made on the first token request: the endpoint checks and a stored token need none. */
+    private final LazyHttpClient httpClient = new LazyHttpClient(OAuthClient.DEFAULT_CONNECT_TIMEOUT);
+
+    /** Whether this run sent a token request, rather than using a token another run stored. */
+    private boolean tokenRequested;
+
+    private TokenCommand(Map<String, String> environment) {
+        this.environment = Objects.requireNonNull(environment, "environment");
     }
 
     /**
-     * Creates the command over an environment.
+     * Builds the command's model over an environment.
      *
      * @param environment the variables the settings and {@code env:} references are read from
+     * @return the model, which runs the command
      */
-    TokenCommand(Map<String, String> environment) {
-        this.environment = Objects.requireNonNull(environment, "environment");
+    static CommandSpec spec(Map<String, String> environment) {
+        TokenCommand command = new TokenCommand(environment);
+        CommandSpec spec = CommandSpecs.command(command, "token", DESCRIPTION, "0:success: the token was printed",
+                ExitCodes.PROBLEMS_HELP, ExitCodes.USAGE_HELP, "3:the client secret was not found at its reference",
+                ExitCodes.ERROR_HELP, ExitCodes.REFUSED_HELP);
+        spec.addOption(CommandSpecs.text("--token-endpoint", "URL",
+                "The token endpoint's URL. By default, the BigLedger authorization server's (see above)."));
+        spec.addOption(CommandSpecs.text("--client-id", "ID", "The client id. Required."));
+        spec.addOption(CommandSpecs.text("--client-secret-ref", "REF",
+                "The reference of the client secret (see above). By default, the secret is read from "
+                        + CLIENT_SECRET + "."));
+        spec.addOption(OptionSpec.builder("--client-secret").type(String.class).paramLabel("SECRET").hidden(true)
+                .build());
+        spec.addOption(OptionSpec.builder("--scope").type(List.class).auxiliaryTypes(String.class)
+                .paramLabel("SCOPE").description("A scope to ask for, such as read:accounts; repeat the option for "
+                        + "more. By default, none: the server's default scopes.").build());
+        spec.addOption(CommandSpecs.typed("--profile", "PROFILE", Profile.class, new Profile.Converter(),
+                "The kind of token endpoint: bigledger (JSON bodies, client_id and client_secret in the "
+                        + "body, the refresh_token grant, one-hour tokens when expires_in is missing) or oauth2 "
+                        + "(RFC 6749: form bodies, Basic authentication, the client_credentials grant). By default, "
+                        + "bigledger for bigledger.com and its subdomains, oauth2 for other hosts."));
+        spec.addOption(CommandSpecs.flag("Use the client_credentials grant, which the BigLedger document does not "
+                + "name: the default against other servers only.", "--client-credentials"));
+        spec.addOption(CommandSpecs.flag("The client has no secret: send none and rely on the refresh token alone. "
+                + "The BigLedger document does not describe public clients; use this only for one registered as "
+                + "such.", "--public-client"));
+        spec.addOption(CommandSpecs.typed("--format", "FORMAT", RequestFormat.class, new FormatConverter(),
+                "How the request body is encoded: json (what the BigLedger token endpoint takes) or form "
+                        + "(RFC 6749). By default, json with the bigledger profile, form with oauth2."));
+        spec.addOption(CommandSpecs.typed("--auth", "METHOD", ClientAuthentication.class, new AuthConverter(),
+                "How the client authenticates: post (client_id and client_secret in the body, what the "
+                        + "BigLedger token endpoint expects) or basic (an Authorization: Basic header, RFC 6749). By "
+                        + "default, post with the json format, basic with form."));
+        spec.addOption(CommandSpecs.flag("Allow an http token endpoint on a loopback host (127.0.0.1, ::1, "
+                + "localhost), for tests and local servers. Other hosts always need https.",
+                "--allow-insecure-loopback"));
+        spec.addOption(CommandSpecs.flag("Use the refresh_token grant with the refresh token in the token record "
+                + "(see --token-record; by default " + DEFAULT_TOKEN_RECORD_REF + ", where login stores it): the "
+                + "default against BigLedger, the way to ask for it elsewhere. A refresh token the server "
+                + "rotates is written back there before the access token is printed. Against other servers the "
+                + "client secret is optional then (a public client).", "--refresh-token"));
+        spec.addOption(CommandSpecs.text("--token-record", "REF",
+                "Like --refresh-token, with the token record at REF, in a store with compare-and-set "
+                        + "writes (file:, vault: with KV version 2, aws-sm:). By default, " + TOKEN_RECORD_REF
+                        + ", else " + DEFAULT_TOKEN_RECORD_REF + ". A still-valid access token stored there is "
+                        + "printed with no request; shells and services sharing the record refresh one at a time."));
+        spec.addOption(CommandSpecs.text("--refresh-token-ref", "REF",
+                "Like --refresh-token, with a plain refresh token at REF (or " + REFRESH_TOKEN_REF
+                        + ") instead of a token record: no access token is kept, and two processes must not refresh "
+                        + "with it at once. Not with --token-record."));
+        spec.addOption(CommandSpecs.flag("Print 'Authorization: Bearer TOKEN' instead of the token alone.",
+                "--header"));
+        spec.addOption(CommandSpecs.flag("Also print the settings, the token's expiry and its scopes on stderr "
+                + "(never the token).", "-v", "--verbose"));
+        spec.addOption(TimeoutOption.option());
+        command.spec = spec;
+        return spec;
+    }
+
+    /** Takes this run's values from the parsed model. */
+    private void readOptions() {
+        tokenEndpointOption = CommandSpecs.value(spec, "--token-endpoint");
+        clientIdOption = CommandSpecs.value(spec, "--client-id");
+        clientSecretRefOption = CommandSpecs.value(spec, "--client-secret-ref");
+        plainClientSecret = CommandSpecs.value(spec, "--client-secret");
+        scopeOptions = CommandSpecs.value(spec, "--scope");
+        profileOption = CommandSpecs.value(spec, "--profile");
+        clientCredentialsMode = CommandSpecs.isSet(spec, "--client-credentials");
+        publicClient = CommandSpecs.isSet(spec, "--public-client");
+        formatOption = CommandSpecs.value(spec, "--format");
+        authOption = CommandSpecs.value(spec, "--auth");
+        allowInsecureLoopback = CommandSpecs.isSet(spec, "--allow-insecure-loopback");
+        refreshTokenMode = CommandSpecs.isSet(spec, "--refresh-token");
+        tokenRecordOption = CommandSpecs.value(spec, "--token-record");
+        refreshTokenRefOption = CommandSpecs.value(spec, "--refresh-token-ref");
+        header = CommandSpecs.isSet(spec, "--header");
+        verbose = CommandSpecs.isSet(spec, "--verbose");
+        timeout = TimeoutOption.of(spec);
     }
 
     @Override
     public Integer call() {
+        readOptions();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
@@ -216,7 +251,7 @@ final class TokenCommand implements Callable<Integer> {
                         + "and name it with --client-secret-ref REF");
             }
             // The secret and the token are used before the stores close: a value need not outlive its store.
-            try (Stores stores = new Stores(environment, timeoutOption.timeout())) {
+            try (Stores stores = new Stores(environment, timeout)) {
                 Settings settings = settings(stores);
                 if (verbose) {
                     settings.print(err);
@@ -225,6 +260,10 @@ final class TokenCommand implements Callable<Integer> {
                 AccessToken token = fetch(stores, settings, clientSecret, err);
                 if (verbose) {
                     printDetails(token, err);
+                    if (settings.refresh != null && settings.refresh.record) {
+                        line(err, "from", tokenRequested ? "the token endpoint (stored in the token record)"
+                                : "the token record (no request)");
+                    }
                 }
                 out.print(header ? "Authorization: Bearer " + token.reveal() : token.reveal());
                 out.print('\n');
@@ -250,7 +289,8 @@ final class TokenCommand implements Callable<Integer> {
                 "no client id: pass --client-id ID or set " + CLIENT_ID));
         Set<String> scopes = scopes(stores);
         Profile profile = profileOption != null ? profileOption : Profile.of(endpoint);
-        CredentialRef refreshRef = refreshTokenRef(stores, profile);
+        RefreshSource refresh = refreshSource(stores, profile);
+        CredentialRef refreshRef = refresh == null ? null : refresh.ref;
         if (publicClient && refreshRef == null) {
             throw new Failure(ExitCodes.USAGE, "--public-client: the client_credentials grant needs a client "
                     + "secret; a public client can only use the refresh token login stored");
@@ -264,6 +304,7 @@ final class TokenCommand implements Callable<Integer> {
         try {
             // A public client of the same endpoint and id checks them before any store or server is called.
             OAuthClient.builder()
+                    .httpClient(httpClient)
                     .tokenEndpoint(endpoint)
                     .clientId(clientId)
                     .allowInsecureLoopback(allowInsecureLoopback)
@@ -272,30 +313,56 @@ final class TokenCommand implements Callable<Integer> {
             // The endpoint's shape or transport, or the client id; the messages quote no credential.
             throw new Failure(ExitCodes.USAGE, inCommandLineTerms(Messages.oneLine(e.getMessage())));
         }
-        return new Settings(endpoint, clientId, scopes, secretRef, format, auth, refreshRef, profile);
+        return new Settings(endpoint, clientId, scopes, secretRef, format, auth, refresh, profile);
     }
 
     /**
-     * Chooses the grant: the refresh token's reference for {@code refresh_token} (asked for, or BigLedger's default),
-     * else {@code null} for {@code client_credentials} (asked for, or the default of other servers).
+     * Chooses the grant: where the refresh token is for {@code refresh_token} (asked for, or BigLedger's default),
+     * else {@code null} for {@code client_credentials} (asked for, or the default of other servers). The token
+     * record unless a plain refresh token's reference is given; the two together are a usage error, as an option
+     * that silently won over the other would leave the user unsure which one a rotation went to.
      */
-    private CredentialRef refreshTokenRef(Stores stores, Profile profile) throws Failure {
-        boolean refreshAsked = refreshTokenMode || refreshTokenRefOption != null;
+    private RefreshSource refreshSource(Stores stores, Profile profile) throws Failure {
+        boolean refreshAsked = refreshTokenMode || refreshTokenRefOption != null || tokenRecordOption != null;
         if (refreshAsked && clientCredentialsMode) {
-            throw new Failure(ExitCodes.USAGE, "--client-credentials conflicts with --refresh-token and "
-                    + "--refresh-token-ref: choose one grant");
+            throw new Failure(ExitCodes.USAGE, "--client-credentials conflicts with --refresh-token, --token-record "
+                    + "and --refresh-token-ref: choose one grant");
+        }
+        if (tokenRecordOption != null && refreshTokenRefOption != null) {
+            throw new Failure(ExitCodes.USAGE, "--token-record and --refresh-token-ref conflict: give one, "
+                    + "--token-record REF for a token record that several processes can share, or "
+                    + "--refresh-token-ref REF for a plain refresh token");
         }
         boolean refresh = refreshAsked || (profile == Profile.BIGLEDGER && !clientCredentialsMode);
         if (!refresh) {
             return null;
         }
-        String text = refreshTokenRefOption != null ? refreshTokenRefOption
-                : setting(stores, null, REFRESH_TOKEN_REF).orElse(DEFAULT_REFRESH_TOKEN_REF);
+        String text;
+        String source;
+        boolean record;
+        boolean byDefault = false;
+        if (tokenRecordOption != null || refreshTokenRefOption != null) {
+            record = tokenRecordOption != null;
+            text = record ? tokenRecordOption : refreshTokenRefOption;
+            source = record ? "--token-record" : "--refresh-token-ref";
+        } else {
+            Optional<String> recordVariable = setting(stores, null, TOKEN_RECORD_REF);
+            Optional<String> plainVariable = setting(stores, null, REFRESH_TOKEN_REF);
+            if (recordVariable.isPresent() && plainVariable.isPresent()) {
+                throw new Failure(ExitCodes.USAGE, TOKEN_RECORD_REF + " and " + REFRESH_TOKEN_REF + " are both set; "
+                        + "set only one (" + TOKEN_RECORD_REF + " for a token record that several processes can "
+                        + "share)");
+            }
+            record = plainVariable.isEmpty();
+            byDefault = record && recordVariable.isEmpty();
+            text = record ? recordVariable.orElse(DEFAULT_TOKEN_RECORD_REF) : plainVariable.get();
+            source = record ? TOKEN_RECORD_REF : REFRESH_TOKEN_REF;
+        }
         try {
-            return CredentialRef.parse(text);
+            return new RefreshSource(CredentialRef.parse(text), record, byDefault);
         } catch (IllegalArgumentException e) {
-            throw new Failure(ExitCodes.USAGE, "the refresh token's reference: " + Messages.without(e.getMessage(),
-                    text));
+            throw new Failure(ExitCodes.USAGE, (record ? "the token record's reference (" : "the refresh token's "
+                    + "reference (") + source + "): " + Messages.without(e.getMessage(), text));
         }
     }
 
@@ -398,6 +465,7 @@ final class TokenCommand implements Callable<Integer> {
     private AccessToken fetch(Stores stores, Settings settings, Secret clientSecret, PrintWriter err)
             throws Failure {
         OAuthClient.Builder builder = OAuthClient.builder()
+                .httpClient(httpClient)
                 .tokenEndpoint(settings.endpoint)
                 .clientId(settings.clientId)
                 .clientAuthentication(settings.auth)
@@ -408,30 +476,80 @@ final class TokenCommand implements Callable<Integer> {
         if (clientSecret != null) {
             builder.clientSecret(clientSecret);
         }
-        RetryReport retries = new RetryReport(err, shown(settings.endpoint), timeoutOption.timeout());
+        OAuthClient client = builder.build();
+        RetryReport retries = new RetryReport(err, shown(settings.endpoint), timeout);
+        RequestInFlight inFlight = new RequestInFlight();
         TokenManager.Builder manager = TokenManager.builder()
-                .client(builder.build())
+                .client(client)
                 .addListener(retries)
+                .addListener(inFlight)
                 .scopes(settings.scopes)
                 // The endpoint without its query: the name goes into log lines.
                 .name(shown(settings.endpoint).toString())
-                .timeout(timeoutOption.timeout());
-        if (settings.refreshRef != null) {
+                .timeout(timeout)
+                // A request sent just before --timeout ended is given the client's whole bound, so that the
+                // refresh token it rotates is written back rather than lost when the manager closes.
+                .closeTimeout(client.overallTimeout().plus(timeout));
+        RefreshSource refresh = settings.refresh;
+        if (refresh != null && refresh.record) {
+            // Fleet mode: a valid stored access token is used as it is; otherwise one process at a time refreshes.
+            manager.tokenRecord(stores.vault(), refresh.ref);
+        } else if (refresh != null) {
             // Each rotated refresh token is written back, compare-and-set, before the access token is handed out.
-            manager.refreshToken(stores.vault(), settings.refreshRef);
+            manager.refreshToken(stores.vault(), refresh.ref);
         } else {
             manager.clientCredentials();
         }
-        try (TokenManager tokens = manager.build()) {
-            return tokens.token();
+        TokenManager built;
+        try {
+            built = manager.build();
+        } catch (IllegalArgumentException e) {
+            // A token record in a store without compare-and-set; the message names the reference and the store.
+            throw new Failure(ExitCodes.USAGE, Messages.oneLine(e.getMessage()));
+        }
+        try {
+            AccessToken token;
+            try (TokenManager tokens = built) {
+                try {
+                    token = tokens.token();
+                } catch (TokenRefreshException e) {
+                    if (!e.retryable() || !inFlight.sent()) {
+                        throw e;
+                    }
+                    // --timeout ended while a request was out: its answer may carry a rotated refresh token. Wait
+                    // for it, up to the client's own bound, rather than print a failure for a token that arrives.
+                    token = tokens.token(client.overallTimeout());
+                }
+            }
+            // Read once the manager is closed: by then its listeners have heard of every request it sent.
+            tokenRequested = inFlight.everSent();
+            return token;
         } catch (ReauthenticationRequiredException e) {
             retries.stop();
-            throw new Failure(ExitCodes.REFUSED, Messages.oneLine(e.getMessage()));
+            throw new Failure(ExitCodes.REFUSED, Messages.oneLine(e.getMessage()) + earlierLoginHint(stores,
+                    refresh, e));
         } catch (BigLedgerAuthException e) {
             // No retry line after the failure's: a refresh still running when the manager closed stays quiet.
             retries.stop();
             // Messages name the endpoint and never a secret: the client redacts any it sent.
             throw new Failure(ExitCodes.ERROR, Messages.oneLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * Points a user of an earlier version, whose login stored a plain refresh token, at it when the default token
+     * record does not exist yet; the store is only asked whether that entry exists, its value is not read.
+     */
+    private static String earlierLoginHint(Stores stores, RefreshSource refresh, ReauthenticationRequiredException e) {
+        if (refresh == null || !refresh.byDefault || !(e.getCause() instanceof CredentialNotFoundException)) {
+            return "";
+        }
+        try {
+            stores.vault().read(CredentialRef.parse(EARLIER_REFRESH_TOKEN_REF));
+            return "; an earlier login stored a plain refresh token at " + EARLIER_REFRESH_TOKEN_REF + ": log in "
+                    + "again, or use it with --refresh-token-ref " + EARLIER_REFRESH_TOKEN_REF;
+        } catch (RuntimeException notThere) {
+            return "";
         }
     }
 
@@ -523,12 +641,12 @@ final class TokenCommand implements Callable<Integer> {
         final CredentialRef secretRef;
         final RequestFormat format;
         final ClientAuthentication auth;
-        final CredentialRef refreshRef;
+        final RefreshSource refresh;
         final Profile profile;
 
         Settings(URI endpoint, String clientId, Set<String> scopes, CredentialRef secretRef, RequestFormat format,
-                ClientAuthentication auth, CredentialRef refreshRef, Profile profile) {
-            this.refreshRef = refreshRef;
+                ClientAuthentication auth, RefreshSource refresh, Profile profile) {
+            this.refresh = refresh;
             this.profile = profile;
             this.endpoint = endpoint;
             this.clientId = clientId;
@@ -543,9 +661,57 @@ final class TokenCommand implements Callable<Integer> {
                     + profile.id() + ")");
             line(err, "client id", clientId + " (" + auth.name().toLowerCase(Locale.ROOT) + ")");
             line(err, "secret ref", secretRef == null ? "(none: a public client)" : secretRef.toString());
-            line(err, "grant", refreshRef != null ? "refresh_token at " + refreshRef : "client_credentials");
+            line(err, "grant", refresh == null ? "client_credentials" : refresh.record
+                    ? "refresh_token in the token record at " + refresh.ref : "refresh_token at " + refresh.ref);
             line(err, "scopes asked", scopes.isEmpty() ? "(none: the server's default)"
                     : String.join(" ", new TreeSet<>(scopes)));
+        }
+    }
+
+    /** Where the refresh token of the {@code refresh_token} grant is: a token record, or a plain refresh token. */
+    private static final class RefreshSource {
+        final CredentialRef ref;
+        final boolean record;
+        final boolean byDefault;
+
+        RefreshSource(CredentialRef ref, boolean record, boolean byDefault) {
+            this.ref = ref;
+            this.record = record;
+            this.byDefault = byDefault;
+        }
+    }
+
+    /**
+     * Tells whether a token request has been sent and not yet answered: {@code refreshStarted} is reported when a
+     * request goes out (in fleet mode only by the lease holder), and success or failure ends it. Thread-safe.
+     */
+    private static final class RequestInFlight implements TokenListener {
+        private volatile boolean sent;
+        private volatile boolean everSent;
+
+        @Override
+        public void refreshStarted(String manager, boolean tokenStillServed) {
+            sent = true;
+            everSent = true;
+        }
+
+        @Override
+        public void refreshSucceeded(String manager, Duration took, Instant expiresAt, boolean refreshTokenRotated) {
+            sent = false;
+        }
+
+        @Override
+        public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutiveFailures,
+                boolean tokenStillServed) {
+            sent = false;
+        }
+
+        boolean sent() {
+            return sent;
+        }
+
+        boolean everSent() {
+            return everSent;
         }
     }
 

@@ -226,11 +226,83 @@ class CliProcessIT {
         }
     }
 
+    /**
+     * A JVM told to prefer IPv6 has {@code ::1} as its loopback address; the listener must still bind the address
+     * its redirect URI names, 127.0.0.1, or the browser's callback is refused.
+     */
+    @Test
+    void loginIsReachableAtItsRedirectUriInAJvmThatPrefersIpv6() throws Exception {
+        Path vault = outputDir.resolve("login.blgv");
+        Map<String, String> stores = Map.of("BIGLEDGER_VAULT_FILE", vault.toString(),
+                "BIGLEDGER_VAULT_PASSPHRASE", "process test passphrase, not a secret",
+                "BIGLEDGER_VAULT_ALLOW_WEAK_KDF", "true");
+        com.bigledger.auth.store.file.FileCredentialSource.builder().environment(stores)
+                .kdfParameters(com.bigledger.auth.store.file.KdfParameters.argon2id(64, 1, 1)).build()
+                .write(com.bigledger.auth.CredentialRef.parse("file:seed"), com.bigledger.auth.Secret.of("seed"),
+                        java.util.Optional.empty());
+        try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start()) {
+            endpoint.enqueue(Response.token(FakeKeys.accessToken(), 3600, FakeKeys.accessToken()));
+            Map<String, String> environment = new java.util.HashMap<>(stores);
+            environment.put("JDK_JAVA_OPTIONS", "-Djava.net.preferIPv6Addresses=true");
+            environment.put("BIGLEDGER_TOKEN_ENDPOINT", endpoint.uri().toString());
+            environment.put("BIGLEDGER_AUTHORIZATION_ENDPOINT", endpoint.baseUri().resolve("/authorize").toString());
+            environment.put("BIGLEDGER_CLIENT_ID", "cli-app");
+            ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "login", "--no-browser",
+                    "--allow-insecure-loopback", "--profile", "oauth2", "--login-timeout", "60s")
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            try {
+                java.io.BufferedReader err = new java.io.BufferedReader(new java.io.InputStreamReader(
+                        process.getErrorStream(), StandardCharsets.UTF_8));
+                StringBuilder printed = new StringBuilder();
+                java.net.URI authorize = null;
+                while (authorize == null) {
+                    String line = err.readLine();
+                    if (line == null) {
+                        break;
+                    }
+                    printed.append(line).append('\n');
+                    if (line.startsWith("  http")) {
+                        authorize = java.net.URI.create(line.strip());
+                    }
+                }
+                assertThat(authorize).as(printed.toString()).isNotNull();
+                Map<String, String> params = new java.util.HashMap<>();
+                for (String pair : authorize.getRawQuery().split("&")) {
+                    params.put(pair.substring(0, pair.indexOf('=')), java.net.URLDecoder.decode(
+                            pair.substring(pair.indexOf('=') + 1), StandardCharsets.UTF_8));
+                }
+                java.net.URI redirect = java.net.URI.create(params.get("redirect_uri"));
+                java.net.http.HttpResponse<Void> answer = java.net.http.HttpClient.newBuilder()
+                        .connectTimeout(java.time.Duration.ofSeconds(10)).build()
+                        .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(redirect + "?code=the-code&state="
+                                + params.get("state"))).timeout(java.time.Duration.ofSeconds(30)).build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding());
+                printed.append(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                // A guard against a hung process, not a timing assertion.
+                assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("the command exited").isTrue();
+
+                assertThat(redirect.getHost()).isEqualTo("127.0.0.1");
+                assertThat(answer.statusCode()).isEqualTo(200);
+                assertThat(process.exitValue()).as(printed.toString()).isZero();
+                assertThat(endpoint.takeRequest().params()).containsEntry("code", "the-code");
+                assertThat(FakeKeys.leakIn(printed.toString())).as("a fake secret is in the output").isFalse();
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void secretsPutReadsStdinAndGetRevealsItThroughTheRunnableJar() throws Exception {
         Path vault = outputDir.resolve("vault.blgv");
         Map<String, String> environment = Map.of("BIGLEDGER_VAULT_FILE", vault.toString(),
-                "BIGLEDGER_VAULT_PASSPHRASE", "process test passphrase, not a secret");
+                "BIGLEDGER_VAULT_PASSPHRASE", "process test passphrase, not a secret",
+                "BIGLEDGER_VAULT_ALLOW_WEAK_KDF", "true");
         // Cheap key derivation for the test: the jar uses the cost written in the file's header.
         com.bigledger.auth.store.file.FileCredentialSource.builder().environment(environment)
                 .kdfParameters(com.bigledger.auth.store.file.KdfParameters.argon2id(64, 1, 1)).build()
@@ -248,6 +320,19 @@ class CliProcessIT {
         put.assertNoSecret();
         assertThat(get.out).isEqualTo(key + "\n");
         assertThat(list.out).isEqualTo("bigledger/api_key\nseed\n");
+    }
+
+    @Test
+    void demoRunsFromTheRunnableJarWithoutJUnitOrConfiguration() throws Exception {
+        Result demo = run(Map.of(), "demo");
+
+        assertThat(demo.exitCode).as(demo.err).isEqualTo(0);
+        assertThat(demo.out).contains("50 requests at once: 50 answered 200, 1 token request",
+                "2 requests sent (401, then retried once), 1 refresh in between, answer 200");
+        // The values were made in the child process: no generated value (Canary's marker) and no token past its
+        // prefix reached the output.
+        assertThat(demo.out + demo.err).doesNotContainPattern("cnry[0-9a-f]{6}")
+                .doesNotContainPattern("blg_oauth_(at|rt)_[^…]");
     }
 
     private Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {

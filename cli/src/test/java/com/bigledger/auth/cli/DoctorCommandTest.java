@@ -192,6 +192,7 @@ class DoctorCommandTest {
             try (BigLedgerAuth auth = BigLedgerAuth.builder().fromEnvironment(configuration).build()) {
                 libraryAccepts = auth.companyId().isPresent();
             } catch (BigLedgerConfigurationException e) {
+                com.bigledger.auth.testing.LeakAssertions.check(e);
                 libraryAccepts = false;
             }
             CliRun run = doctor(configuration);

@@ -28,7 +28,7 @@ class MainTest {
         CliRun run = CliRun.of(Map.of(), "--help");
 
         assertThat(run.exitCode()).isEqualTo(0);
-        assertThat(run.out()).contains("resolve", "doctor", "token", "Exit codes:", "0   success",
+        assertThat(run.out()).contains("demo", "resolve", "doctor", "token", "Exit codes:", "0   success",
                 "1   configuration problem", "2   usage error", "3   the credential was not found", "4   other error",
                 "5   the token endpoint refused the client");
     }
@@ -63,7 +63,8 @@ class MainTest {
     @Test
     void helpKeepsUrlsAndReferencesWhole() {
         for (String[] command : new String[][] {{"--help"}, {"verify", "--help"}, {"token", "--help"},
-                {"login", "--help"}, {"secrets", "--help"}, {"doctor", "--help"}, {"resolve", "--help"}}) {
+                {"login", "--help"}, {"secrets", "--help"}, {"doctor", "--help"}, {"resolve", "--help"},
+                {"demo", "--help"}}) {
             java.util.List<String> lines = CliRun.of(Map.of(), command).out().lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 assertThat(lines.get(i).length()).as(lines.get(i)).isLessThanOrEqualTo(80);

@@ -29,8 +29,10 @@ class SecretsCommandTest {
     void createVaultWithCheapKeyDerivation() {
         vault = folder.resolve("vault.blgv");
         environment = Map.of(FileCredentialSource.FILE_VARIABLE, vault.toString(),
-                FileCredentialSource.PASSPHRASE_VARIABLE, PASSPHRASE);
-        // The file's header carries its Argon2id cost, so the commands use these small parameters too.
+                FileCredentialSource.PASSPHRASE_VARIABLE, PASSPHRASE, FileCredentialSource.ALLOW_WEAK_KDF_VARIABLE,
+                "true");
+        // The file's header carries its Argon2id cost, so the commands use these small parameters too (below
+        // RFC 9106's floor, which the test-only variable allows).
         FileCredentialSource.builder().environment(environment).kdfParameters(KdfParameters.argon2id(64, 1, 1))
                 .build().write(CredentialRef.of("file", "seed"), Secret.of("seed"), Optional.empty());
     }
@@ -80,7 +82,8 @@ class SecretsCommandTest {
     void missingEntryIsNotFoundAndAWrongPassphraseIsAnError() {
         CliRun missing = CliRun.of(environment, "secrets", "get", "nothing");
         CliRun wrong = CliRun.of(Map.of(FileCredentialSource.FILE_VARIABLE, vault.toString(),
-                FileCredentialSource.PASSPHRASE_VARIABLE, "another"), "secrets", "list");
+                FileCredentialSource.PASSPHRASE_VARIABLE, "another", FileCredentialSource.ALLOW_WEAK_KDF_VARIABLE,
+                "true"), "secrets", "list");
 
         assertThat(missing.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(wrong.exitCode()).isEqualTo(ExitCodes.ERROR);
@@ -101,7 +104,8 @@ class SecretsCommandTest {
 
     @Test
     void missingPassphraseIsAConfigurationProblem() {
-        Map<String, String> noPassphrase = Map.of(FileCredentialSource.FILE_VARIABLE, vault.toString());
+        Map<String, String> noPassphrase = Map.of(FileCredentialSource.FILE_VARIABLE, vault.toString(),
+                FileCredentialSource.ALLOW_WEAK_KDF_VARIABLE, "true");
 
         for (String[] command : new String[][] {{"secrets", "get", "seed"}, {"secrets", "list"},
                 {"resolve", "file:seed"}}) {

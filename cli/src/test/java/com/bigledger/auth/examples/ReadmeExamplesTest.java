@@ -23,7 +23,10 @@ import com.bigledger.auth.testing.FakeBigLedgerApi;
 import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
+import java.io.File;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,37 +37,76 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.spi.ToolProvider;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Keeps the README's examples true: the README shows exactly the lines of {@link ReadmeExamples}, which run. */
+/**
+ * Keeps the README's Java examples true. Each is a whole compilation unit: a file of the {@code examples} package of
+ * this module or of an adapter module, shown in the README after its {@code <!-- example:PATH -->} marker without
+ * its package line. The test checks that the README shows each file exactly, compiles each block here as written
+ * (imports included, each in a package of its own, so that it needs nothing but the library), and runs them.
+ */
 class ReadmeExamplesTest {
 
     private static final String COMPANY = "company_abc123";
-    private static final Path README = Path.of("..", "README.md");
-    private static final Path SOURCE = Path.of("src", "test", "java", "com", "bigledger", "auth", "examples",
-            "ReadmeExamples.java");
-    /** The adapter modules' examples, compiled and run by their own tests: their libraries stay out of this one. */
-    private static final List<Path> ADAPTER_SOURCES = List.of(
-            Path.of("..", "okhttp", "src", "test", "java", "com", "bigledger", "auth", "okhttp", "ReadmeExample.java"),
-            Path.of("..", "micrometer", "src", "test", "java", "com", "bigledger", "auth", "micrometer",
-                    "ReadmeExample.java"),
-            Path.of("..", "spring-boot-starter", "src", "test", "java", "com", "bigledger", "auth", "spring",
-                    "ReadmeExample.java"));
+    private static final Path ROOT = Path.of("..");
+    private static final Path README = ROOT.resolve("README.md");
+    /** Where the examples live; the adapters' are compiled and run by their own module's tests. */
+    private static final List<Path> EXAMPLE_DIRECTORIES = List.of(
+            Path.of("cli", "src", "test", "java", "com", "bigledger", "auth", "examples"),
+            Path.of("okhttp", "src", "test", "java", "com", "bigledger", "auth", "examples"),
+            Path.of("micrometer", "src", "test", "java", "com", "bigledger", "auth", "examples"),
+            Path.of("spring-boot-starter", "src", "test", "java", "com", "bigledger", "auth", "examples"));
+    private static final Pattern PACKAGE_LINE = Pattern.compile("\\Apackage [a-z.]+;\\n");
 
     @Test
-    void readmeShowsExactlyTheCompiledExamples() throws IOException {
-        Map<String, String> compiled = regions(Files.readString(SOURCE, StandardCharsets.UTF_8));
-        for (Path adapter : ADAPTER_SOURCES) {
-            compiled.putAll(regions(Files.readString(adapter, StandardCharsets.UTF_8)));
+    void readmeShowsEachExampleFileWhole() throws IOException {
+        Map<String, String> shown = readmeBlocks();
+        assertThat(shown.keySet()).as("the README's examples").containsExactlyInAnyOrderElementsOf(exampleFiles());
+        for (Map.Entry<String, String> example : shown.entrySet()) {
+            String source = Files.readString(ROOT.resolve(example.getKey()), StandardCharsets.UTF_8);
+            Matcher packageLine = PACKAGE_LINE.matcher(source);
+            assertThat(packageLine.lookingAt()).as("%s starts with its package line", example.getKey()).isTrue();
+            assertThat(example.getValue()).as("README example %s", example.getKey())
+                    .isEqualTo(source.substring(packageLine.end()).strip());
+            assertThat(example.getValue()).as("README example %s", example.getKey()).startsWith("import ");
         }
-        Map<String, String> shown = readmeBlocks(Files.readString(README, StandardCharsets.UTF_8));
-        assertThat(shown.keySet()).containsExactlyInAnyOrderElementsOf(compiled.keySet());
-        compiled.forEach((name, code) -> assertThat(shown.get(name)).as("README example %s", name).isEqualTo(code));
+    }
+
+    @Test
+    void eachExampleOfThisModuleCompilesAsShown(@TempDir Path work) throws IOException {
+        Optional<ToolProvider> javac = ToolProvider.findFirst("javac");
+        Assumptions.assumeTrue(javac.isPresent(), "no Java compiler in this runtime (a JRE)");
+        Map<String, String> shown = readmeBlocks();
+        shown.keySet().removeIf(path -> !path.startsWith("cli/"));
+        assertThat(shown).isNotEmpty();
+        // Each in a package of its own, so that an example leaning on a class beside it without an import (which
+        // compiles in the examples package here, but not in a user's code) fails; otherwise exactly as shown.
+        List<String> arguments = new ArrayList<>(List.of("--release", "17", "-Xlint:all", "-Werror", "-proc:none",
+                "-encoding", "UTF-8", "-classpath", mainClassPath(), "-d", work.resolve("classes").toString()));
+        int index = 0;
+        for (Map.Entry<String, String> example : shown.entrySet()) {
+            String packageName = "readme" + index++;
+            Path file = Files.createDirectories(work.resolve(packageName))
+                    .resolve(Path.of(example.getKey()).getFileName());
+            Files.writeString(file, "package " + packageName + ";\n\n" + example.getValue() + "\n",
+                    StandardCharsets.UTF_8);
+            arguments.add(file.toString());
+        }
+        StringWriter diagnostics = new StringWriter();
+        PrintWriter writer = new PrintWriter(diagnostics);
+        int status = javac.get().run(writer, writer, arguments.toArray(String[]::new));
+        writer.flush();
+        assertThat(status).as("the README's examples compile as shown:%n%s", diagnostics).isZero();
     }
 
     @Test
@@ -73,7 +115,10 @@ class ReadmeExamplesTest {
         EnvCredentialSource environment = EnvCredentialSource.builder()
                 .environment(Map.of("BIGLEDGER_API_KEY", key, "BIGLEDGER_COMPANY_ID", "company_abc123"))
                 .build();
-        HttpRequest request = ReadmeExamples.apiKeyRequest(environment);
+        HttpRequest request;
+        try (CredentialVault vault = CredentialVault.builder().source(environment).discoverSources(false).build()) {
+            request = new AccountsRequests(vault).listAccounts();
+        }
         assertThat(request.headers().firstValue("Authorization")).contains("Bearer " + key);
         assertThat(request.headers().firstValue("X-Company-Id")).contains("company_abc123");
     }
@@ -83,7 +128,7 @@ class ReadmeExamplesTest {
         InMemoryCredentialSource awsStandIn = new InMemoryCredentialSource("aws-sm");
         awsStandIn.put("prod/bigledger", Secret.of("{\"client_secret\":\"" + Canary.value("") + "\"}"));
         try (CredentialVault vault = CredentialVault.builder().source(awsStandIn).discoverSources(false).build()) {
-            OAuthClient client = ReadmeExamples.bigLedgerClient(vault);
+            OAuthClient client = TokenClients.bigLedger(vault);
             assertThat(client.tokenEndpoint()).hasToString("https://auth.bigledger.com/oauth/token");
             assertThat(client.requestFormat()).isEqualTo(RequestFormat.JSON);
         }
@@ -97,7 +142,7 @@ class ReadmeExamplesTest {
             OAuthClient client = OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId("my-service")
                     .clientSecret(Canary.secret("")).requestFormat(RequestFormat.JSON).allowInsecureLoopback(true)
                     .build();
-            assertThat(ReadmeExamples.clientCredentials(client)).isEqualTo(token);
+            assertThat(ServiceTokens.bearer(client)).isEqualTo(token);
             assertThat(endpoint.takeRequest().body()).contains("\"grant_type\":\"client_credentials\"");
         }
     }
@@ -116,7 +161,7 @@ class ReadmeExamplesTest {
             });
             OAuthClient client = OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId("app")
                     .clientSecret(Canary.secret("")).allowInsecureLoopback(true).build();
-            AccessToken token = ReadmeExamples.refreshTokenRotation(vault, client, ref);
+            AccessToken token = RotatingTokens.afterUnauthorized(client, vault, ref);
             assertThat(token).isNotNull();
             assertThat(issued).hasSize(2);
             assertThat(store.load(ref).secret().reveal()).isEqualTo(issued.get(1));
@@ -128,7 +173,7 @@ class ReadmeExamplesTest {
         Assumptions.assumeTrue(System.getenv("BIGLEDGER_API_KEY") == null
                 && System.getenv("BIGLEDGER_API_KEY_REF") == null, "the test process has BigLedger settings");
 
-        assertThatThrownBy(ReadmeExamples::bigLedgerFromEnvironment)
+        assertThatThrownBy(BigLedgerSetup::fromEnvironment)
                 .isInstanceOf(BigLedgerConfigurationException.class)
                 .hasMessageContaining("BIGLEDGER_API_KEY is not set");
     }
@@ -140,13 +185,13 @@ class ReadmeExamplesTest {
             BigLedgerAuth auth = BigLedgerAuth.builder().apiKey(Secret.of(key)).companyId(COMPANY)
                     .baseUrl(api.baseUrl()).allowInsecureLoopback(true).build();
 
-            String accounts = ReadmeExamples.bigLedgerRequests(auth);
+            String accounts = Accounts.list(auth);
 
             assertThat(accounts).contains("\"success\":true");
             assertThat(api.requests()).extracting(r -> r.path()).containsExactly("/v1/auth/verify", "/v1/accounts");
 
             api.revokeApiKey(key);
-            assertThatThrownBy(() -> ReadmeExamples.bigLedgerRequests(auth)).isInstanceOf(UnauthorizedException.class);
+            assertThatThrownBy(() -> Accounts.list(auth)).isInstanceOf(UnauthorizedException.class);
         }
     }
 
@@ -160,7 +205,7 @@ class ReadmeExamplesTest {
         try (FakeBigLedgerApi api = FakeBigLedgerApi.start().company(COMPANY, "Acme Corporation", "professional");
              CredentialVault vault = CredentialVault.builder().source(awsStandIn).source(vaultStandIn)
                      .discoverSources(false).build()) {
-            AuthorizationRequest documented = ReadmeExamples.bigLedgerAuthorize(vault);
+            AuthorizationRequest documented = new UserLogin(UserLogin.client(vault), vault).start();
             assertThat(documented.uri().toString()).startsWith("https://auth.bigledger.com/oauth/authorize?"
                     + "response_type=code&client_id=YOUR_CLIENT_ID&redirect_uri=https%3A%2F%2Fyourapp.com%2Fcallback"
                     + "&scope=read%3Aaccounts%20write%3Ainvoices&state=").contains("&code_challenge_method=S256");
@@ -175,9 +220,8 @@ class ReadmeExamplesTest {
                     HttpResponse.BodyHandlers.discarding());
             URI callbackUri = URI.create(approved.headers().firstValue("Location").orElseThrow());
 
-            ReadmeExamples.OAuthSession session = ReadmeExamples.bigLedgerCallback(oauth, request, callbackUri, vault);
-            try (TokenManager tokens = session.tokens()) {
-                BigLedgerHeaders headers = session.auth().headers();
+            try (TokenManager tokens = new UserLogin(oauth, vault).callback(callbackUri, request)) {
+                BigLedgerHeaders headers = UserLogin.auth(tokens).headers();
 
                 assertThat(headers.authorization()).isEqualTo("Bearer " + api.accessTokens().get(1));
                 CredentialRef stored = CredentialRef.parse("vault:secret/users/42/bigledger#refresh_token");
@@ -196,11 +240,11 @@ class ReadmeExamplesTest {
                     .environment(Map.of("BIGLEDGER_SANDBOX_API_KEY", key)).build();
             try (CredentialVault vault = CredentialVault.builder().source(environment).discoverSources(false).build()) {
                 if (key.equals(testKey)) {
-                    BigLedgerAuth sandbox = ReadmeExamples.bigLedgerSandbox(vault);
+                    BigLedgerAuth sandbox = Sandbox.auth(vault);
                     assertThat(sandbox.baseUrl()).hasToString("https://api-sandbox.bigledger.com/v1");
                     assertThat(sandbox.headers().authorization()).isEqualTo("Bearer " + testKey);
                 } else {
-                    assertThatThrownBy(() -> ReadmeExamples.bigLedgerSandbox(vault))
+                    assertThatThrownBy(() -> Sandbox.auth(vault))
                             .isInstanceOf(BigLedgerConfigurationException.class)
                             .hasMessageContaining("blg_live_sk_")
                             .hasMessageContaining("sandbox");
@@ -209,22 +253,39 @@ class ReadmeExamplesTest {
         }
     }
 
-    private static Map<String, String> regions(String source) {
-        Map<String, String> regions = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?s)// example:([a-z-]+)\\n(.*?)\\n\\s*// end").matcher(source);
-        while (m.find()) {
-            regions.put(m.group(1), dedent(m.group(2)));
-        }
-        return regions;
-    }
-
-    private static Map<String, String> readmeBlocks(String readme) {
+    /** The README's Java blocks by the path in their marker. */
+    private static Map<String, String> readmeBlocks() throws IOException {
+        String readme = Files.readString(README, StandardCharsets.UTF_8);
         Map<String, String> blocks = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?s)<!-- example:([a-z-]+) -->\\s*```java\\n(.*?)\\n```").matcher(readme);
+        Matcher m = Pattern.compile("(?s)<!-- example:(\\S+) -->\\s*```java\\n(.*?)\\n```").matcher(readme);
         while (m.find()) {
-            blocks.put(m.group(1), dedent(m.group(2)));
+            assertThat(blocks.put(m.group(1), dedent(m.group(2)))).as("README example %s shown twice", m.group(1))
+                    .isNull();
         }
         return blocks;
+    }
+
+    /** Every example file, as a path from the checkout's root with forward slashes. */
+    private static List<String> exampleFiles() throws IOException {
+        List<String> files = new ArrayList<>();
+        for (Path directory : EXAMPLE_DIRECTORIES) {
+            try (Stream<Path> listing = Files.list(ROOT.resolve(directory))) {
+                listing.map(file -> file.getFileName().toString())
+                        .filter(name -> name.endsWith(".java") && !name.endsWith("Test.java"))
+                        .forEach(name -> files.add(directory.resolve(name).toString().replace('\\', '/')));
+            }
+        }
+        return files;
+    }
+
+    /** This test's class path without its own compiled test classes, where the examples themselves are. */
+    private static String mainClassPath() {
+        Path testClasses = Path.of("target", "test-classes").toAbsolutePath();
+        // Surefire starts the JVM with a manifest-only jar and gives the real class path in this property.
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Stream.of(classPath.split(File.pathSeparator))
+                .filter(entry -> !Path.of(entry).toAbsolutePath().equals(testClasses))
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     private static String dedent(String code) {

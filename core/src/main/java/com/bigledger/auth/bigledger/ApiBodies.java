@@ -1,10 +1,10 @@
 package com.bigledger.auth.bigledger;
 
+import com.bigledger.auth.internal.HttpExchange;
 import com.bigledger.auth.internal.ServerText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,10 +18,7 @@ import java.util.Optional;
  */
 final class ApiBodies {
 
-    private static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .build();
+    private static final JsonFactory JSON = HttpExchange.JSON;
 
     private ApiBodies() {
     }
@@ -47,35 +44,8 @@ final class ApiBodies {
      *     {@code code})
      */
     static Envelope parseError(byte[] body) {
-        String code = null;
-        String message = null;
-        try (JsonParser p = JSON.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (name.equals("error") && value == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String inner = p.currentName();
-                        JsonToken innerValue = p.nextToken();
-                        if (inner.equals("code") && innerValue == JsonToken.VALUE_STRING) {
-                            code = p.getText();
-                        } else if (inner.equals("message") && innerValue == JsonToken.VALUE_STRING) {
-                            message = p.getText();
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            // A broken body is not an envelope, unless its error object was read before the break.
-        }
-        return code == null || code.isBlank() ? null : new Envelope(code, message);
+        String[] fields = HttpExchange.errorFields(body, false);
+        return fields[0] == null || fields[0].isBlank() ? null : new Envelope(fields[0], fields[1]);
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.bigledger.auth.bigledger;
 
+import com.bigledger.auth.internal.HttpExchange;
+import com.bigledger.auth.internal.ServerText;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -8,8 +10,6 @@ import java.util.Locale;
  * Turns a BigLedger error response into the typed exception its envelope code names. Stateless and thread-safe.
  */
 final class ApiErrors {
-
-    private static final String REDACTED = "[redacted]";
 
     private ApiErrors() {
     }
@@ -27,8 +27,10 @@ final class ApiErrors {
     static BigLedgerApiException of(URI endpoint, int status, String contentType, byte[] body, boolean tooLarge,
             List<String> sent) {
         ApiBodies.Envelope envelope = tooLarge || body.length == 0 ? null : ApiBodies.parseError(body);
-        String code = envelope == null ? null : redact(envelope.code(), sent);
-        String message = envelope == null ? null : redact(envelope.message(), sent);
+        String[] shown = envelope == null ? new String[2]
+                : ServerText.redact(new String[] {envelope.code(), envelope.message()}, sent);
+        String code = shown[0];
+        String message = shown[1];
         String notEnvelope = envelope == null ? "; the response is not the BigLedger error envelope ("
                 + describe(contentType, body.length, tooLarge) + ", not shown)" : "";
 
@@ -46,11 +48,9 @@ final class ApiErrors {
                     + "invalid or not accessible with these credentials: send X-Company-Id with the id from the "
                     + "dashboard (Settings > Company Profile)" + notEnvelope);
         }
-        boolean retryable = status >= 500 || status == 429 || status == 408;
-        String detail = status == 429 ? "too many requests"
-                : status == 408 ? "the server timed out waiting for the request"
-                : status >= 500 ? "the BigLedger API is failing or unavailable"
-                : status >= 300 && status < 400 ? "the API answered with a redirect, which is never followed with "
+        boolean retryable = HttpExchange.retryableStatus(status);
+        String detail = retryable ? HttpExchange.transientDetail(status, "the BigLedger API is failing or unavailable")
+                : HttpExchange.isRedirect(status) ? "the API answered with a redirect, which is never followed with "
                         + "credentials; check the base URL"
                 : "the API refused the request";
         return new BigLedgerApiException(endpoint, status, code, message, detail + notEnvelope, null, retryable);
@@ -58,19 +58,6 @@ final class ApiErrors {
 
     private static boolean is(String code, String expected) {
         return code != null && code.equalsIgnoreCase(expected);
-    }
-
-    private static String redact(String text, List<String> sent) {
-        if (text == null) {
-            return null;
-        }
-        String out = text;
-        for (String secret : sent) {
-            if (!secret.isEmpty()) {
-                out = out.replace(secret, REDACTED);
-            }
-        }
-        return out;
     }
 
     /** Describes a body without quoting it: its media type, when that is a plain token, and its size. */

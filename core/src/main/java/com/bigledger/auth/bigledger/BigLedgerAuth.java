@@ -1,22 +1,15 @@
 package com.bigledger.auth.bigledger;
 
-import com.bigledger.auth.AccessToken;
-import com.bigledger.auth.CredentialHandle;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.internal.Options;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The credentials of one BigLedger API client and the request headers made from them: an API key with its company
@@ -61,8 +54,6 @@ public final class BigLedgerAuth implements AutoCloseable {
     /** The environment variable of the environment, {@code production} (the default) or {@code sandbox}. */
     public static final String ENVIRONMENT_VARIABLE = "BIGLEDGER_ENVIRONMENT";
 
-    private static final Logger LOG = LoggerFactory.getLogger(BigLedgerAuth.class);
-
     /** How the client authenticates. */
     public enum Mode {
         /** An API key ({@code blg_live_sk_…} or {@code blg_test_sk_…}) with a company id. */
@@ -72,41 +63,19 @@ public final class BigLedgerAuth implements AutoCloseable {
     }
 
     private final BigLedgerEnvironment environment;
-    private final String baseUrl;
-    private final URI base;
+    private final BaseUrl base;
     private final String companyId;
     private final String userAgent;
-    private final Secret staticKey;
-    private final CredentialVault keyVault;
-    private final CredentialRef keyRef;
-    private final CredentialHandle keyHandle;
-    private final String keyLabel;
-    private final TokenManager tokens;
+    private final ApiCredential credential;
     private final CredentialVault ownedVault;
 
-    /** The headers last handed out, and the credential instance they carry. */
-    private volatile BigLedgerHeaders current;
-
-    /** Guarded by {@code this}: the credential instance last invalidated, so many 401s cause one invalidation. */
-    private Object lastInvalidated;
-
-    private BigLedgerAuth(Builder b, Resolved r) {
+    private BigLedgerAuth(AuthSettings b, AuthSettings.Resolved r) {
         this.environment = r.environment;
-        this.baseUrl = r.baseUrl;
-        this.base = URI.create(r.baseUrl);
+        this.base = new BaseUrl(r.baseUrl);
         this.companyId = r.companyId;
         this.userAgent = b.userAgent == null ? LibraryVersion.PRODUCT : b.userAgent + " " + LibraryVersion.PRODUCT;
-        this.staticKey = r.staticKey;
-        this.keyVault = r.keyVault;
-        this.keyRef = r.keyRef;
-        this.keyHandle = r.keyHandle;
-        this.keyLabel = r.keyLabel;
-        this.tokens = b.tokens;
+        this.credential = new ApiCredential(r, b.tokens, userAgent);
         this.ownedVault = r.ownedVault;
-        if (r.checkedKey != null) {
-            this.current = new BigLedgerHeaders(r.checkedKey, "Bearer " + r.checkedKey.reveal(),
-                    r.checkedKey.toString(), companyId, userAgent);
-        }
     }
 
     /**
@@ -154,33 +123,7 @@ public final class BigLedgerAuth implements AutoCloseable {
      *     {@link com.bigledger.auth.ReauthenticationRequiredException} when the OAuth grant was refused
      */
     public BigLedgerHeaders headers() {
-        Object credential = tokens != null ? tokens.token() : keyHandle != null ? keyHandle.get() : staticKey;
-        BigLedgerHeaders headers = current;
-        if (headers != null && headers.credential() == credential) {
-            return headers;
-        }
-        return newHeaders(credential);
-    }
-
-    private BigLedgerHeaders newHeaders(Object credential) {
-        BigLedgerHeaders headers;
-        if (credential instanceof AccessToken) {
-            AccessToken token = (AccessToken) credential;
-            headers = new BigLedgerHeaders(token, "Bearer " + token.reveal(), token.value().toString(), companyId,
-                    userAgent);
-        } else {
-            Secret key = (Secret) credential;
-            Optional<ConfigProblem> problem = ApiKeys.check(key, environment);
-            if (problem.isPresent()) {
-                LOG.warn("The API key at {} was rotated to one that is unusable: {}", keyLabel,
-                        problem.get().message());
-                throw new BigLedgerConfigurationException(List.of(labelled(keyLabel, problem.get())));
-            }
-            LOG.debug("Using a new API key from {}", keyLabel);
-            headers = new BigLedgerHeaders(key, "Bearer " + key.reveal(), key.toString(), companyId, userAgent);
-        }
-        current = headers;
-        return headers;
+        return credential.headers();
     }
 
     /**
@@ -196,20 +139,7 @@ public final class BigLedgerAuth implements AutoCloseable {
      */
     public boolean invalidate(BigLedgerHeaders rejected) {
         Objects.requireNonNull(rejected, "rejected");
-        if (!refreshable()) {
-            return false;
-        }
-        synchronized (this) {
-            if (rejected.credential() == lastInvalidated) {
-                return false;
-            }
-            lastInvalidated = rejected.credential();
-        }
-        if (rejected.credential() instanceof AccessToken) {
-            return tokens != null && tokens.invalidate((AccessToken) rejected.credential());
-        }
-        LOG.info("The API key from {} was refused; reloading it", keyLabel);
-        return keyVault.invalidate(keyRef) > 0;
+        return credential.invalidate(rejected);
     }
 
     /**
@@ -219,7 +149,7 @@ public final class BigLedgerAuth implements AutoCloseable {
      * @return {@code true} with a token manager or a key kept in a store
      */
     public boolean refreshable() {
-        return tokens != null || keyHandle != null;
+        return credential.refreshable();
     }
 
     /**
@@ -228,7 +158,7 @@ public final class BigLedgerAuth implements AutoCloseable {
      * @return the mode
      */
     public Mode mode() {
-        return tokens != null ? Mode.OAUTH : Mode.API_KEY;
+        return credential.oauth() ? Mode.OAUTH : Mode.API_KEY;
     }
 
     /**
@@ -246,7 +176,7 @@ public final class BigLedgerAuth implements AutoCloseable {
      * @return the environment's base URL, or the one set with {@link Builder#baseUrl}
      */
     public URI baseUrl() {
-        return base;
+        return base.uri;
     }
 
     /**
@@ -280,23 +210,7 @@ public final class BigLedgerAuth implements AutoCloseable {
      */
     public URI resolve(String path) {
         Objects.requireNonNull(path, "path");
-        if (!path.startsWith("/") || path.startsWith("//")) {
-            throw new IllegalArgumentException("An API path starts with a single '/', such as /accounts");
-        }
-        URI uri;
-        try {
-            uri = new URI(baseUrl + path);
-        } catch (URISyntaxException e) {
-            // The reason and index only: a query might hold something private.
-            int index = e.getIndex() - baseUrl.length();
-            throw new IllegalArgumentException("The API path is not a valid URI path (" + e.getReason()
-                    + (index >= 0 ? " at index " + index : "") + ")");
-        }
-        if (uri.getRawFragment() != null || !isUnderBaseUrl(uri)) {
-            throw new IllegalArgumentException("The API path must stay under " + baseUrl
-                    + " (no '..' segments, no fragment)");
-        }
-        return uri;
+        return base.resolve(path);
     }
 
     /**
@@ -309,24 +223,7 @@ public final class BigLedgerAuth implements AutoCloseable {
      */
     public boolean isUnderBaseUrl(URI uri) {
         Objects.requireNonNull(uri, "uri");
-        if (!uri.isAbsolute() || uri.isOpaque() || uri.getRawUserInfo() != null || uri.getHost() == null) {
-            return false;
-        }
-        if (!uri.getScheme().equalsIgnoreCase(base.getScheme()) || !uri.getHost().equalsIgnoreCase(base.getHost())
-                || port(uri) != port(base)) {
-            return false;
-        }
-        String path = uri.normalize().getRawPath();
-        String basePath = base.getRawPath();
-        boolean below = path.equals(basePath) || path.startsWith(basePath + "/");
-        return below && !Arrays.asList(uri.getRawPath().split("/")).contains("..");
-    }
-
-    private static int port(URI uri) {
-        if (uri.getPort() >= 0) {
-            return uri.getPort();
-        }
-        return uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        return base.contains(uri);
     }
 
     /** Closes the vault this object created for {@code _REF} settings; the caller's vault and manager stay open. */
@@ -340,26 +237,8 @@ public final class BigLedgerAuth implements AutoCloseable {
     /** Shows the environment, the base URL, where the credential comes from and the company id; never a secret. */
     @Override
     public String toString() {
-        return "BigLedgerAuth[" + environment.id() + ", " + baseUrl + ", " + (tokens != null ? "OAuth " + tokens
-                : "API key from " + keyLabel) + (companyId == null ? "" : ", " + companyId) + "]";
-    }
-
-    private static ConfigProblem labelled(String label, ConfigProblem problem) {
-        return new ConfigProblem(problem.kind(), label + ": " + problem.message());
-    }
-
-    /** The settings after the environment variables are read and the values checked. */
-    private static final class Resolved {
-        BigLedgerEnvironment environment;
-        String baseUrl;
-        String companyId;
-        Secret staticKey;
-        CredentialVault keyVault;
-        CredentialRef keyRef;
-        CredentialHandle keyHandle;
-        String keyLabel;
-        Secret checkedKey;
-        CredentialVault ownedVault;
+        return "BigLedgerAuth[" + environment.id() + ", " + base.text + ", " + credential.source()
+                + (companyId == null ? "" : ", " + companyId) + "]";
     }
 
     /**
@@ -368,18 +247,7 @@ public final class BigLedgerAuth implements AutoCloseable {
      */
     public static final class Builder {
 
-        private Secret apiKey;
-        private CredentialVault keyVault;
-        private CredentialRef keyRef;
-        private TokenManager tokens;
-        private Map<String, String> variables;
-        private String companyId;
-        private BigLedgerEnvironment environment;
-        private URI baseUrl;
-        private Boolean allowInsecureLoopback;
-        private String userAgent;
-        private CredentialVault vault;
-        private final List<String> credentials = new ArrayList<>();
+        private final AuthSettings s = new AuthSettings();
 
         private Builder() {
         }
@@ -397,13 +265,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          */
         public Builder apiKey(Secret apiKey) {
             Objects.requireNonNull(apiKey, "apiKey");
-            credential("apiKey(Secret)");
-            byte[] bytes = apiKey.revealBytes();
-            try {
-                this.apiKey = Secret.ofBytes(bytes);
-            } finally {
-                Arrays.fill(bytes, (byte) 0);
-            }
+            s.credential("apiKey(Secret)");
+            s.apiKey = Options.copy(apiKey);
             return this;
         }
 
@@ -421,9 +284,9 @@ public final class BigLedgerAuth implements AutoCloseable {
         public Builder apiKey(CredentialVault vault, CredentialRef ref) {
             Objects.requireNonNull(vault, "vault");
             Objects.requireNonNull(ref, "ref");
-            credential("apiKey(" + ref + ")");
-            this.keyVault = vault;
-            this.keyRef = ref;
+            s.credential("apiKey(" + ref + ")");
+            s.keyVault = vault;
+            s.keyRef = ref;
             return this;
         }
 
@@ -438,8 +301,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          */
         public Builder tokenManager(TokenManager tokens) {
             Objects.requireNonNull(tokens, "tokens");
-            credential("tokenManager");
-            this.tokens = tokens;
+            s.credential("tokenManager");
+            s.tokens = tokens;
             return this;
         }
 
@@ -472,8 +335,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          */
         public Builder fromEnvironment(Map<String, String> variables) {
             Objects.requireNonNull(variables, "variables");
-            credential("fromEnvironment");
-            this.variables = Map.copyOf(variables);
+            s.credential("fromEnvironment");
+            s.variables = Map.copyOf(variables);
             return this;
         }
 
@@ -489,8 +352,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          */
         public Builder vault(CredentialVault vault) {
             Objects.requireNonNull(vault, "vault");
-            once(this.vault, "vault");
-            this.vault = vault;
+            AuthSettings.once(s.vault, "vault");
+            s.vault = vault;
             return this;
         }
 
@@ -506,8 +369,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          */
         public Builder companyId(String companyId) {
             Objects.requireNonNull(companyId, "companyId");
-            once(this.companyId, "companyId");
-            this.companyId = companyId;
+            AuthSettings.once(s.companyId, "companyId");
+            s.companyId = companyId;
             return this;
         }
 
@@ -522,8 +385,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          */
         public Builder environment(BigLedgerEnvironment environment) {
             Objects.requireNonNull(environment, "environment");
-            once(this.environment, "environment");
-            this.environment = environment;
+            AuthSettings.once(s.environment, "environment");
+            s.environment = environment;
             return this;
         }
 
@@ -542,12 +405,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          */
         public Builder baseUrl(URI baseUrl) {
             Objects.requireNonNull(baseUrl, "baseUrl");
-            once(this.baseUrl, "baseUrl");
-            Endpoints.checkShape("baseUrl", baseUrl);
-            if (baseUrl.getRawQuery() != null) {
-                throw new IllegalArgumentException("baseUrl must not have a query: " + Endpoints.shown(baseUrl));
-            }
-            this.baseUrl = baseUrl;
+            AuthSettings.once(s.baseUrl, "baseUrl");
+            s.baseUrl = Endpoints.checkRoot("baseUrl", baseUrl);
             return this;
         }
 
@@ -560,8 +419,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          * @throws IllegalStateException if the option is already set
          */
         public Builder allowInsecureLoopback(boolean allowInsecureLoopback) {
-            once(this.allowInsecureLoopback, "allowInsecureLoopback");
-            this.allowInsecureLoopback = allowInsecureLoopback;
+            AuthSettings.once(s.allowInsecureLoopback, "allowInsecureLoopback");
+            s.allowInsecureLoopback = allowInsecureLoopback;
             return this;
         }
 
@@ -579,11 +438,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          */
         public Builder userAgent(String userAgent) {
             Objects.requireNonNull(userAgent, "userAgent");
-            once(this.userAgent, "userAgent");
-            if (userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
-                throw new IllegalArgumentException("userAgent must be printable ASCII and not blank");
-            }
-            this.userAgent = userAgent.strip();
+            AuthSettings.once(s.userAgent, "userAgent");
+            s.userAgent = Options.userAgent(userAgent).strip();
             return this;
         }
 
@@ -599,128 +455,7 @@ public final class BigLedgerAuth implements AutoCloseable {
          * @throws com.bigledger.auth.BigLedgerAuthException if a value kept in a store cannot be loaded
          */
         public BigLedgerAuth build() {
-            if (credentials.isEmpty()) {
-                throw new IllegalStateException("BigLedgerAuth needs a credential: call apiKey(...), "
-                        + "tokenManager(...) or fromEnvironment()");
-            }
-            if (variables != null && (companyId != null || environment != null)) {
-                throw new IllegalStateException("fromEnvironment() reads the company id and the environment; do not "
-                        + "also set " + (companyId != null ? "companyId" : "environment") + "(...)");
-            }
-            if (vault != null && variables == null) {
-                throw new IllegalStateException("vault(...) resolves the _REF settings of fromEnvironment(); use "
-                        + "apiKey(vault, ref) for a key kept in a store");
-            }
-            Resolved r = new Resolved();
-            List<ConfigProblem> problems = new ArrayList<>();
-            try {
-                if (variables != null) {
-                    readVariables(r, problems);
-                } else {
-                    r.environment = environment != null ? environment : BigLedgerEnvironment.PRODUCTION;
-                    r.companyId = companyId;
-                    if (apiKey != null) {
-                        r.staticKey = apiKey;
-                        r.keyLabel = "apiKey";
-                        checkKey(r, apiKey, "apiKey", false, problems);
-                    } else if (keyRef != null) {
-                        r.keyVault = keyVault;
-                        r.keyRef = keyRef;
-                        r.keyHandle = keyVault.handle(keyRef);
-                        r.keyLabel = keyRef.toString();
-                        checkKey(r, r.keyHandle.get(), keyRef.toString(), false, problems);
-                    }
-                    if (tokens == null && companyId == null) {
-                        problems.add(new ConfigProblem(ConfigProblem.Kind.SETTING_MISSING, "companyId: a company id "
-                                + "is required with an API key (X-Company-Id; Settings > Company Profile in the "
-                                + "dashboard)"));
-                    }
-                }
-                if (variables == null && r.companyId != null) {
-                    // fromEnvironment's company id was checked by BigLedgerSettings.
-                    CompanyIds.check(r.companyId).ifPresent(p -> problems.add(labelled("companyId", p)));
-                }
-                URI chosen = baseUrl != null ? baseUrl : URI.create(r.environment.baseUrl());
-                Endpoints.checkTransport("baseUrl", chosen, Boolean.TRUE.equals(allowInsecureLoopback));
-                String text = chosen.toString();
-                r.baseUrl = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
-                if (!problems.isEmpty()) {
-                    throw new BigLedgerConfigurationException(problems);
-                }
-                if (userAgent == null) {
-                    LOG.warn("No User-Agent set for {}: requests send {} alone, while the BigLedger document asks "
-                            + "for a descriptive one; set it with userAgent(\"MyApp/1.0.0 (https://myapp.com)\")",
-                            r.baseUrl, LibraryVersion.PRODUCT);
-                }
-                return new BigLedgerAuth(this, r);
-            } catch (RuntimeException e) {
-                if (r.ownedVault != null) {
-                    r.ownedVault.close();
-                }
-                throw e;
-            }
-        }
-
-        private void readVariables(Resolved r, List<ConfigProblem> problems) {
-            BigLedgerSettings settings = BigLedgerSettings.read(variables, () -> {
-                if (vault != null) {
-                    return vault;
-                }
-                r.ownedVault = CredentialVault.builder().build();
-                return r.ownedVault;
-            });
-            if (!settings.loadFailures().isEmpty()) {
-                // A store that fails is not a configuration problem: its own exception says what went wrong.
-                throw settings.loadFailures().get(0);
-            }
-            r.environment = settings.environment();
-            r.companyId = settings.companyIdValue().orElse(null);
-            problems.addAll(settings.problems());
-            settings.warnings().forEach(w -> LOG.debug("{}", w.message()));
-            BigLedgerSettings.Setting key = settings.apiKey().orElse(null);
-            if (key == null || key.value().isEmpty()) {
-                return;
-            }
-            r.keyLabel = key.reference().map(CredentialRef::toString).orElse(key.variable());
-            if (key.reference().isPresent()) {
-                r.keyVault = vault != null ? vault : r.ownedVault;
-                r.keyRef = key.reference().get();
-                r.keyHandle = r.keyVault.handle(r.keyRef);
-            } else {
-                r.staticKey = key.value().get();
-            }
-            if (problems.isEmpty()) {
-                // The instance the handle serves, so that the first headers() finds it already checked.
-                r.checkedKey = r.keyHandle != null ? r.keyHandle.get() : r.staticKey;
-            }
-        }
-
-        private static void checkKey(Resolved r, Secret key, String label, boolean environmentDefaulted,
-                List<ConfigProblem> problems) {
-            Optional<ConfigProblem> problem = ApiKeys.check(key, r.environment);
-            if (problem.isEmpty()) {
-                r.checkedKey = key;
-                return;
-            }
-            String hint = problem.get().kind() == ConfigProblem.Kind.API_KEY_WRONG_ENVIRONMENT && environmentDefaulted
-                    ? " (" + ENVIRONMENT_VARIABLE + " is not set: production is the default)" : "";
-            problems.add(new ConfigProblem(problem.get().kind(), label + ": " + problem.get().message() + hint));
-        }
-
-        private void credential(String option) {
-            if (!credentials.isEmpty()) {
-                throw new IllegalStateException("BigLedgerAuth has two credentials: " + credentials.get(0) + " and "
-                        + option + "; choose one");
-            }
-            credentials.add(option);
-        }
-
-        private static void once(Object current, String option) {
-            if (current != null) {
-                Object shown = current instanceof URI ? Endpoints.shown((URI) current) : current;
-                throw new IllegalStateException(option + " is already set (to " + shown + "); each option is set "
-                        + "once");
-            }
+            return s.build(r -> new BigLedgerAuth(s, r));
         }
     }
 }

@@ -1,14 +1,13 @@
 package com.bigledger.auth.bigledger;
 
-import com.bigledger.auth.internal.CappedBody;
 import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.internal.HttpExchange;
+import com.bigledger.auth.internal.Options;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -136,8 +135,7 @@ public final class BigLedgerHttpClient {
         // The first 401's body is dropped: only the retry's response reaches the caller. It is read through the same
         // size and time cap as every other body, so a server cannot hold the caller with an endless one.
         HttpResponse<T> response = http.send(withHeaders(request, first),
-                info -> info.statusCode() == 401 ? HttpResponse.BodySubscribers.mapping(
-                        CappedBody.handler(maxResponseBytes, requestTimeout).apply(info), body -> null)
+                info -> info.statusCode() == 401 ? HttpExchange.discarding(info, maxResponseBytes, requestTimeout)
                         : handler.apply(info));
         if (response.statusCode() != 401) {
             return response;
@@ -165,40 +163,28 @@ public final class BigLedgerHttpClient {
         URI uri = auth.resolve(VERIFY_PATH);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(requestTimeout).header("Accept", BigLedgerHeaders.JSON)
                 .GET().build();
-        HttpResponse<CappedBody> response;
-        try {
-            response = send(request, CappedBody.handler(maxResponseBytes, requestTimeout));
-        } catch (HttpConnectTimeoutException e) {
-            throw new BigLedgerApiException(uri, -1, null, null, "could not connect within the connect timeout", e,
-                    true);
-        } catch (HttpTimeoutException e) {
-            throw new BigLedgerApiException(uri, -1, null, null, "no response within the request timeout of "
-                    + requestTimeout.toMillis() + " ms", e, true);
-        } catch (IOException e) {
-            // Only the class: JDK messages are harmless, but not ours to vouch for.
-            throw new BigLedgerApiException(uri, -1, null, null, "I/O error (" + e.getClass().getName() + ")", e,
-                    true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BigLedgerApiException(uri, -1, null, null, "interrupted while waiting for the response", e,
-                    false);
+        HttpExchange response = HttpExchange.await(
+                () -> send(request, HttpExchange.handler(maxResponseBytes, requestTimeout)),
+                requestTimeout.toMillis() + " ms");
+        if (response.failed()) {
+            throw new BigLedgerApiException(uri, -1, null, null, response.failure(), response.cause(),
+                    response.retryable());
         }
-        int status = response.statusCode();
-        CappedBody body = response.body();
-        if (status >= 200 && status < 300) {
-            if (body.tooLarge()) {
+        int status = response.status();
+        if (response.success()) {
+            if (response.tooLarge()) {
                 throw new BigLedgerApiException(uri, status, null, null, "the response body is larger than "
                         + maxResponseBytes + " bytes", null, true);
             }
             try {
-                return ApiBodies.parseVerify(body.bytes());
+                return ApiBodies.parseVerify(response.bytes());
             } catch (ApiBodies.Problem p) {
                 throw new BigLedgerApiException(uri, status, null, null, p.getMessage()
                         + " (not the documented verify response)", null, true);
             }
         }
-        throw ApiErrors.of(uri, status, response.headers().firstValue("Content-Type").orElse(null), body.bytes(),
-                body.tooLarge(), sentCredential(response));
+        throw ApiErrors.of(uri, status, response.contentType(), response.bytes(), response.tooLarge(),
+                sentCredential(response.request()));
     }
 
     /**
@@ -235,8 +221,8 @@ public final class BigLedgerHttpClient {
         return headers.applyTo(HttpRequest.newBuilder(request, (name, value) -> true), !hasContentType).build();
     }
 
-    private static List<String> sentCredential(HttpResponse<?> response) {
-        return response.request().headers().firstValue(BigLedgerHeaders.AUTHORIZATION)
+    private static List<String> sentCredential(HttpRequest request) {
+        return request.headers().firstValue(BigLedgerHeaders.AUTHORIZATION)
                 .filter(value -> value.startsWith("Bearer "))
                 .map(value -> List.of(value.substring(7)))
                 .orElse(List.of());
@@ -294,8 +280,7 @@ public final class BigLedgerHttpClient {
         public Builder requestTimeout(Duration requestTimeout) {
             Objects.requireNonNull(requestTimeout, "requestTimeout");
             if (this.requestTimeout != null) {
-                throw new IllegalStateException("requestTimeout is already set (to " + this.requestTimeout
-                        + "); each option is set once");
+                throw Options.alreadySet(this.requestTimeout, "requestTimeout");
             }
             if (requestTimeout.isZero() || requestTimeout.isNegative()) {
                 throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
@@ -315,8 +300,7 @@ public final class BigLedgerHttpClient {
          */
         public Builder maxResponseBytes(int maxResponseBytes) {
             if (this.maxResponseBytes != null) {
-                throw new IllegalStateException("maxResponseBytes is already set (to " + this.maxResponseBytes
-                        + "); each option is set once");
+                throw Options.alreadySet(this.maxResponseBytes, "maxResponseBytes");
             }
             if (maxResponseBytes <= 0) {
                 throw new IllegalArgumentException("maxResponseBytes must be positive: " + maxResponseBytes);

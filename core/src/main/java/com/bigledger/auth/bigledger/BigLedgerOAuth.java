@@ -6,6 +6,7 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.oauth.AuthorizationRequest;
 import com.bigledger.auth.oauth.AuthorizationResponse;
 import com.bigledger.auth.oauth.ClientAuthentication;
@@ -274,12 +275,7 @@ public final class BigLedgerOAuth {
         public Builder authorizationServer(URI authorizationServer) {
             Objects.requireNonNull(authorizationServer, "authorizationServer");
             once(this.authorizationServer, "authorizationServer");
-            Endpoints.checkShape("authorizationServer", authorizationServer);
-            if (authorizationServer.getRawQuery() != null) {
-                throw new IllegalArgumentException("authorizationServer must not have a query: "
-                        + Endpoints.shown(authorizationServer));
-            }
-            this.authorizationServer = authorizationServer;
+            this.authorizationServer = Endpoints.checkRoot("authorizationServer", authorizationServer);
             return this;
         }
 
@@ -358,11 +354,7 @@ public final class BigLedgerOAuth {
         public Builder redirectUri(URI redirectUri) {
             Objects.requireNonNull(redirectUri, "redirectUri");
             once(this.redirectUri, "redirectUri");
-            if (!redirectUri.isAbsolute() || redirectUri.getRawFragment() != null) {
-                throw new IllegalArgumentException("redirectUri must be absolute and without a fragment: "
-                        + Endpoints.shown(redirectUri));
-            }
-            this.redirectUri = redirectUri;
+            this.redirectUri = Endpoints.checkRedirectUri(redirectUri);
             return this;
         }
 
@@ -380,10 +372,7 @@ public final class BigLedgerOAuth {
         public Builder userAgent(String userAgent) {
             Objects.requireNonNull(userAgent, "userAgent");
             once(this.userAgent, "userAgent");
-            if (userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
-                throw new IllegalArgumentException("userAgent must be printable ASCII and not blank");
-            }
-            this.userAgent = userAgent.strip();
+            this.userAgent = Options.userAgent(userAgent).strip();
             return this;
         }
 
@@ -423,9 +412,7 @@ public final class BigLedgerOAuth {
 
         private static void once(Object current, String option) {
             if (current != null) {
-                Object shown = current instanceof URI ? Endpoints.shown((URI) current) : current;
-                throw new IllegalStateException(option + " is already set (to " + shown + "); each option is set "
-                        + "once");
+                throw Options.alreadySet(current, option);
             }
         }
     }

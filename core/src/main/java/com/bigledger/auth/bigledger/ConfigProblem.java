@@ -48,6 +48,8 @@ public record ConfigProblem(Kind kind, String message) {
     /**
      * Creates a problem.
      *
+     * @param kind what is wrong
+     * @param message the problem in words, naming the setting and never a secret
      * @throws NullPointerException if an argument is {@code null}
      */
     public ConfigProblem {

@@ -87,6 +87,9 @@ public final class VerifyResult {
         /**
          * Creates a company.
          *
+         * @param id the company id
+         * @param name the company's name, or empty
+         * @param plan the company's plan, or empty
          * @throws NullPointerException if an argument is {@code null}
          */
         public Company {

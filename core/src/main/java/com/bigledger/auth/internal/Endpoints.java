@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -23,9 +24,13 @@ public final class Endpoints {
      * {@code https}, a host, no user info and no fragment.
      *
      * @param option the builder option's name, for the message
+     * @param uri the endpoint
+     * @return {@code uri}
      * @throws IllegalArgumentException naming the option and the problem
      */
     public static URI checkShape(String option, URI uri) {
+        Objects.requireNonNull(option, "option");
+        Objects.requireNonNull(uri, option);
         String scheme = uri.getScheme();
         if (!uri.isAbsolute() || uri.isOpaque()) {
             throw new IllegalArgumentException(option + " must be an absolute https URL: " + shown(uri));
@@ -39,8 +44,8 @@ public final class Endpoints {
         }
         if (uri.getRawUserInfo() != null) {
             // Never echo it: user info is where people put credentials.
-            throw new IllegalArgumentException(option + " must not contain user info (credentials in the URL); "
-                    + "give the client secret with clientSecret(Secret)");
+            throw new IllegalArgumentException(option + " must not contain user info (credentials in the URL): "
+                    + shown(uri) + " (user info not shown); give credentials through their own settings");
         }
         if (uri.getRawFragment() != null) {
             throw new IllegalArgumentException(option + " must not have a fragment: " + shown(uri));
@@ -52,25 +57,49 @@ public final class Endpoints {
      * Checks that an endpoint whose shape is already checked may be used: {@code https}, or {@code http} to a
      * loopback host when that is allowed.
      *
+     * @param option the builder option's name, for the message
+     * @param uri the endpoint, already checked by {@link #checkShape(String, URI)}
+     * @param allowInsecureLoopback whether {@code http} to a loopback host is allowed
      * @throws IllegalStateException naming the option, the URL and how to fix it
      */
     public static void checkTransport(String option, URI uri, boolean allowInsecureLoopback) {
+        checkTransport(option, uri, allowInsecureLoopback, "allowInsecureLoopback(true)");
+    }
+
+    /**
+     * As {@link #checkTransport(String, URI, boolean)}, for a caller that allows {@code http} to a loopback host
+     * in another way too (an environment variable, say).
+     *
+     * @param option the builder option's name, for the message
+     * @param uri the endpoint, already checked by {@link #checkShape(String, URI)}
+     * @param allowInsecureLoopback whether {@code http} to a loopback host is allowed
+     * @param optIn how to allow {@code http} to a loopback host, for the message, such as
+     *     {@code "allowInsecureLoopback(true) or VARIABLE=true"}
+     * @throws IllegalStateException naming the option, the URL and how to fix it
+     */
+    public static void checkTransport(String option, URI uri, boolean allowInsecureLoopback, String optIn) {
+        Objects.requireNonNull(option, "option");
+        Objects.requireNonNull(uri, option);
+        Objects.requireNonNull(optIn, "optIn");
         if (uri.getScheme().equalsIgnoreCase("https")) {
             return;
         }
         if (!isLoopback(uri.getHost())) {
             throw new IllegalStateException(option + " must use https: " + shown(uri)
-                    + " (http is allowed only for a loopback host, with allowInsecureLoopback(true))");
+                    + " (http is allowed only for a loopback host, with " + optIn + ")");
         }
         if (!allowInsecureLoopback) {
-            throw new IllegalStateException(option + " " + shown(uri) + " uses http: call"
-                    + " allowInsecureLoopback(true) to allow http to a loopback host (for tests), or use https");
+            throw new IllegalStateException(option + " " + shown(uri) + " uses http: use " + optIn
+                    + " to allow http to a loopback host (for tests), or use https");
         }
     }
 
     /**
      * Returns an endpoint as it may be shown in messages and logs: without user info, query or fragment, which may
      * carry credentials.
+     *
+     * @param uri the endpoint
+     * @return the endpoint to show
      */
     public static URI shown(URI uri) {
         if (uri.getRawUserInfo() == null && uri.getRawQuery() == null && uri.getRawFragment() == null) {
@@ -86,6 +115,9 @@ public final class Endpoints {
     /**
      * Tells whether a host is a loopback address, without a name lookup: {@code localhost}, an IPv4 literal in
      * 127.0.0.0/8 or the IPv6 literal {@code ::1}.
+     *
+     * @param host the host part of a URL; an IPv6 literal in brackets
+     * @return whether the host is a loopback address
      */
     public static boolean isLoopback(String host) {
         if (host.equalsIgnoreCase("localhost")) {
@@ -101,5 +133,37 @@ public final class Endpoints {
         } catch (UnknownHostException e) {
             return false;
         }
+    }
+
+    /**
+     * Checks the root of a set of endpoints (a base URL, an authorization server): {@link #checkShape} and no query.
+     *
+     * @param option the builder option's name, for the message
+     * @param uri the root
+     * @return {@code uri}
+     * @throws IllegalArgumentException naming the option and the problem
+     */
+    public static URI checkRoot(String option, URI uri) {
+        checkShape(option, uri);
+        if (uri.getRawQuery() != null) {
+            throw new IllegalArgumentException(option + " must not have a query: " + shown(uri));
+        }
+        return uri;
+    }
+
+    /**
+     * Checks a redirect URI (RFC 6749 §3.1.2): any absolute URI without a fragment.
+     *
+     * @param redirectUri the redirect URI
+     * @return {@code redirectUri}
+     * @throws IllegalArgumentException if it is relative or has a fragment
+     */
+    public static URI checkRedirectUri(URI redirectUri) {
+        Objects.requireNonNull(redirectUri, "redirectUri");
+        if (!redirectUri.isAbsolute() || redirectUri.getRawFragment() != null) {
+            throw new IllegalArgumentException("redirectUri must be absolute and without a fragment: "
+                    + shown(redirectUri));
+        }
+        return redirectUri;
     }
 }

@@ -1,6 +1,9 @@
 package com.bigledger.auth.internal;
 
+import com.bigledger.auth.Secret;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /** Checks shared by the library's builders, so that every builder words the same mistake the same way. */
@@ -20,10 +23,76 @@ public final class Options {
      * @throws IllegalArgumentException if it is zero or negative; the message names the type, option and value
      */
     public static Duration positive(String owner, String option, Duration value) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(option, "option");
         Objects.requireNonNull(value, option);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(owner + " option '" + option + "' must be positive: " + value);
         }
         return value;
+    }
+
+    /**
+     * Returns a {@code User-Agent} value if it is printable ASCII and not blank.
+     *
+     * @param userAgent the value given
+     * @return the value, as given
+     * @throws NullPointerException if {@code userAgent} is {@code null}
+     * @throws IllegalArgumentException if it is blank or not printable ASCII
+     */
+    public static String userAgent(String userAgent) {
+        Objects.requireNonNull(userAgent, "userAgent");
+        if (userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
+            throw new IllegalArgumentException("userAgent must be printable ASCII and not blank");
+        }
+        return userAgent;
+    }
+
+    /**
+     * Copies a secret, so that the caller may destroy its own (after a rotation, say) while the copy lives on.
+     *
+     * @param secret the secret
+     * @return a new secret with the same value
+     * @throws NullPointerException if {@code secret} is {@code null}
+     * @throws IllegalStateException if {@code secret} was destroyed
+     */
+    public static Secret copy(Secret secret) {
+        Objects.requireNonNull(secret, "secret");
+        byte[] bytes = secret.revealBytes();
+        try {
+            return Secret.ofBytes(bytes);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    /**
+     * Makes the failure of a builder option set a second time.
+     *
+     * @param current the value the option already has; an endpoint is shown without user info, query or fragment
+     * @param option the option's name
+     * @return the exception to throw, naming the option and its value
+     */
+    public static IllegalStateException alreadySet(Object current, String option) {
+        Objects.requireNonNull(current, "current");
+        Objects.requireNonNull(option, "option");
+        Object shown = current instanceof URI ? Endpoints.shown((URI) current) : current;
+        return new IllegalStateException(option + " is already set (to " + shown + "); each option is set once");
+    }
+
+    /**
+     * Returns a client id if it is not empty and holds no control character.
+     *
+     * @param clientId the client id given
+     * @return the client id
+     * @throws NullPointerException if {@code clientId} is {@code null}
+     * @throws IllegalArgumentException if it is empty or holds a control character
+     */
+    public static String clientId(String clientId) {
+        Objects.requireNonNull(clientId, "clientId");
+        if (clientId.isEmpty() || clientId.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("clientId must be non-empty, without control characters");
+        }
+        return clientId;
     }
 }

@@ -5,29 +5,50 @@ import com.bigledger.auth.Scheduler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One cached value that refreshes itself: the primitive under both the credential vault and the token manager.
  *
  * <p>Each load returns a value with two instants: {@code refreshAt}, when a background refresh starts while the
- * value is still served, and {@code expiresAt}, after which the value is never served. Freshness is decided by
- * timers on the {@link Scheduler}, not by reading the clock on each call, so that {@link #get()} on a usable
- * value is one volatile read: no lock, no allocation, no clock read. The timers re-read the {@link Clock} at least
- * every {@linkplain Builder#watchdog watchdog interval} (1 s by default): the JDK's scheduled executors run on
- * monotonic time, which stops while a machine sleeps, so a timer alone could fire long after the wall-clock
- * instant it stood for. A value is therefore never served more than one watchdog interval past its
- * {@code expiresAt}, as long as the scheduler's timer runs.
+ * value is still served, and {@code expiresAt}, after which the value is not served.
+ *
+ * <p><b>Bounded staleness.</b> {@link #get()} never hands out a value more than the
+ * {@linkplain Builder#maxStaleness staleness bound} (1 s by default) past its {@code expiresAt} as the injected
+ * {@link Clock} reads it, whatever the timers, the scheduler, the clock or the listeners do, across a machine
+ * sleep or a wall-clock jump. The check is on the hot path itself, so nothing has to run for it to hold:
+ * <ul>
+ *   <li>With a system clock and a bound of 1 s or more, {@code get()} compares the value's expiry with a
+ *       process-wide coarse clock: a {@code volatile long} that one daemon thread sets to
+ *       {@link System#currentTimeMillis()} every 250 ms. The thread runs no user code and survives any
+ *       {@code Throwable}; the coarse time is never ahead of the clock and lags it by one period plus however late
+ *       that thread is scheduled, so the bound holds as long as it is not more than 750 ms late. After a sleep
+ *       its next publication is due at most 250 ms after the resume; a wall-clock jump is seen at the next one.
+ *   <li>With any other clock (a test's fake clock, an offset clock) or a smaller bound, {@code get()} reads the
+ *       clock on every call, and the bound is zero. A clock that throws counts as "expired".
+ * </ul>
+ * Either way the hot path is two volatile reads and a comparison: no lock, no allocation.
+ *
+ * <p><b>One timer per value.</b> The scheduler holds at most one event per value: the refresh at its
+ * {@code refreshAt} (or the retry after a failure). Expiry needs no timer. A timer that fires late (the JDK's
+ * scheduled executors run on monotonic time, which stops while a machine sleeps) only starts the refresh late; a
+ * timer that never fires (a scheduler that refused it) leaves the refresh to the first call after the expiry.
+ *
+ * <p><b>No user code under the lock or on the timer thread.</b> The loader and the retry policy run on a
+ * scheduler worker outside the lock; the listener runs on a worker through a per-value queue, so that a listener
+ * that throws is logged and one that blocks holds back only this value's later events (and is reported once).
+ * Every path that can fail (the clock throws, the scheduler refuses a load or a timer, the loader throws an
+ * {@code Error}) completes the waiters and leaves either a retry armed or the value marked failed, so that the
+ * next call after the retry was due loads again.
  *
  * <ul>
  *   <li>At most one load runs at a time; every caller that waits shares its outcome, success or failure.
@@ -64,8 +85,8 @@ public final class RefreshingValue<T> implements AutoCloseable {
     }
 
     /**
-     * Observes loads. Called on the thread that ran the load, after state changed, never under a lock.
-     * Implementations must be fast and must not throw.
+     * Observes loads. Called after state changed, in order, one call at a time, on a scheduler worker and never
+     * under a lock; a call that throws is logged, one that blocks delays only this value's later calls.
      *
      * @param <T> the type of the value
      */
@@ -135,11 +156,22 @@ public final class RefreshingValue<T> implements AutoCloseable {
         private final T value;
         private final Instant refreshAt;
         private final Instant expiresAt;
+        /** {@code expiresAt} in epoch milliseconds, rounded down: the hot path compares it with the time. */
+        private final long expiresAtMillis;
 
         private Loaded(T value, Instant refreshAt, Instant expiresAt) {
             this.value = value;
             this.refreshAt = refreshAt;
             this.expiresAt = expiresAt;
+            this.expiresAtMillis = epochMillis(expiresAt);
+        }
+
+        private static long epochMillis(Instant instant) {
+            try {
+                return instant.toEpochMilli();
+            } catch (ArithmeticException e) {
+                return instant.isBefore(Instant.EPOCH) ? Long.MIN_VALUE : Long.MAX_VALUE;
+            }
         }
 
         /**
@@ -186,31 +218,43 @@ public final class RefreshingValue<T> implements AutoCloseable {
         }
     }
 
+    /** How soon a step that failed for a reason other than the load (a clock, a scheduler) is tried again. */
+    private static final Duration FAULT_RETRY = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(RefreshingValue.class);
+
     private final String name;
     private final Loader<T> loader;
     private final Clock clock;
     private final Scheduler scheduler;
     private final RetryPolicy retryPolicy;
-    private final Duration watchdog;
     private final Listener<T> listener;
     private final TimeoutError timeoutError;
     private final Predicate<RuntimeException> holdWaiters;
     private final Duration defaultTimeout;
+    /** Whether the hot path reads the {@link CoarseClock} instead of {@link #clock}. */
+    private final boolean coarse;
+    private final SerialNotifier notifier;
 
-    /** The value served without a lock; {@code null} when none is usable. */
-    private volatile T usable;
+    /** The value served without a lock while the clock is before its expiry; {@code null} when none is. */
+    private volatile Loaded<T> usable;
 
-    private final Object lock = new Object();
-    // Guarded by lock.
+    // Guarded by this (the value is never handed to code that could lock it). Nothing user-supplied (loader, listener, retry policy, clock or scheduler) runs under it.
     private Loaded<T> current;
     /** The outcome waiters share: a load running, or (when {@code held}) a retry waiting for its backoff. */
     private CompletableFuture<T> inflight;
     private boolean held;
     private RuntimeException lastFailure;
-    private Instant nextAttemptAt;
+    /** When callers may start the next attempt after {@code lastFailure}; {@code null}: not before a refresh. */
+    private Instant retryDue;
     private int consecutiveFailures;
+    /** Whether the retry policy must forget past failures before it is asked again. */
+    private boolean resetPolicy;
+    /** Changes when the value is replaced, dropped or closed: a refresh timer of an older one is ignored. */
     private long generation;
-    private Scheduler.Cancellable tickTimer;
+    /** Changes whenever a retry timer is armed or made moot: an older one is ignored. */
+    private long retrySequence;
+    private boolean retryArmed;
+    private Scheduler.Cancellable refreshTimer;
     private Scheduler.Cancellable retryTimer;
     private boolean closed;
 
@@ -220,11 +264,12 @@ public final class RefreshingValue<T> implements AutoCloseable {
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
         this.retryPolicy = builder.retryPolicy;
-        this.watchdog = builder.watchdog;
         this.listener = builder.listener;
         this.timeoutError = builder.timeoutError;
         this.holdWaiters = builder.holdWaiters;
         this.defaultTimeout = builder.defaultTimeout;
+        this.coarse = CoarseClock.publishes(builder.clock) && builder.maxStaleness.compareTo(CoarseClock.BOUND) >= 0;
+        this.notifier = new SerialNotifier(builder.name, builder.scheduler);
     }
 
     /**
@@ -247,9 +292,9 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @throws RuntimeException the load's failure, or the timeout error
      */
     public T get() {
-        T value = usable;
-        if (value != null) {
-            return value;
+        Loaded<T> loaded = usable;
+        if (loaded != null && nowMillis() < loaded.expiresAtMillis) {
+            return loaded.value;
         }
         return slowGet(defaultTimeout);
     }
@@ -262,9 +307,9 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @throws RuntimeException the load's failure, or the timeout error
      */
     public T get(Duration timeout) {
-        T value = usable;
-        if (value != null) {
-            return value;
+        Loaded<T> loaded = usable;
+        if (loaded != null && nowMillis() < loaded.expiresAtMillis) {
+            return loaded.value;
         }
         return slowGet(timeout);
     }
@@ -275,7 +320,8 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @return the value, or empty when none is usable
      */
     public Optional<T> peek() {
-        return Optional.ofNullable(usable);
+        Loaded<T> loaded = usable;
+        return loaded != null && nowMillis() < loaded.expiresAtMillis ? Optional.of(loaded.value) : Optional.empty();
     }
 
     /**
@@ -284,7 +330,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @return the last load, or empty before the first success
      */
     public Optional<Loaded<T>> lastLoaded() {
-        synchronized (lock) {
+        synchronized (this) {
             return Optional.ofNullable(current);
         }
     }
@@ -315,40 +361,71 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * non-retryable failure so that loads are tried again.
      */
     public void refresh() {
-        synchronized (lock) {
+        Attempt attempt = null;
+        synchronized (this) {
             if (closed) {
                 return;
             }
             if (inflight != null) {
                 if (held) {
-                    startAttempt(inflight);
+                    attempt = beginAttempt(inflight);
                 }
-                return;
+            } else {
+                forgetFailures();
+                attempt = beginAttempt(new CompletableFuture<>());
             }
-            lastFailure = null;
-            nextAttemptAt = null;
-            consecutiveFailures = 0;
-            retryPolicy.reset();
-            startLoad();
         }
+        launch(attempt);
+    }
+
+    /**
+     * Queues an event for the owner's listeners on this value's serial queue, behind the {@link Listener} calls and
+     * events queued before it: it runs later on a scheduler worker, never on the calling thread, never under a lock
+     * of this value, one at a time. An event that throws is logged; one that blocks delays only the later events of
+     * this value. Still runs after {@link #close()}, so that what close itself does can be told. Never throws.
+     *
+     * @param event the listener calls
+     */
+    public void post(Runnable event) {
+        notifier.post(Objects.requireNonNull(event, "event"));
+    }
+
+    /**
+     * Delivers the events and listener calls queued so far before it returns, up to the deadline: see
+     * {@link SerialNotifier#flush(long)}. Called from a listener, returns at once.
+     *
+     * @param deadlineNanos when to give up, on the {@link System#nanoTime()} scale
+     * @return whether everything queued before the call was delivered
+     */
+    public boolean flushEvents(long deadlineNanos) {
+        return notifier.flush(deadlineNanos);
     }
 
     /** Stops all timers and fails waiting callers. The value is no longer served. */
     @Override
     public void close() {
         CompletableFuture<T> waiting;
-        synchronized (lock) {
+        Scheduler.Cancellable refreshing;
+        Scheduler.Cancellable retrying;
+        synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             generation++;
-            cancelTimers();
+            retrySequence++;
+            retryArmed = false;
+            refreshing = refreshTimer;
+            retrying = retryTimer;
+            refreshTimer = null;
+            retryTimer = null;
             usable = null;
             waiting = inflight;
             inflight = null;
             held = false;
         }
+        cancel(refreshing);
+        cancel(retrying);
         if (waiting != null) {
             waiting.completeExceptionally(closedError());
         }
@@ -359,8 +436,32 @@ public final class RefreshingValue<T> implements AutoCloseable {
         return "RefreshingValue[" + name + "]";
     }
 
+    /** The hot path's time: the coarse clock's, or the injected clock's; a clock that throws means "expired". */
+    private long nowMillis() {
+        if (coarse) {
+            return CoarseClock.millis();
+        }
+        try {
+            return clock.millis();
+        } catch (RuntimeException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** The injected clock's instant, or {@code null} when it throws: every caller has a safe meaning for that. */
+    private Instant now() {
+        try {
+            return clock.instant();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the clock threw {}; deciding without it", name, e.getClass().getName());
+            return null;
+        }
+    }
+
     private boolean invalidateIf(T seen) {
-        synchronized (lock) {
+        Attempt attempt = null;
+        Scheduler.Cancellable refreshing;
+        synchronized (this) {
             if (closed) {
                 return false;
             }
@@ -368,41 +469,79 @@ public final class RefreshingValue<T> implements AutoCloseable {
                 return false;
             }
             generation++;
-            cancelTimers();
+            refreshing = refreshTimer;
+            refreshTimer = null;
             usable = null;
-            lastFailure = null;
-            nextAttemptAt = null;
-            consecutiveFailures = 0;
-            retryPolicy.reset();
+            forgetFailures();
             if (inflight == null) {
-                startLoad();
+                attempt = beginAttempt(new CompletableFuture<>());
             } else if (held) {
-                // The waiters' retry timer was just cancelled: try again now.
-                startAttempt(inflight);
+                // The waiters' retry is moot: try again now.
+                attempt = beginAttempt(inflight);
             }
         }
+        cancel(refreshing);
+        launch(attempt);
         return true;
+    }
+
+    /** Call with the lock held. */
+    private void forgetFailures() {
+        lastFailure = null;
+        retryDue = null;
+        consecutiveFailures = 0;
+        resetPolicy = true;
     }
 
     private T slowGet(Duration timeout) {
         CompletableFuture<T> future;
-        synchronized (lock) {
-            T value = usable;
-            if (value != null) {
-                return value;
-            }
+        Attempt attempt = null;
+        T expired = null;
+        RuntimeException failure = null;
+        synchronized (this) {
             if (closed) {
                 throw closedError();
             }
+            Instant now = now();
+            Loaded<T> served = usable;
+            if (served != null) {
+                if (now != null && now.isBefore(served.expiresAt)) {
+                    // The hot path's clock threw, or the coarse clock had not caught up: the value is still good.
+                    return served.value;
+                }
+                expired = served.value;
+                expire();
+            }
             if (inflight != null) {
                 future = inflight;
-            } else if (lastFailure != null && (nextAttemptAt == null || clock.instant().isBefore(nextAttemptAt))) {
-                throw lastFailure;
+            } else if (lastFailure != null && (retryDue == null || now != null && now.isBefore(retryDue))) {
+                future = null;
+                failure = lastFailure;
             } else {
-                future = startLoad();
+                future = new CompletableFuture<>();
+                attempt = beginAttempt(future);
             }
         }
+        if (expired != null) {
+            T value = expired;
+            notifier.post(() -> listener.expired(value));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        launch(attempt);
         return await(future, timeout);
+    }
+
+    /** Stops serving a value past its expiry. Call with the lock held. */
+    private void expire() {
+        usable = null;
+        if (inflight == null && retryArmed && lastFailure != null && holdWaiters.test(lastFailure)) {
+            // A retry is already scheduled: callers from now on wait for it, as they would had the value expired
+            // before the failure.
+            inflight = new CompletableFuture<>();
+            held = true;
+        }
     }
 
     private T await(CompletableFuture<T> future, Duration timeout) {
@@ -419,7 +558,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
             throw new BigLedgerAuthException(name + ": load failed", cause, true);
         } catch (TimeoutException e) {
             RuntimeException last;
-            synchronized (lock) {
+            synchronized (this) {
                 last = lastFailure;
             }
             throw timeoutError.create(name, timeout, last);
@@ -431,36 +570,53 @@ public final class RefreshingValue<T> implements AutoCloseable {
         }
     }
 
-    /** Starts a load on the scheduler. Call with the lock held. */
-    private CompletableFuture<T> startLoad() {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        startAttempt(future);
-        return future;
+    /** One attempt to load, decided under the lock and handed to the scheduler after it is released. */
+    private static final class Attempt {
+        final CompletableFuture<?> future;
+        final Object previous;
+        final boolean served;
+        final Scheduler.Cancellable moot;
+
+        Attempt(CompletableFuture<?> future, Object previous, boolean served, Scheduler.Cancellable moot) {
+            this.future = future;
+            this.previous = previous;
+            this.served = served;
+            this.moot = moot;
+        }
     }
 
-    /** Starts one attempt whose outcome completes {@code future}. Call with the lock held. */
-    private void startAttempt(CompletableFuture<T> future) {
+    /** Makes {@code future} the one waiters share and prepares the attempt. Call with the lock held. */
+    private Attempt beginAttempt(CompletableFuture<T> future) {
         inflight = future;
         held = false;
-        if (retryTimer != null) {
-            retryTimer.cancel();
-            retryTimer = null;
+        Scheduler.Cancellable moot = retryTimer;
+        retryTimer = null;
+        retryArmed = false;
+        retrySequence++;
+        return new Attempt(future, current == null ? null : current.value, usable != null, moot);
+    }
+
+    /** Hands the attempt to a worker; a scheduler that refuses or throws fails it like a load would. */
+    @SuppressWarnings("unchecked")
+    private void launch(Attempt attempt) {
+        if (attempt == null) {
+            return;
         }
-        T previous = current == null ? null : current.value;
-        boolean served = usable != null;
+        cancel(attempt.moot);
+        CompletableFuture<T> future = (CompletableFuture<T>) attempt.future;
         try {
-            scheduler.execute(() -> runLoad(future, previous, served));
-        } catch (RejectedExecutionException e) {
-            inflight = null;
-            future.completeExceptionally(new BigLedgerAuthException(name + ": the scheduler refused the load", e,
-                    true));
+            scheduler.execute(() -> runLoad(future, (T) attempt.previous, attempt.served));
+        } catch (Throwable e) {
+            safeFinish(future, null, new BigLedgerAuthException(name + ": the scheduler refused the load ("
+                    + e.getClass().getName() + ")", e, true), false);
         }
     }
 
     private void runLoad(CompletableFuture<T> future, T previous, boolean served) {
-        listener.loadStarted(served);
+        notifier.post(() -> listener.loadStarted(served));
         Loaded<T> loaded = null;
         RuntimeException failure = null;
+        Error error = null;
         try {
             loaded = loader.load(previous);
             if (loaded == null) {
@@ -470,16 +626,65 @@ public final class RefreshingValue<T> implements AutoCloseable {
             failure = e;
         } catch (Error e) {
             failure = new BigLedgerAuthException(name + ": load failed with " + e.getClass().getName(), e, false);
-            finish(future, null, failure);
-            throw e;
+            error = e;
         }
-        finish(future, loaded, failure);
+        safeFinish(future, loaded, failure, true);
+        if (error != null) {
+            throw error;
+        }
     }
 
-    private void finish(CompletableFuture<T> future, Loaded<T> loaded, RuntimeException failure) {
-        List<Runnable> notifications = new ArrayList<>(2);
+    /** {@link #finish}, and whatever it throws, the waiters are completed and the value is not left loading. */
+    private void safeFinish(CompletableFuture<T> future, Loaded<T> loaded, RuntimeException failure,
+            boolean fromLoader) {
+        try {
+            finish(future, loaded, failure, fromLoader);
+        } catch (Throwable e) {
+            synchronized (this) {
+                if (inflight == future) {
+                    inflight = null;
+                    held = false;
+                }
+            }
+            if (loaded != null && failure == null) {
+                future.complete(loaded.value);
+            } else {
+                future.completeExceptionally(failure != null ? failure : e);
+            }
+            LOG.warn("{}: finishing a load failed with {}", name, e.getClass().getName());
+        }
+    }
+
+    private void finish(CompletableFuture<T> future, Loaded<T> loaded, RuntimeException failure,
+            boolean fromLoader) {
+        int failures;
+        boolean reset;
+        synchronized (this) {
+            failures = consecutiveFailures + 1;
+            reset = resetPolicy || failure == null;
+            resetPolicy = false;
+        }
+        // The retry policy runs here, on the load's worker and outside the lock: Resilience4j publishes its events
+        // to user consumers from it.
+        Duration delay = null;
+        if (reset) {
+            resetPolicyQuietly();
+        }
+        if (failure != null) {
+            delay = fromLoader ? nextDelay(failure, failures) : FAULT_RETRY;
+        }
+
+        Scheduler.Cancellable mootRefresh = null;
+        Scheduler.Cancellable mootRetry = null;
+        boolean armRefresh = false;
+        Duration refreshIn = null;
+        long gen;
+        long sequence = 0;
         boolean hold = false;
-        synchronized (lock) {
+        boolean served;
+        T before = null;
+        T expired = null;
+        synchronized (this) {
             if (inflight == future) {
                 inflight = null;
                 held = false;
@@ -488,125 +693,229 @@ public final class RefreshingValue<T> implements AutoCloseable {
                 future.completeExceptionally(closedError());
                 return;
             }
-            Instant now = clock.instant();
+            Instant now = now();
             if (failure == null) {
-                T before = current == null ? null : current.value;
+                before = current == null ? null : current.value;
                 current = loaded;
                 lastFailure = null;
-                nextAttemptAt = null;
+                retryDue = null;
                 consecutiveFailures = 0;
-                retryPolicy.reset();
-                long gen = ++generation;
-                cancelTimers();
-                if (now.isBefore(loaded.expiresAt)) {
-                    usable = loaded.value;
-                    scheduleTick(gen, now);
+                gen = ++generation;
+                mootRefresh = refreshTimer;
+                mootRetry = retryTimer;
+                refreshTimer = null;
+                retryTimer = null;
+                retryArmed = false;
+                retrySequence++;
+                if (now == null || now.isBefore(loaded.expiresAt)) {
+                    // With no clock, the value is published anyway: the hot path reads the clock itself.
+                    usable = loaded;
+                    armRefresh = true;
+                    refreshIn = now == null ? FAULT_RETRY : Duration.between(now, loaded.refreshAt);
                 } else {
                     // Already past its expiry on arrival: the callers waiting for it get it once, nobody else.
                     usable = null;
                 }
-                Loaded<T> done = loaded;
-                notifications.add(() -> listener.loadSucceeded(before, done));
             } else {
                 consecutiveFailures++;
+                failures = consecutiveFailures;
                 lastFailure = failure;
-                Duration delay = retryPolicy.next(failure, consecutiveFailures).orElse(null);
-                boolean retry = delay != null;
-                nextAttemptAt = retry ? now.plus(delay) : null;
+                gen = generation;
+                Loaded<T> last = usable;
+                if (last != null && (now == null || !now.isBefore(last.expiresAt))) {
+                    expired = last.value;
+                    usable = null;
+                }
+                retryDue = delay == null ? null : now == null ? Instant.MIN : now.plus(delay);
                 // With no value to serve, waiters keep waiting through a retry, up to their own deadlines.
-                hold = retry && usable == null && holdWaiters.test(failure);
+                hold = delay != null && fromLoader && usable == null && holdWaiters.test(failure);
                 if (hold) {
                     inflight = future;
                     held = true;
                 }
-                if (retry) {
-                    long gen = generation;
-                    retryTimer = scheduler.schedule(() -> onRetryDue(gen), delay);
+                if (delay != null) {
+                    mootRetry = retryTimer;
+                    retryTimer = null;
+                    retryArmed = true;
+                    sequence = ++retrySequence;
                 }
-                int failures = consecutiveFailures;
-                boolean served = usable != null;
-                RuntimeException reported = failure;
-                notifications.add(() -> listener.loadFailed(reported, failures, Optional.ofNullable(delay), served));
             }
+            served = usable != null;
         }
+        cancel(mootRefresh);
+        cancel(mootRetry);
         if (failure == null) {
             future.complete(loaded.value);
-        } else if (!hold) {
-            future.completeExceptionally(failure);
-        }
-        for (Runnable notification : notifications) {
-            notification.run();
+            T previous = before;
+            notifier.post(() -> listener.loadSucceeded(previous, loaded));
+            if (armRefresh) {
+                armRefresh(gen, refreshIn);
+            }
+        } else {
+            if (expired != null) {
+                T value = expired;
+                notifier.post(() -> listener.expired(value));
+            }
+            if (delay != null && !armRetry(gen, sequence, delay, future)) {
+                hold = false;
+            }
+            if (!hold) {
+                future.completeExceptionally(failure);
+            }
+            int count = failures;
+            Optional<Duration> retryIn = Optional.ofNullable(delay);
+            notifier.post(() -> listener.loadFailed(failure, count, retryIn, served));
         }
     }
 
-    /** Schedules the next check of the current value: at its next instant, or sooner by the watchdog. */
-    private void scheduleTick(long gen, Instant now) {
-        Instant next = now.isBefore(current.refreshAt) ? current.refreshAt : current.expiresAt;
-        Duration delay = Duration.between(now, next);
-        if (delay.compareTo(watchdog) > 0) {
-            delay = watchdog;
+    private void resetPolicyQuietly() {
+        try {
+            retryPolicy.reset();
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the retry policy's reset threw {}", name, e.getClass().getName());
         }
-        // A tick only reads the clock and flips state (a load it starts goes to a worker): the timer thread runs it.
-        tickTimer = scheduler.scheduleShort(() -> onTick(gen), delay);
+    }
+
+    /** The retry policy's delay; when the policy itself throws, a short one, so that loading goes on. */
+    private Duration nextDelay(RuntimeException failure, int failures) {
+        try {
+            return retryPolicy.next(failure, failures).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: the retry policy threw {}; retrying in {}", name, e.getClass().getName(), FAULT_RETRY);
+            return FAULT_RETRY;
+        }
     }
 
     /**
-     * Re-reads the clock: starts the refresh once {@code refreshAt} has passed and drops the value once
-     * {@code expiresAt} has. Ticks come at least every watchdog interval, so a timer that a sleeping machine or a
-     * late scheduler delayed still catches up within one interval of the clock.
+     * Arms the one timer of this value's lifetime, at its refresh instant. If the scheduler refuses, the value is
+     * still dropped at its expiry (the hot path checks it) and the next caller loads.
      */
-    private void onTick(long gen) {
-        T expired = null;
-        synchronized (lock) {
-            if (closed || gen != generation || current == null) {
-                return;
-            }
-            tickTimer = null;
-            Instant now = clock.instant();
-            if (!now.isBefore(current.expiresAt)) {
-                expired = usable;
-                usable = null;
-                if (inflight == null && retryTimer != null && lastFailure != null && holdWaiters.test(lastFailure)) {
-                    // A retry is already scheduled: callers from now on wait for it, as they would had the value
-                    // expired before the failure.
-                    inflight = new CompletableFuture<>();
-                    held = true;
-                }
-            } else {
-                if (!now.isBefore(current.refreshAt) && inflight == null && retryTimer == null
-                        && lastFailure == null) {
-                    startLoad();
-                }
-                scheduleTick(gen, now);
+    private void armRefresh(long gen, Duration delay) {
+        Scheduler.Cancellable timer;
+        try {
+            timer = scheduler.schedule(() -> onRefreshDue(gen), delay.isNegative() ? Duration.ZERO : delay);
+        } catch (Throwable e) {
+            LOG.warn("{}: the scheduler refused the refresh timer ({}); the value is refreshed by the first call "
+                    + "after it expires", name, e.getClass().getName());
+            return;
+        }
+        boolean moot;
+        synchronized (this) {
+            moot = closed || gen != generation;
+            if (!moot) {
+                refreshTimer = timer;
             }
         }
-        if (expired != null) {
-            listener.expired(expired);
+        if (moot) {
+            cancel(timer);
         }
     }
 
-    private void onRetryDue(long gen) {
-        synchronized (lock) {
+    /**
+     * Arms a retry. If the scheduler refuses, waiters held for it get the failure now and the value stays marked
+     * failed: the first call after the retry was due loads again.
+     *
+     * @return whether the retry is armed
+     */
+    private boolean armRetry(long gen, long sequence, Duration delay, CompletableFuture<T> future) {
+        Scheduler.Cancellable timer = null;
+        Throwable refused = null;
+        try {
+            timer = scheduler.schedule(() -> onRetryDue(gen, sequence), delay);
+        } catch (Throwable e) {
+            refused = e;
+        }
+        boolean moot;
+        synchronized (this) {
+            moot = sequence != retrySequence;
+            if (!moot) {
+                if (refused == null) {
+                    retryTimer = timer;
+                } else {
+                    retryArmed = false;
+                    if (inflight == future && held) {
+                        inflight = null;
+                        held = false;
+                    }
+                }
+            }
+        }
+        if (refused != null) {
+            LOG.warn("{}: the scheduler refused the retry ({}); the first call after {} tries again", name,
+                    refused.getClass().getName(), Durations.format(delay));
+            return false;
+        }
+        if (moot) {
+            cancel(timer);
+        }
+        return true;
+    }
+
+    /**
+     * The refresh instant passed by the scheduler's monotonic timer; runs on a worker, so it may read the clock. A
+     * value found past its expiry (the machine slept) is dropped and nothing is sent until a caller asks; a timer
+     * early by the clock (the clock was set back) is re-armed; otherwise a background load starts, unless one is
+     * pending. When the clock throws, the load starts.
+     */
+    private void onRefreshDue(long gen) {
+        Instant now = now();
+        Attempt attempt = null;
+        T expired = null;
+        Duration early = null;
+        synchronized (this) {
+            if (closed || gen != generation) {
+                return;
+            }
+            refreshTimer = null;
+            Loaded<T> served = usable;
+            if (now != null && served != null && !now.isBefore(served.expiresAt)) {
+                expired = served.value;
+                expire();
+            } else if (now != null && current != null && now.isBefore(current.refreshAt)) {
+                early = Duration.between(now, current.refreshAt);
+            } else if (inflight == null && !retryArmed && lastFailure == null) {
+                attempt = beginAttempt(new CompletableFuture<>());
+            }
+        }
+        if (expired != null) {
+            T value = expired;
+            notifier.post(() -> listener.expired(value));
+        }
+        if (early != null) {
+            armRefresh(gen, early);
+        }
+        launch(attempt);
+    }
+
+    private void onRetryDue(long gen, long sequence) {
+        Attempt attempt = null;
+        synchronized (this) {
+            if (sequence != retrySequence) {
+                return;
+            }
             retryTimer = null;
+            retryArmed = false;
             if (closed || gen != generation) {
                 return;
             }
             if (inflight == null) {
-                startLoad();
+                attempt = beginAttempt(new CompletableFuture<>());
             } else if (held) {
-                startAttempt(inflight);
+                attempt = beginAttempt(inflight);
             }
         }
+        launch(attempt);
     }
 
-    private void cancelTimers() {
-        if (tickTimer != null) {
-            tickTimer.cancel();
-            tickTimer = null;
+    private void cancel(Scheduler.Cancellable timer) {
+        if (timer == null) {
+            return;
         }
-        if (retryTimer != null) {
-            retryTimer.cancel();
-            retryTimer = null;
+        try {
+            timer.cancel();
+        } catch (RuntimeException e) {
+            // A timer that cannot be cancelled fires into a generation check and does nothing.
+            LOG.debug("{}: cancelling a timer threw {}", name, e.getClass().getName());
         }
     }
 
@@ -627,7 +936,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
         private RetryPolicy retryPolicy = RetryPolicy.backoff(
                 Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2),
                 e -> !(e instanceof BigLedgerAuthException) || ((BigLedgerAuthException) e).retryable());
-        private Duration watchdog = Duration.ofSeconds(1);
+        private Duration maxStaleness = Duration.ofSeconds(1);
         private Listener<T> listener = new Listener<>() { };
         private TimeoutError timeoutError = (name, timeout, last) ->
                 new BigLedgerAuthException(name + ": no value within " + Durations.format(timeout)
@@ -677,19 +986,20 @@ public final class RefreshingValue<T> implements AutoCloseable {
         }
 
         /**
-         * Sets the longest time between two checks of the clock while a value is cached. The hot path never reads
-         * the clock; these checks do, so a value is dropped at most this long after its {@code expiresAt} even when
-         * the machine slept through its timer. By default, 1 second.
+         * Sets the staleness bound: how long after its {@code expiresAt}, as the clock reads it, a value may still be
+         * handed out at most. At 1 second or more, with a system clock, {@link #get()}
+         * compares the value's expiry with a process-wide coarse clock (one volatile read); otherwise it reads the
+         * clock on every call and the bound is zero. By default, 1 second.
          *
-         * @param watchdog the interval; positive
+         * @param maxStaleness the bound; not negative
          * @return this builder
          */
-        public Builder<T> watchdog(Duration watchdog) {
-            Objects.requireNonNull(watchdog, "watchdog");
-            if (watchdog.isZero() || watchdog.isNegative()) {
-                throw new IllegalArgumentException("watchdog interval must be positive: " + watchdog);
+        public Builder<T> maxStaleness(Duration maxStaleness) {
+            Objects.requireNonNull(maxStaleness, "maxStaleness");
+            if (maxStaleness.isNegative()) {
+                throw new IllegalArgumentException("the staleness bound must not be negative: " + maxStaleness);
             }
-            this.watchdog = watchdog;
+            this.maxStaleness = maxStaleness;
             return this;
         }
 

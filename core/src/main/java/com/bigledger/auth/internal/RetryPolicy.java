@@ -6,8 +6,9 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Decides, after a failed load, whether and when a {@link RefreshingValue} tries again. Called under the value's
- * lock, one call at a time per value; must not block.
+ * Decides, after a failed load, whether and when a {@link RefreshingValue} tries again. Called on the load's worker,
+ * outside the value's lock (a policy may tell consumers of its own, as Resilience4j's retry does), one call at a time
+ * per value; must not block.
  */
 public interface RetryPolicy {
 

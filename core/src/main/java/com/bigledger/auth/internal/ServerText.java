@@ -1,14 +1,20 @@
 package com.bigledger.auth.internal;
 
+import com.bigledger.auth.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Makes text that came from a server, or an endpoint address, safe to put in an exception message.
  *
  * <p>Server text ({@code error}, {@code error_description}, the BigLedger {@code message}) is shown to help
  * diagnose a failure, but it is untrusted: it is capped in length and stripped of control and format characters
- * so that it cannot forge log lines or hide text. Endpoints lose their user info, query and fragment, which may
+ * so that it cannot forge log lines or hide text. Anything shaped like a BigLedger credential ({@code blg_…}: a
+ * server echoing the key it refused, or a forged callback carrying a token) is masked to its known prefix. Endpoints lose their user info, query and fragment, which may
  * carry credentials. Stateless and thread-safe.
  */
 public final class ServerText {
@@ -19,6 +25,15 @@ public final class ServerText {
     /** Longest error code kept; codes are short identifiers in practice. */
     public static final int MAX_CODE = 64;
 
+    /** A BigLedger credential or anything shaped like one: every key and token starts with {@code blg_}. */
+    private static final Pattern CREDENTIAL_LIKE = Pattern.compile("blg_[A-Za-z0-9_\\-]*");
+
+    /** What replaces a secret the request sent when the server echoes it. */
+    private static final String REDACTED = "[redacted]";
+
+    /** What replaces the part of a credential-like word after its known prefix. */
+    static final String NOT_SHOWN = "(not shown)";
+
     private ServerText() {
     }
 
@@ -26,6 +41,7 @@ public final class ServerText {
      * Cleans an error description: control, format and separator characters become spaces, runs of white space
      * become one space, and the result is capped at {@link #MAX_DESCRIPTION} characters.
      *
+     * @param text the description the server sent, or {@code null}
      * @return the cleaned text, or {@code null} when {@code text} is {@code null} or blank
      */
     public static String description(String text) {
@@ -35,6 +51,7 @@ public final class ServerText {
     /**
      * Cleans an error code like a description, capped at {@link #MAX_CODE} characters.
      *
+     * @param text the code the server sent, or {@code null}
      * @return the cleaned code, or {@code null} when {@code text} is {@code null} or blank
      */
     public static String code(String text) {
@@ -61,13 +78,41 @@ public final class ServerText {
         }
     }
 
+    /**
+     * Removes from server texts every secret value the request sent, in case the server echoed it.
+     *
+     * @param texts the texts the server sent (such as an error code and message); an element may be {@code null}
+     * @param sent the secret values the request carried; empty ones are passed over
+     * @return a new array of the texts, each secret replaced by {@code [redacted]}; a {@code null} element stays
+     *     {@code null}
+     */
+    public static String[] redact(String[] texts, List<String> sent) {
+        Objects.requireNonNull(texts, "texts");
+        Objects.requireNonNull(sent, "sent");
+        String[] out = new String[texts.length];
+        for (int i = 0; i < texts.length; i++) {
+            String text = texts[i];
+            if (text != null) {
+                for (String secret : sent) {
+                    if (!secret.isEmpty()) {
+                        text = text.replace(secret, REDACTED);
+                    }
+                }
+            }
+            out[i] = text;
+        }
+        return out;
+    }
+
     private static String clean(String text, int max) {
         if (text == null) {
             return null;
         }
-        StringBuilder out = new StringBuilder(Math.min(text.length(), max + 1));
+        // Read past the cap so that masking a credential (which shortens it) leaves the text after it in view.
+        int read = 4 * max + 1;
+        StringBuilder out = new StringBuilder(Math.min(text.length(), read));
         boolean space = false;
-        for (int i = 0; i < text.length() && out.length() < max + 1; ) {
+        for (int i = 0; i < text.length() && out.length() < read; ) {
             int cp = text.codePointAt(i);
             i += Character.charCount(cp);
             if (Character.isWhitespace(cp) || Character.isISOControl(cp) || isInvisible(cp)) {
@@ -82,6 +127,18 @@ public final class ServerText {
         }
         if (out.length() == 0) {
             return null;
+        }
+        Matcher credential = CREDENTIAL_LIKE.matcher(out);
+        if (credential.find()) {
+            StringBuilder masked = new StringBuilder(out.length() + NOT_SHOWN.length());
+            do {
+                Secret shaped = Secret.of(credential.group());
+                String prefix = shaped.knownPrefix().orElse("blg_");
+                shaped.destroy();
+                credential.appendReplacement(masked, Matcher.quoteReplacement(prefix + NOT_SHOWN));
+            } while (credential.find());
+            credential.appendTail(masked);
+            out = masked;
         }
         if (out.length() > max) {
             int end = max;

@@ -1,7 +1,6 @@
 package com.bigledger.auth.internal;
 
 import com.bigledger.auth.Scheduler;
-import java.time.Duration;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -24,23 +23,7 @@ public final class SharedScheduler {
         // Workers idle out after a minute, so a process with nothing to refresh holds only the timer thread.
         ThreadPoolExecutor workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), daemon("bigledger-auth-worker"));
-        Scheduler delegate = Scheduler.of(timer, workers);
-        return new Scheduler() {
-            @Override
-            public Cancellable schedule(Runnable task, Duration delay) {
-                return delegate.schedule(task, delay);
-            }
-
-            @Override
-            public Cancellable scheduleShort(Runnable task, Duration delay) {
-                return delegate.scheduleShort(task, delay);
-            }
-
-            @Override
-            public String toString() {
-                return "Scheduler.systemDefault()";
-            }
-        };
+        return new ExecutorScheduler(timer, workers, "Scheduler.systemDefault()");
     }
 
     private static ThreadFactory daemon(String prefix) {

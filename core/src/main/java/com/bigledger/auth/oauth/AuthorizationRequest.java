@@ -1,6 +1,7 @@
 package com.bigledger.auth.oauth;
 
 import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.internal.Options;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -221,10 +222,7 @@ public final class AuthorizationRequest {
         public Builder clientId(String clientId) {
             Objects.requireNonNull(clientId, "clientId");
             once(this.clientId, "clientId");
-            if (clientId.isEmpty() || clientId.chars().anyMatch(Character::isISOControl)) {
-                throw new IllegalArgumentException("clientId must be non-empty, without control characters");
-            }
-            this.clientId = clientId;
+            this.clientId = Options.clientId(clientId);
             return this;
         }
 
@@ -242,11 +240,7 @@ public final class AuthorizationRequest {
         public Builder redirectUri(URI redirectUri) {
             Objects.requireNonNull(redirectUri, "redirectUri");
             once(this.redirectUri, "redirectUri");
-            if (!redirectUri.isAbsolute() || redirectUri.getRawFragment() != null) {
-                throw new IllegalArgumentException("redirectUri must be absolute and without a fragment: "
-                        + Endpoints.shown(redirectUri));
-            }
-            this.redirectUri = redirectUri;
+            this.redirectUri = Endpoints.checkRedirectUri(redirectUri);
             return this;
         }
 
@@ -353,9 +347,7 @@ public final class AuthorizationRequest {
 
         private static void once(Object current, String option) {
             if (current != null) {
-                Object shown = current instanceof URI ? Endpoints.shown((URI) current) : current;
-                throw new IllegalStateException(option + " is already set (to " + shown
-                        + "); each option is set once");
+                throw Options.alreadySet(current, option);
             }
         }
     }

@@ -4,41 +4,15 @@ import com.bigledger.auth.InvalidTokenResponseException;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenRefreshException;
-import com.bigledger.auth.internal.CappedBody;
 import com.bigledger.auth.internal.Endpoints;
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import com.bigledger.auth.internal.Options;
+import com.bigledger.auth.oauth.TokenEndpoint.Settings;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A client of one OAuth 2.0 token endpoint (RFC 6749 §3.2): gets tokens with the {@code client_credentials},
@@ -97,42 +71,10 @@ public final class OAuthClient {
     /** The {@code User-Agent} when none is set. */
     public static final String DEFAULT_USER_AGENT = "bigledger-auth-java";
 
-    private static final Logger LOG = LoggerFactory.getLogger(OAuthClient.class);
+    private final TokenEndpoint endpoint;
 
-    private static final String REDACTED = "[redacted]";
-
-    private final URI tokenEndpoint;
-    private final URI shownEndpoint;
-    private final String clientId;
-    private final Secret clientSecret;
-    private final ClientAuthentication clientAuthentication;
-    private final RequestFormat requestFormat;
-    private final HttpClient httpClient;
-    private final Duration requestTimeout;
-    private final Duration maxRetryAfter;
-    private final Duration overallTimeout;
-    private final int maxResponseBytes;
-    private final String userAgent;
-    private final Clock clock;
-    private final Duration defaultExpiresIn;
-
-    private OAuthClient(Builder b, ClientAuthentication clientAuthentication, HttpClient httpClient,
-            Duration connectTimeout) {
-        this.tokenEndpoint = b.tokenEndpoint;
-        this.shownEndpoint = Endpoints.shown(b.tokenEndpoint);
-        this.clientId = b.clientId;
-        this.clientSecret = b.clientSecret;
-        this.clientAuthentication = clientAuthentication;
-        this.requestFormat = b.requestFormat != null ? b.requestFormat : RequestFormat.FORM;
-        this.httpClient = httpClient;
-        this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : DEFAULT_REQUEST_TIMEOUT;
-        this.maxRetryAfter = b.maxRetryAfter != null ? b.maxRetryAfter : DEFAULT_MAX_RETRY_AFTER;
-        // The JDK and the body reader time out first; this bound is the safety net behind them.
-        this.overallTimeout = connectTimeout.plus(requestTimeout.multipliedBy(2)).plusSeconds(1);
-        this.maxResponseBytes = b.maxResponseBytes != null ? b.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
-        this.userAgent = b.userAgent != null ? b.userAgent : DEFAULT_USER_AGENT;
-        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-        this.defaultExpiresIn = b.defaultExpiresIn;
+    private OAuthClient(TokenEndpoint endpoint) {
+        this.endpoint = endpoint;
     }
 
     /**
@@ -160,13 +102,13 @@ public final class OAuthClient {
      */
     public TokenResponse clientCredentials(Set<String> scopes) {
         Set<String> checked = Scopes.check(scopes);
-        if (clientAuthentication == ClientAuthentication.NONE) {
+        if (endpoint.clientAuthentication == ClientAuthentication.NONE) {
             throw new IllegalStateException("The client_credentials grant needs a confidential client; client "
-                    + clientId + " has no secret (clientAuthentication NONE)");
+                    + endpoint.clientId + " has no secret (clientAuthentication NONE)");
         }
-        Request r = new Request("client_credentials");
+        TokenRequest r = endpoint.request("client_credentials");
         r.scope(checked);
-        return execute(r, checked);
+        return endpoint.execute(r, checked);
     }
 
     /**
@@ -189,10 +131,10 @@ public final class OAuthClient {
     public TokenResponse refresh(Secret refreshToken, Set<String> scopes) {
         Objects.requireNonNull(refreshToken, "refreshToken");
         Set<String> checked = Scopes.check(scopes);
-        Request r = new Request("refresh_token");
+        TokenRequest r = endpoint.request("refresh_token");
         r.secret("refresh_token", refreshToken.reveal());
         r.scope(checked);
-        return execute(r, checked);
+        return endpoint.execute(r, checked);
     }
 
     /**
@@ -219,11 +161,11 @@ public final class OAuthClient {
         if (code.isEmpty()) {
             throw new IllegalArgumentException("The authorization code is empty");
         }
-        Request r = new Request("authorization_code");
+        TokenRequest r = endpoint.request("authorization_code");
         r.secret("code", code);
         r.param("redirect_uri", redirectUri.toString());
         r.secret("code_verifier", codeVerifier.reveal());
-        return execute(r, Set.of());
+        return endpoint.execute(r, Set.of());
     }
 
     /**
@@ -232,7 +174,7 @@ public final class OAuthClient {
      * @return the endpoint, as configured
      */
     public URI tokenEndpoint() {
-        return tokenEndpoint;
+        return endpoint.tokenEndpoint;
     }
 
     /**
@@ -241,7 +183,7 @@ public final class OAuthClient {
      * @return the timeout
      */
     public Duration requestTimeout() {
-        return requestTimeout;
+        return endpoint.requestTimeout;
     }
 
     /**
@@ -250,7 +192,7 @@ public final class OAuthClient {
      * @return the bound
      */
     public Duration overallTimeout() {
-        return overallTimeout;
+        return endpoint.overallTimeout;
     }
 
     /**
@@ -259,7 +201,7 @@ public final class OAuthClient {
      * @return the client id
      */
     public String clientId() {
-        return clientId;
+        return endpoint.clientId;
     }
 
     /**
@@ -268,7 +210,7 @@ public final class OAuthClient {
      * @return the client authentication method
      */
     public ClientAuthentication clientAuthentication() {
-        return clientAuthentication;
+        return endpoint.clientAuthentication;
     }
 
     /**
@@ -277,304 +219,20 @@ public final class OAuthClient {
      * @return the request format
      */
     public RequestFormat requestFormat() {
-        return requestFormat;
+        return endpoint.requestFormat;
     }
 
     /** Shows the endpoint (without query), the client id and the methods, never the secret. */
     @Override
     public String toString() {
-        return "OAuthClient[tokenEndpoint=" + shownEndpoint + ", clientId=" + clientId + ", clientAuthentication="
-                + clientAuthentication + ", requestFormat=" + requestFormat + "]";
+        return "OAuthClient[tokenEndpoint=" + endpoint.shownEndpoint + ", clientId=" + endpoint.clientId
+                + ", clientAuthentication=" + endpoint.clientAuthentication + ", requestFormat="
+                + endpoint.requestFormat + "]";
     }
 
-    /** The parameters of one token request, in wire order, and the secret values among them. */
-    private final class Request {
-
-        final String grantType;
-        final List<String[]> params = new ArrayList<>();
-        final List<String> secrets = new ArrayList<>();
-        final String basicAuthorization;
-
-        Request(String grantType) {
-            this.grantType = grantType;
-            param("grant_type", grantType);
-            if (clientAuthentication != ClientAuthentication.CLIENT_SECRET_BASIC) {
-                param("client_id", clientId);
-            }
-            if (clientAuthentication == ClientAuthentication.CLIENT_SECRET_POST) {
-                secret("client_secret", clientSecret.reveal());
-            }
-            if (clientAuthentication == ClientAuthentication.CLIENT_SECRET_BASIC) {
-                // RFC 6749 §2.3.1: both parts form-encoded before Base64.
-                String secret = clientSecret.reveal();
-                String encoded = Base64.getEncoder().encodeToString(
-                        (form(clientId) + ":" + form(secret)).getBytes(StandardCharsets.UTF_8));
-                secrets.add(secret);
-                secrets.add(encoded);
-                basicAuthorization = "Basic " + encoded;
-            } else {
-                basicAuthorization = null;
-            }
-        }
-
-        void param(String name, String value) {
-            params.add(new String[] {name, value});
-        }
-
-        void secret(String name, String value) {
-            param(name, value);
-            secrets.add(value);
-        }
-
-        void scope(Set<String> scopes) {
-            if (!scopes.isEmpty()) {
-                param("scope", Scopes.join(scopes));
-            }
-        }
-    }
-
-    private TokenResponse execute(Request r, Set<String> requestedScopes) {
-        HttpRequest.Builder http = HttpRequest.newBuilder(tokenEndpoint)
-                .timeout(requestTimeout)
-                .header("Accept", "application/json")
-                .header("User-Agent", userAgent);
-        if (r.basicAuthorization != null) {
-            http.header("Authorization", r.basicAuthorization);
-        }
-        if (requestFormat == RequestFormat.JSON) {
-            http.header("Content-Type", "application/json");
-            http.POST(HttpRequest.BodyPublishers.ofByteArray(json(r.params)));
-        } else {
-            http.header("Content-Type", "application/x-www-form-urlencoded");
-            http.POST(HttpRequest.BodyPublishers.ofString(form(r.params), StandardCharsets.UTF_8));
-        }
-
-        HttpResponse<CappedBody> response = send(http.build(), r.grantType);
-        int status = response.statusCode();
-        LOG.debug("Token request ({} grant) to {}: HTTP {}", r.grantType, shownEndpoint, status);
-        if (status < 100 || status > 599) {
-            throw new TokenRefreshException(tokenEndpoint, "the endpoint answered with an invalid HTTP status ("
-                    + status + ")", null, true);
-        }
-        if (status >= 200 && status < 300) {
-            if (response.body().tooLarge()) {
-                throw new InvalidTokenResponseException(tokenEndpoint, status,
-                        "the response body is larger than " + maxResponseBytes + " bytes",
-                        recoverRefreshToken(response, requestedScopes));
-            }
-            try {
-                return TokenBodies.parseSuccess(shownEndpoint.toString(), response.body().bytes(),
-                        response.headers().firstValue("Content-Type").orElse(null), requestedScopes, defaultExpiresIn);
-            } catch (TokenBodies.Problem p) {
-                throw new InvalidTokenResponseException(tokenEndpoint, status, p.getMessage(), p.refreshToken());
-            }
-        }
-        throw errorFor(r, status, response.headers(), response.body());
-    }
-
-    /**
-     * From a success body refused for its size: the well-formed {@code refresh_token} it holds, if any. The server
-     * has already retired the one it was sent, so this one must not be lost with the rest of the response.
-     */
-    private Secret recoverRefreshToken(HttpResponse<CappedBody> response, Set<String> requestedScopes) {
-        byte[] bytes = response.body().bytes();
-        if (bytes.length == 0) {
-            return null;
-        }
-        try {
-            return TokenBodies.parseSuccess(shownEndpoint.toString(), bytes,
-                    response.headers().firstValue("Content-Type").orElse(null), requestedScopes)
-                    .refreshToken().orElse(null);
-        } catch (TokenBodies.Problem p) {
-            return p.refreshToken();
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
-    }
-
-    private HttpResponse<CappedBody> send(HttpRequest request, String grantType) {
-        CompletableFuture<HttpResponse<CappedBody>> future =
-                httpClient.sendAsync(request, CappedBody.handler(maxResponseBytes, HARD_MAX_SUCCESS_BYTES,
-                        requestTimeout));
-        try {
-            return future.get(overallTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new TokenRefreshException(tokenEndpoint, "interrupted while waiting for the response", e, false);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new TokenRefreshException(tokenEndpoint, "no complete response within " + seconds(overallTimeout),
-                    e, true);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            while (cause instanceof CompletionException && cause.getCause() != null) {
-                cause = cause.getCause();
-            }
-            throw transportFailure(cause, grantType);
-        }
-    }
-
-    private TokenRefreshException transportFailure(Throwable cause, String grantType) {
-        TokenRefreshException failure;
-        // Only the exception's class goes in the message: JDK messages are harmless, but not ours to vouch for.
-        if (cause instanceof HttpConnectTimeoutException) {
-            failure = new TokenRefreshException(tokenEndpoint, "could not connect within the connect timeout", cause,
-                    true);
-        } else if (cause instanceof HttpTimeoutException) {
-            failure = new TokenRefreshException(tokenEndpoint, "no response within the request timeout of "
-                    + seconds(requestTimeout), cause, true);
-        } else if (cause instanceof TimeoutException) {
-            failure = new TokenRefreshException(tokenEndpoint, "the response body did not arrive within the request"
-                    + " timeout of " + seconds(requestTimeout), cause, true);
-        } else if (cause instanceof IOException) {
-            failure = new TokenRefreshException(tokenEndpoint, "I/O error (" + cause.getClass().getName() + ")",
-                    cause, true);
-        } else {
-            failure = new TokenRefreshException(tokenEndpoint, "unexpected failure ("
-                    + (cause == null ? "unknown" : cause.getClass().getName()) + ")", cause, false);
-        }
-        LOG.debug("Token request ({} grant) failed: {}", grantType, failure.getMessage());
-        return failure;
-    }
-
-    private TokenRefreshException errorFor(Request r, int status, HttpHeaders headers, CappedBody body) {
-        if (status >= 300 && status < 400) {
-            return new TokenRefreshException(tokenEndpoint, status, null, null, null,
-                    "the token endpoint answered with a redirect, which is never followed for a token request; "
-                            + "configure the final token endpoint URL", null, false);
-        }
-        TokenBodies.ErrorBody error = body.tooLarge() ? TokenBodies.ErrorBody.NONE
-                : TokenBodies.parseError(body.bytes());
-        String code = redact(error.code, r.secrets);
-        String description = redact(error.description, r.secrets);
-        String lowerCode = code == null ? "" : code.toLowerCase(Locale.ROOT);
-        Duration retryAfter = status == 429 || status == 503
-                ? retryAfter(headers.firstValue("Retry-After").orElse(null), clock, maxRetryAfter) : null;
-
-        if (status >= 500 || status == 429 || status == 408
-                || lowerCode.equals("temporarily_unavailable") || lowerCode.equals("server_error")) {
-            String detail = status == 429 ? "too many requests"
-                    : status == 408 ? "the server timed out waiting for the request"
-                    : "the token endpoint is failing or unavailable";
-            return new TokenRefreshException(tokenEndpoint, status, code, description, retryAfter, detail, null, true);
-        }
-        switch (lowerCode) {
-            case "invalid_grant":
-                return new ReauthenticationRequiredException(tokenEndpoint, status, code, description,
-                        "the " + grantName(r.grantType) + " is invalid, expired, revoked or already used;"
-                                + " authorize again");
-            case "unauthorized_client":
-                return new ReauthenticationRequiredException(tokenEndpoint, status, code, description,
-                        "client " + clientId + " is not allowed to use the " + r.grantType + " grant");
-            case "invalid_client":
-            case "unauthorized":
-                return new ReauthenticationRequiredException(tokenEndpoint, status, code, description,
-                        clientRefused());
-            default:
-                break;
-        }
-        if (status == 401) {
-            return new ReauthenticationRequiredException(tokenEndpoint, status, code, description, clientRefused());
-        }
-        return new TokenRefreshException(tokenEndpoint, status, code, description, null,
-                "the token endpoint rejected the request", null, false);
-    }
-
-    private String clientRefused() {
-        return "the authentication of client " + clientId + " (" + clientAuthentication
-                + ") was refused; check the client id, secret and authentication method";
-    }
-
-    private static String grantName(String grantType) {
-        switch (grantType) {
-            case "refresh_token":
-                return "refresh token";
-            case "authorization_code":
-                return "authorization code (or its PKCE verifier or redirect URI)";
-            default:
-                return grantType + " grant";
-        }
-    }
-
-    /**
-     * Reads a {@code Retry-After} value (RFC 9110 §10.2.3): a number of seconds, or an HTTP date.
-     *
-     * <p>A wait longer than {@code max} is ignored (logged at debug): one answer with a huge value, or a date
-     * centuries ahead, would otherwise stall every refresh, or overflow where the retry is scheduled.
-     *
-     * @return the wait, zero for a date in the past, or {@code null} when the value is absent, unreadable or longer
-     *     than {@code max}
-     */
+    /** Reads a {@code Retry-After} value; see {@link TokenErrors#retryAfter}. */
     static Duration retryAfter(String value, Clock clock, Duration max) {
-        if (value == null) {
-            return null;
-        }
-        String v = value.trim();
-        Duration wait;
-        if (!v.isEmpty() && v.length() <= 10 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            wait = Duration.ofSeconds(Long.parseLong(v));
-        } else {
-            try {
-                wait = Duration.between(clock.instant(),
-                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-            } catch (DateTimeParseException | ArithmeticException e) {
-                return null;
-            }
-        }
-        if (wait.compareTo(max) > 0) {
-            LOG.debug("Retry-After of {} s is longer than the cap of {} s: ignored", wait.toSeconds(),
-                    max.toSeconds());
-            return null;
-        }
-        return wait.isNegative() ? Duration.ZERO : wait;
-    }
-
-    /** Removes from server text any secret value this request sent, in case the server echoed it. */
-    private static String redact(String text, List<String> secrets) {
-        if (text == null) {
-            return null;
-        }
-        String out = text;
-        for (String secret : secrets) {
-            if (!secret.isEmpty()) {
-                out = out.replace(secret, REDACTED);
-            }
-        }
-        return out;
-    }
-
-    private static String form(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static String form(List<String[]> params) {
-        StringBuilder body = new StringBuilder();
-        for (String[] p : params) {
-            if (body.length() > 0) {
-                body.append('&');
-            }
-            body.append(form(p[0])).append('=').append(form(p[1]));
-        }
-        return body.toString();
-    }
-
-    private static byte[] json(List<String[]> params) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = TokenBodies.JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            g.writeStartObject();
-            for (String[] p : params) {
-                g.writeStringField(p[0], p[1]);
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Writing JSON to memory failed", e);
-        }
-        return out.toByteArray();
-    }
-
-    private static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        return TokenErrors.retryAfter(value, clock, max);
     }
 
     /**
@@ -587,20 +245,7 @@ public final class OAuthClient {
      */
     public static final class Builder {
 
-        private URI tokenEndpoint;
-        private String clientId;
-        private Secret clientSecret;
-        private ClientAuthentication clientAuthentication;
-        private RequestFormat requestFormat;
-        private HttpClient httpClient;
-        private Duration connectTimeout;
-        private Duration requestTimeout;
-        private Duration maxRetryAfter;
-        private Boolean allowInsecureLoopback;
-        private Integer maxResponseBytes;
-        private String userAgent;
-        private Clock clock;
-        private Duration defaultExpiresIn;
+        private final Settings s = new Settings();
 
         private Builder() {
         }
@@ -618,9 +263,8 @@ public final class OAuthClient {
          * @throws IllegalStateException if the endpoint was already set
          */
         public Builder tokenEndpoint(URI tokenEndpoint) {
-            Objects.requireNonNull(tokenEndpoint, "tokenEndpoint");
-            once(this.tokenEndpoint, "tokenEndpoint");
-            this.tokenEndpoint = Endpoints.checkShape("tokenEndpoint", tokenEndpoint);
+            s.tokenEndpoint = Endpoints.checkShape("tokenEndpoint",
+                    Settings.set(s.tokenEndpoint, "tokenEndpoint", tokenEndpoint));
             return this;
         }
 
@@ -634,12 +278,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the client id was already set
          */
         public Builder clientId(String clientId) {
-            Objects.requireNonNull(clientId, "clientId");
-            once(this.clientId, "clientId");
-            if (clientId.isEmpty() || clientId.chars().anyMatch(Character::isISOControl)) {
-                throw new IllegalArgumentException("clientId must be non-empty, without control characters");
-            }
-            this.clientId = clientId;
+            s.clientId = Options.clientId(Settings.set(s.clientId, "clientId", clientId));
             return this;
         }
 
@@ -653,15 +292,8 @@ public final class OAuthClient {
          * @throws IllegalStateException if the secret was already set, or {@code clientSecret} was destroyed
          */
         public Builder clientSecret(Secret clientSecret) {
-            Objects.requireNonNull(clientSecret, "clientSecret");
-            once(this.clientSecret, "clientSecret");
             // A copy: the caller may destroy its Secret (after a rotation, say) while this client lives on.
-            byte[] bytes = clientSecret.revealBytes();
-            try {
-                this.clientSecret = Secret.ofBytes(bytes);
-            } finally {
-                Arrays.fill(bytes, (byte) 0);
-            }
+            s.clientSecret = Options.copy(Settings.set(s.clientSecret, "clientSecret", clientSecret));
             return this;
         }
 
@@ -677,9 +309,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the method was already set
          */
         public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
-            Objects.requireNonNull(clientAuthentication, "clientAuthentication");
-            once(this.clientAuthentication, "clientAuthentication");
-            this.clientAuthentication = clientAuthentication;
+            s.clientAuthentication = Settings.set(s.clientAuthentication, "clientAuthentication", clientAuthentication);
             return this;
         }
 
@@ -693,9 +323,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the format was already set
          */
         public Builder requestFormat(RequestFormat requestFormat) {
-            Objects.requireNonNull(requestFormat, "requestFormat");
-            once(this.requestFormat, "requestFormat");
-            this.requestFormat = requestFormat;
+            s.requestFormat = Settings.set(s.requestFormat, "requestFormat", requestFormat);
             return this;
         }
 
@@ -711,9 +339,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the client was already set
          */
         public Builder httpClient(HttpClient httpClient) {
-            Objects.requireNonNull(httpClient, "httpClient");
-            once(this.httpClient, "httpClient");
-            this.httpClient = httpClient;
+            s.httpClient = Settings.set(s.httpClient, "httpClient", httpClient);
             return this;
         }
 
@@ -728,9 +354,8 @@ public final class OAuthClient {
          * @throws IllegalStateException if the timeout was already set
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            Objects.requireNonNull(connectTimeout, "connectTimeout");
-            once(this.connectTimeout, "connectTimeout");
-            this.connectTimeout = positive("connectTimeout", connectTimeout);
+            s.connectTimeout = Settings.positive("connectTimeout", Settings.set(s.connectTimeout, "connectTimeout",
+                    connectTimeout));
             return this;
         }
 
@@ -746,9 +371,8 @@ public final class OAuthClient {
          * @throws IllegalStateException if the timeout was already set
          */
         public Builder requestTimeout(Duration requestTimeout) {
-            Objects.requireNonNull(requestTimeout, "requestTimeout");
-            once(this.requestTimeout, "requestTimeout");
-            this.requestTimeout = positive("requestTimeout", requestTimeout);
+            s.requestTimeout = Settings.positive("requestTimeout", Settings.set(s.requestTimeout, "requestTimeout",
+                    requestTimeout));
             return this;
         }
 
@@ -764,9 +388,8 @@ public final class OAuthClient {
          * @throws IllegalStateException if the cap was already set
          */
         public Builder maxRetryAfter(Duration maxRetryAfter) {
-            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
-            once(this.maxRetryAfter, "maxRetryAfter");
-            this.maxRetryAfter = positive("maxRetryAfter", maxRetryAfter);
+            s.maxRetryAfter = Settings.positive("maxRetryAfter", Settings.set(s.maxRetryAfter, "maxRetryAfter",
+                    maxRetryAfter));
             return this;
         }
 
@@ -780,8 +403,8 @@ public final class OAuthClient {
          * @throws IllegalStateException if the option was already set
          */
         public Builder allowInsecureLoopback(boolean allowInsecureLoopback) {
-            once(this.allowInsecureLoopback, "allowInsecureLoopback");
-            this.allowInsecureLoopback = allowInsecureLoopback;
+            Settings.once(s.allowInsecureLoopback, "allowInsecureLoopback");
+            s.allowInsecureLoopback = allowInsecureLoopback;
             return this;
         }
 
@@ -795,11 +418,8 @@ public final class OAuthClient {
          * @throws IllegalStateException if the cap was already set
          */
         public Builder maxResponseBytes(int maxResponseBytes) {
-            once(this.maxResponseBytes, "maxResponseBytes");
-            if (maxResponseBytes <= 0) {
-                throw new IllegalArgumentException("maxResponseBytes must be positive: " + maxResponseBytes);
-            }
-            this.maxResponseBytes = maxResponseBytes;
+            Settings.once(s.maxResponseBytes, "maxResponseBytes");
+            s.maxResponseBytes = Settings.maxResponseBytes(maxResponseBytes);
             return this;
         }
 
@@ -814,12 +434,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the user agent was already set
          */
         public Builder userAgent(String userAgent) {
-            Objects.requireNonNull(userAgent, "userAgent");
-            once(this.userAgent, "userAgent");
-            if (userAgent.isBlank() || !userAgent.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
-                throw new IllegalArgumentException("userAgent must be printable ASCII and not blank");
-            }
-            this.userAgent = userAgent;
+            s.userAgent = Options.userAgent(Settings.set(s.userAgent, "userAgent", userAgent));
             return this;
         }
 
@@ -838,14 +453,8 @@ public final class OAuthClient {
          * @throws IllegalStateException if it was already set
          */
         public Builder defaultExpiresIn(Duration defaultExpiresIn) {
-            Objects.requireNonNull(defaultExpiresIn, "defaultExpiresIn");
-            once(this.defaultExpiresIn, "defaultExpiresIn");
-            positive("defaultExpiresIn", defaultExpiresIn);
-            if (defaultExpiresIn.compareTo(TokenResponse.MAX_LIFETIME) > 0) {
-                throw new IllegalArgumentException("defaultExpiresIn must be at most " + TokenResponse.MAX_LIFETIME
-                        + ": " + defaultExpiresIn);
-            }
-            this.defaultExpiresIn = defaultExpiresIn;
+            s.defaultExpiresIn = Settings.defaultExpiresIn(Settings.set(s.defaultExpiresIn, "defaultExpiresIn",
+                    defaultExpiresIn));
             return this;
         }
 
@@ -858,9 +467,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the clock was already set
          */
         public Builder clock(Clock clock) {
-            Objects.requireNonNull(clock, "clock");
-            once(this.clock, "clock");
-            this.clock = clock;
+            s.clock = Settings.set(s.clock, "clock", clock);
             return this;
         }
 
@@ -872,80 +479,7 @@ public final class OAuthClient {
          *     or options conflict; the message names them
          */
         public OAuthClient build() {
-            List<String> missing = new ArrayList<>();
-            if (tokenEndpoint == null) {
-                missing.add("tokenEndpoint");
-            }
-            if (clientId == null) {
-                missing.add("clientId");
-            }
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("OAuthClient needs " + String.join(" and ", missing));
-            }
-            Endpoints.checkTransport("tokenEndpoint", tokenEndpoint, Boolean.TRUE.equals(allowInsecureLoopback));
-
-            ClientAuthentication auth = clientAuthentication;
-            if (auth == null) {
-                auth = clientSecret == null ? ClientAuthentication.NONE
-                        : requestFormat == RequestFormat.JSON ? ClientAuthentication.CLIENT_SECRET_POST
-                        : ClientAuthentication.CLIENT_SECRET_BASIC;
-            }
-            if (auth == ClientAuthentication.NONE && clientSecret != null) {
-                throw new IllegalStateException("clientAuthentication NONE conflicts with clientSecret: a public"
-                        + " client has no secret; remove one of them");
-            }
-            if (auth != ClientAuthentication.NONE && clientSecret == null) {
-                throw new IllegalStateException("clientAuthentication " + auth + " needs clientSecret");
-            }
-
-            HttpClient client = httpClient;
-            Duration connect;
-            if (client != null) {
-                if (connectTimeout != null) {
-                    throw new IllegalStateException("connectTimeout " + connectTimeout + " conflicts with httpClient:"
-                            + " set the connect timeout on the HttpClient you pass");
-                }
-                if (client.followRedirects() != HttpClient.Redirect.NEVER) {
-                    throw new IllegalStateException("httpClient follows redirects (" + client.followRedirects()
-                            + "): a token request must not be redirected; build it with"
-                            + " followRedirects(HttpClient.Redirect.NEVER)");
-                }
-                connect = client.connectTimeout().orElse(DEFAULT_CONNECT_TIMEOUT);
-            } else if (connectTimeout == null || connectTimeout.equals(DEFAULT_CONNECT_TIMEOUT)) {
-                client = SharedHttpClient.INSTANCE;
-                connect = DEFAULT_CONNECT_TIMEOUT;
-            } else {
-                client = newHttpClient(connectTimeout);
-                connect = connectTimeout;
-            }
-            return new OAuthClient(this, auth, client, connect);
+            return new OAuthClient(TokenEndpoint.of(s));
         }
-
-        private static void once(Object current, String option) {
-            if (current != null) {
-                Object shown = current instanceof URI ? Endpoints.shown((URI) current) : current;
-                throw new IllegalStateException(option + " is already set (to " + shown
-                        + "); each option is set once");
-            }
-        }
-
-        private static Duration positive(String option, Duration d) {
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(option + " must be positive: " + d);
-            }
-            return d;
-        }
-    }
-
-    private static HttpClient newHttpClient(Duration connectTimeout) {
-        return HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-    }
-
-    /** One HTTP client, with its selector thread, for every OAuthClient on the defaults. */
-    private static final class SharedHttpClient {
-        static final HttpClient INSTANCE = newHttpClient(DEFAULT_CONNECT_TIMEOUT);
     }
 }

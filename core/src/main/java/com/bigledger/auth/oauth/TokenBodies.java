@@ -1,12 +1,12 @@
 package com.bigledger.auth.oauth;
 
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.internal.HttpExchange;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -29,10 +29,7 @@ final class TokenBodies {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenBodies.class);
 
-    static final JsonFactory JSON = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .build();
+    static final JsonFactory JSON = HttpExchange.JSON;
 
     private TokenBodies() {
     }
@@ -158,37 +155,8 @@ final class TokenBodies {
         if (first < 0 || body[first] != '{') {
             return ErrorBody.NONE;
         }
-        String code = null;
-        String description = null;
-        try (JsonParser p = JSON.createParser(body)) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (name.equals("error") && value == JsonToken.VALUE_STRING) {
-                    code = p.getText();
-                } else if (name.equals("error_description") && value == JsonToken.VALUE_STRING) {
-                    description = p.getText();
-                } else if (name.equals("error") && value == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String inner = p.currentName();
-                        JsonToken innerValue = p.nextToken();
-                        if (inner.equals("code") && innerValue == JsonToken.VALUE_STRING) {
-                            code = p.getText();
-                        } else if (inner.equals("message") && innerValue == JsonToken.VALUE_STRING) {
-                            description = p.getText();
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            // A broken error body still has a status; keep what was read before the break.
-        }
-        return new ErrorBody(code, description);
+        String[] fields = HttpExchange.errorFields(body, true);
+        return new ErrorBody(fields[0], fields[1]);
     }
 
     /** Tells whether a token can follow {@code Bearer } in a header: non-empty, printable ASCII, no space. */

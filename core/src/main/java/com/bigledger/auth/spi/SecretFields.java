@@ -99,6 +99,9 @@ public final class SecretFields {
      * @throws IllegalArgumentException if {@code ref} has no field
      */
     public static Secret merge(CredentialRef ref, Optional<Secret> existing, Secret fieldValue) {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(existing, "existing");
+        Objects.requireNonNull(fieldValue, "fieldValue");
         String field = ref.field().orElseThrow(() -> new IllegalArgumentException(
                 "Reference '" + ref + "' has no field to merge"));
         ByteArrayOutputStream out = new ByteArrayOutputStream();

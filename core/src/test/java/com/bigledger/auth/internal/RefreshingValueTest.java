@@ -60,7 +60,6 @@ class RefreshingValueTest {
                 .scheduler(scheduler)
                 .retryPolicy(RetryPolicy.backoff(Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(8), 2.0, 0.0),
                         e -> ((BigLedgerAuthException) e).retryable()))
-                .watchdog(Duration.ofHours(1))
                 .listener(new RefreshingValue.Listener<>() {
                     @Override
                     public void loadFailed(RuntimeException failure, int consecutiveFailures,
@@ -131,7 +130,7 @@ class RefreshingValueTest {
                     value.get();
                     return null;
                 } catch (RuntimeException e) {
-                    return e;
+                    return com.bigledger.auth.testing.LeakAssertions.check(e);
                 }
             }));
         }
@@ -205,6 +204,8 @@ class RefreshingValueTest {
         assertThatThrownBy(() -> value.get(Duration.ZERO))
                 .isInstanceOf(BigLedgerAuthException.class)
                 .hasMessage("test-value: no value within 0ms; last failure: store down");
+        // Listeners hear of it on a worker.
+        scheduler.runDue();
         assertThat(events).contains("expired v1");
     }
 
@@ -378,21 +379,20 @@ class RefreshingValueTest {
     }
 
     @Test
-    void watchdogDropsAValueWhoseTimerWasOutrunByTheClock() throws Exception {
+    void valueWhoseTimerWasOutrunByTheClockIsDroppedWithoutTheTimer() throws Exception {
         RefreshingValue<String> value = RefreshingValue.builder("test-value", loader(attempt -> attempt == 1 ? null
                         : new BigLedgerAuthException("unreachable", null, false)))
                 .clock(clock)
                 .scheduler(scheduler)
-                .watchdog(Duration.ofSeconds(1))
                 .build();
         loadFirst(value);
-        assertThat(scheduler.queuedDelays()).containsExactly(Duration.ofSeconds(1));
+        // One event for the value's lifetime: its refresh.
+        assertThat(scheduler.queuedDelays()).containsExactly(REFRESH);
 
         // The wall clock jumps (the machine slept); the scheduler's monotonic timer has not fired yet.
         clock.advance(EXPIRY.plusMinutes(5));
-        assertThat(value.get(Duration.ZERO)).isEqualTo("v1");
-        scheduler.runDue();
         assertThat(value.peek()).isEmpty();
+        assertThatThrownBy(() -> value.get(Duration.ZERO)).isInstanceOf(BigLedgerAuthException.class);
     }
 
     private static void await(CountDownLatch latch) {
@@ -403,6 +403,44 @@ class RefreshingValueTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void postedEventsRunLaterOnTheSchedulerBehindTheListenersCallsAndAfterClose() throws Exception {
+        RefreshingValue<String> value = value(loader(attempt -> attempt == 1
+                ? new BigLedgerAuthException("down", null, true) : null));
+        Future<String> first = threads.submit(() -> value.get(Duration.ofSeconds(30)));
+        while (loads.get() == 0) {
+            scheduler.runDue();
+            Thread.onSpinWait();
+        }
+        // The first load failed; its loadFailed call is queued. A posted event goes behind it, not on this thread.
+        value.post(() -> {
+            synchronized (events) {
+                events.add("posted");
+            }
+        });
+        synchronized (events) {
+            assertThat(events).doesNotContain("posted");
+        }
+        scheduler.runDue();
+        synchronized (events) {
+            assertThat(events).containsExactly("failed#1 retryIn=PT1S served=false", "posted");
+        }
+        // The caller was held for the retry, due 1 s later.
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("v2");
+
+        value.close();
+        value.post(() -> {
+            synchronized (events) {
+                events.add("after close");
+            }
+        });
+        scheduler.runDue();
+        synchronized (events) {
+            assertThat(events).endsWith("after close");
         }
     }
 }

@@ -306,7 +306,7 @@ class SecretFieldsTest {
         try {
             action.run();
         } catch (CredentialException e) {
-            return e;
+            return com.bigledger.auth.testing.LeakAssertions.check(e);
         }
         throw new AssertionError("expected a CredentialException");
     }

@@ -2,6 +2,7 @@ package com.bigledger.auth.it;
 
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.it.server.AuthServerApp;
+import com.bigledger.auth.it.server.RevokingAuthorizationService;
 import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.testing.Canary;
@@ -47,7 +48,7 @@ public final class AuthServer {
     private AuthServer() {
         Map<String, Object> properties = new HashMap<>();
         Map<String, Secret> secrets = new HashMap<>();
-        for (String client : new String[] {"cc-client", "tm-client", "proxy-client", "login-client"}) {
+        for (String client : new String[] {"cc-client", "tm-client", "proxy-client", "login-client", "fleet-client"}) {
             Secret secret = Canary.secret("");
             secrets.put(client, secret);
             properties.put(PREFIX + client + ".registration.client-secret", "{noop}" + secret.reveal());
@@ -93,6 +94,11 @@ public final class AuthServer {
     /** The secret registered for {@code clientId}. */
     public Secret clientSecret(String clientId) {
         return clientSecrets.get(clientId);
+    }
+
+    /** The server's authorization store, with refresh-token reuse detection for the {@code fleet-} clients. */
+    public RevokingAuthorizationService authorizations() {
+        return context.getBean(RevokingAuthorizationService.class);
     }
 
     /** The form-login user's password. */

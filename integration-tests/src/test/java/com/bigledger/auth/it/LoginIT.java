@@ -69,6 +69,7 @@ class LoginIT {
                 .file(vaultFile)
                 .passphrase(passphrase)
                 .kdfParameters(KdfParameters.argon2id(64, 1, 1))
+                .allowWeakKdf(true)
                 .build()) {
             // Creates the file, with the cheap cost in its header that the command then reads.
             assertThat(vault.write(CLIENT_SECRET, server.clientSecret(CLIENT_ID), Optional.empty()).isWritten())
@@ -79,7 +80,11 @@ class LoginIT {
                     "BIGLEDGER_CLIENT_ID", CLIENT_ID,
                     "BIGLEDGER_CLIENT_SECRET_REF", CLIENT_SECRET.toString(),
                     "BIGLEDGER_VAULT_FILE", vaultFile.toString(),
-                    "BIGLEDGER_VAULT_PASSPHRASE", passphrase.reveal());
+                    "BIGLEDGER_VAULT_PASSPHRASE", passphrase.reveal(),
+                    FileCredentialSource.ALLOW_WEAK_KDF_VARIABLE, "true",
+                    // A plain refresh token, not the token record: each token run then refreshes, and the rotation
+                    // is seen run by run. The record's own behaviour is checked by the cli module's tests.
+                    "BIGLEDGER_REFRESH_TOKEN_REF", REFRESH_TOKEN.toString());
 
             // login, on its own thread: it waits for the browser's callback.
             StringWriter loginOut = new StringWriter();

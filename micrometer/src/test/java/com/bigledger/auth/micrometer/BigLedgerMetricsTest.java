@@ -9,6 +9,7 @@ import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.examples.BigLedgerMeters;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeClock;
@@ -180,7 +181,7 @@ class BigLedgerMetricsTest {
         CredentialVault vault = track(CredentialVault.builder().discoverSources(false)
                 .source(new InMemoryCredentialSource("mem")).build());
 
-        ReadmeExample.micrometer(registry, manager, vault);
+        BigLedgerMeters.bind(registry, manager, vault);
         fetch(manager);
 
         assertThat(registry.get("bigledger.auth.token.refresh").tags("manager", "bigledger").timer().count())

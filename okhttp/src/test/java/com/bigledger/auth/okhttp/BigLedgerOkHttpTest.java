@@ -9,6 +9,7 @@ import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
+import com.bigledger.auth.examples.OkHttpAccounts;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeTokenEndpoint;
@@ -265,7 +266,7 @@ class BigLedgerOkHttpTest {
         String first = auth.headers().authorization();
         accept(a -> a.startsWith("Bearer ") && !a.equals(first));
 
-        assertThat(ReadmeExample.okHttp(auth)).isEqualTo(OK);
+        assertThat(OkHttpAccounts.list(auth)).isEqualTo(OK);
 
         assertThat(sentAuthorizations()).containsExactly(first, "Bearer " + issuer.accessTokens().get(1));
     }

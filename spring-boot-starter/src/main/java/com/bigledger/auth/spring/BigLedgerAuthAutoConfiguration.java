@@ -46,6 +46,10 @@ public final class BigLedgerAuthAutoConfiguration {
 
     private static final Set<String> GRANTS = Set.of("client_credentials", "refresh_token");
 
+    /** Creates the auto-configuration; Spring Boot does so when the conditions above hold. */
+    public BigLedgerAuthAutoConfiguration() {
+    }
+
     /**
      * The vault that reads every reference, with the stores found on the class path.
      *

@@ -20,6 +20,10 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass({MeterBinder.class, TokenManagerMetrics.class})
 public final class BigLedgerMetricsAutoConfiguration {
 
+    /** Creates the auto-configuration; Spring Boot does so when the conditions above hold. */
+    public BigLedgerMetricsAutoConfiguration() {
+    }
+
     /**
      * The vault's meters, tagged {@code vault=bigledger}.
      *

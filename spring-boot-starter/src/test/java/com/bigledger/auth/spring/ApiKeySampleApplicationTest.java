@@ -3,7 +3,7 @@ package com.bigledger.auth.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bigledger.auth.CredentialVault;
-import com.bigledger.auth.bigledger.BigLedgerAuth;
+import com.bigledger.auth.examples.SpringAccounts;
 import com.bigledger.auth.store.env.EnvCredentialSource;
 import com.bigledger.auth.testing.FakeBigLedgerApi;
 import java.util.Map;
@@ -14,13 +14,13 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.web.client.RestClient;
 
 /**
  * A sample application: the API key comes from the {@code env} store (given an environment here, as a deployment's
- * variables would), and an auto-configured {@link RestClient} calls the BigLedger API double with it.
+ * variables would), and an auto-configured {@code RestClient} calls the BigLedger API double with it.
  */
 @SpringBootTest(classes = ApiKeySampleApplicationTest.SampleApplication.class,
         webEnvironment = SpringBootTest.WebEnvironment.NONE)
@@ -33,6 +33,7 @@ class ApiKeySampleApplicationTest {
 
     @SpringBootConfiguration
     @EnableAutoConfiguration
+    @Import(SpringAccounts.class)
     static class SampleApplication {
 
         /** The deployment's environment variables, as the env store reads them. */
@@ -57,17 +58,13 @@ class ApiKeySampleApplicationTest {
         API.close();
     }
 
+    /** The README's Spring Boot example, a bean of the sample application. */
     @Autowired
-    private RestClient.Builder restClient;
-
-    @Autowired
-    private BigLedgerAuth auth;
+    private SpringAccounts accounts;
 
     @Test
     void theAutoConfiguredRestClientCallsTheApiWithTheKeyFromTheEnvStore() {
-        String accounts = ReadmeExample.springBoot(restClient, auth);
-
-        assertThat(accounts).contains("\"success\":true");
+        assertThat(accounts.list()).contains("\"success\":true");
         assertThat(API.requests("/v1/accounts")).singleElement().satisfies(request -> {
             assertThat(request.header("Authorization")).contains("Bearer " + KEY);
             assertThat(request.header("X-Company-Id")).contains(COMPANY);

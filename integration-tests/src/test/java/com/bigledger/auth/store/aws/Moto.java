@@ -50,6 +50,24 @@ public final class Moto implements AutoCloseable {
         return server.source().build();
     }
 
+    /** The server's address, {@code http://127.0.0.1:PORT}, for other processes. */
+    public java.net.URI endpoint() {
+        return server.endpoint();
+    }
+
+    /**
+     * A new source for the moto_server at {@code endpoint}, region us-east-1, in any process (the fleet members of
+     * {@code FleetIT}); the caller closes it.
+     */
+    public static AwsSecretsManagerSource source(java.net.URI endpoint) {
+        return AwsSecretsManagerSource.builder()
+                .endpointOverride(endpoint)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(MotoServer.CREDENTIALS)
+                .allowInsecureLoopback(true)
+                .build();
+    }
+
     @Override
     public void close() {
         client.close();

@@ -36,6 +36,30 @@ public final class VaultDouble implements AutoCloseable {
         return TestVaults.withToken(vault).build();
     }
 
+    /** The double's address, {@code http://127.0.0.1:PORT}, for other processes. */
+    public java.net.URI address() {
+        return vault.address();
+    }
+
+    /** A fresh renewable root-namespace token valid for a day, for a source in another process. */
+    public Secret issueToken() {
+        return Secret.of(vault.root().issueToken(Duration.ofDays(1), Duration.ofDays(30), true));
+    }
+
+    /**
+     * A new source for the double at {@code address} with {@code token}, in any process (the fleet members of
+     * {@code FleetIT}); the caller closes it.
+     */
+    public static VaultCredentialSource source(java.net.URI address, Secret token) {
+        return VaultCredentialSource.builder()
+                .environment(java.util.Map.of())
+                .address(address)
+                .allowInsecureLoopback(true)
+                .requestTimeout(Duration.ofSeconds(10))
+                .authentication(VaultAuthentication.token(token))
+                .build();
+    }
+
     /** Registers an AppRole role at mount {@code approle} with one secret id, whose logins get a 1-hour token. */
     public void appRole(String roleId, Secret secretId) {
         vault.root().appRole("approle", roleId, secretId.reveal(), Duration.ofHours(1), Duration.ofHours(4),

@@ -284,6 +284,7 @@ class AwsSecretsManagerSourceTest {
         AwsSecretsManagerSource built = AwsSecretsManagerSource.builder()
                 .region(Region.EU_WEST_1)
                 .endpointOverride(URI.create("http://127.0.0.1:4566"))
+                .allowInsecureLoopback(true)
                 .credentialsProvider(MotoServer.CREDENTIALS)
                 .minWriteInterval(Duration.ofMinutes(10))
                 .build();

@@ -175,6 +175,7 @@ final class MotoServer implements AutoCloseable {
     AwsSecretsManagerSource.Builder source() {
         return AwsSecretsManagerSource.builder()
                 .endpointOverride(endpoint)
+                .allowInsecureLoopback(true)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(CREDENTIALS);
     }

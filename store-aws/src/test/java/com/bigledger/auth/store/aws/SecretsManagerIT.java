@@ -706,13 +706,38 @@ class SecretsManagerIT {
         void discoveredSourceReachesTheEndpointInAwsEndpointUrlSecretsManager() throws Exception {
             String name = name("from-env");
             String version = create(name, fakeKey());
+
+            ChildRun run = resolveInChild("aws-sm:" + name, true);
+
+            assertThat(run.exitCode).as(run.output).isZero();
+            assertThat(run.output).contains("version=" + version);
+        }
+
+        @Test
+        void anHttpEndpointInAwsEndpointUrlSecretsManagerNeedsTheOptIn() throws Exception {
+            String name = name("from-env-refused");
+            create(name, fakeKey());
+
+            ChildRun run = resolveInChild("aws-sm:" + name, false);
+
+            assertThat(run.exitCode).isNotZero();
+            assertThat(run.output).contains("AWS_ENDPOINT_URL_SECRETS_MANAGER", moto.endpoint().toString(),
+                    AwsSecretsManagerSource.ALLOW_INSECURE_LOOPBACK_VARIABLE).doesNotContain("version=");
+        }
+
+        /** Resolves a reference in a child JVM whose AWS settings come from its environment alone. */
+        private ChildRun resolveInChild(String ref, boolean optIn) throws Exception {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder builder = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                    ResolveInChildProcess.class.getName(), "aws-sm:" + name)
+                    ResolveInChildProcess.class.getName(), ref)
                     .redirectErrorStream(true);
             Map<String, String> environment = builder.environment();
             environment.keySet().removeIf(variable -> variable.startsWith("AWS_"));
+            environment.remove(AwsSecretsManagerSource.ALLOW_INSECURE_LOOPBACK_VARIABLE);
             environment.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", moto.endpoint().toString());
+            if (optIn) {
+                environment.put(AwsSecretsManagerSource.ALLOW_INSECURE_LOOPBACK_VARIABLE, "true");
+            }
             environment.put("AWS_REGION", "us-east-1");
             environment.put("AWS_ACCESS_KEY_ID", "testing");
             environment.put("AWS_SECRET_ACCESS_KEY", "testing");
@@ -722,10 +747,12 @@ class SecretsManagerIT {
             byte[] output = process.getInputStream().readAllBytes();
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String text = new String(output, StandardCharsets.UTF_8);
-
             assertThat(Canary.leaksIn(text)).as("a secret value in the child's output").isFalse();
-            assertThat(process.exitValue()).as(text).isZero();
-            assertThat(text).contains("version=" + version);
+            return new ChildRun(process.exitValue(), text);
         }
+    }
+
+    /** What a child JVM printed, and its exit code. */
+    private record ChildRun(int exitCode, String output) {
     }
 }

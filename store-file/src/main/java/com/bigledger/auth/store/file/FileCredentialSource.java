@@ -1,6 +1,5 @@
 package com.bigledger.auth.store.file;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
@@ -9,54 +8,29 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
-import com.bigledger.auth.spi.SecretFields;
 import com.bigledger.auth.spi.WritableCredentialSource;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The {@code file} store: named secrets in one local file, each encrypted with AES-256-GCM, read and written
  * through {@code file:NAME[#field]} references.
  *
- * <p>Why: a development machine, a command line or a single-host service needs somewhere safe to keep an API key
- * or a rotated refresh token when no AWS or Vault is at hand. The key is derived with Argon2id from a passphrase
- * (by default the {@code BIGLEDGER_VAULT_PASSPHRASE} variable, or any reference) or read from a raw 256-bit key
- * file. Each entry's authenticated data is its name and version, so entries cannot be swapped or have their
- * version changed unnoticed; restoring an older copy of the whole file cannot be detected by the file alone.
+ * <p>The key is derived with Argon2id from a passphrase (by default the {@code BIGLEDGER_VAULT_PASSPHRASE} variable,
+ * or any reference) or read from a raw 256-bit key file. Each entry's authenticated data is its name and version,
+ * and the whole file carries a MAC over its generation and entry list, so a changed, swapped, deleted, added or
+ * reordered entry, or one put back from an older copy, is a {@link VaultFileException} (TAMPERED), checked before any
+ * entry is decrypted; restoring an older copy of the whole file cannot be detected by the file alone. Files of
+ * format 1 (no file MAC) are still read, and rewritten in the current format on the next write; once this source
+ * has read the current format, a format 1 file is refused. The format and why it is so:
+ * {@code docs/adr/0005-file-store-format.md}.
  *
  * <p>Writes are compare-and-set on the entry's version, serialised across threads and processes by an advisory
  * lock on a {@code .lock} file beside the vault, and crash-safe: the new file is written to a temporary file in the
@@ -65,8 +39,15 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * group or others may read is refused. A wrong key, a tampered byte, a truncated file and an unknown format each
  * raise their own {@link VaultFileException}; no error ever holds a secret.
  *
+ * <p>The Argon2id cost a file's header asks for is capped (see {@link KdfParameters#argon2id}), and a cost below
+ * RFC 9106's floor is refused unless {@link Builder#allowWeakKdf(boolean)} says otherwise, with an
+ * {@link VaultFileException} (UNSAFE_KDF_PARAMETERS) before any derivation. The passphrase is handled as bytes, never
+ * as a
+ * {@code String}, and wiped after use.
+ *
  * <p>Thread-safe; reads and writes block on file I/O, and the first read of a passphrase-protected file on key
- * derivation (the derived key is then kept for the file's salt and parameters).
+ * derivation: the keys are derived once per master key (the file's salt and parameters) and kept until
+ * {@link #close()}, which wipes them and the passphrase; every use after it fails.
  */
 public final class FileCredentialSource implements WritableCredentialSource {
 
@@ -85,26 +66,24 @@ public final class FileCredentialSource implements WritableCredentialSource {
     /** The variable naming a raw 256-bit key file, used instead of a passphrase. */
     public static final String KEY_FILE_VARIABLE = "BIGLEDGER_VAULT_KEY_FILE";
 
-    private static final int KEY_LENGTH = 32;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE);
-    private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
+    /**
+     * The variable that, set to {@code true}, opens and creates files with an Argon2id cost below RFC 9106's floor;
+     * for tests only.
+     */
+    public static final String ALLOW_WEAK_KDF_VARIABLE = "BIGLEDGER_VAULT_ALLOW_WEAK_KDF";
 
     private final Path file;
     private final KeyMaterial keyMaterial;
-    private final KdfParameters newFileParameters;
-    private final ReentrantLock lock;
-    private final Object keyCacheLock = new Object();
-    private byte[] cachedKdf;
-    private SecretKeySpec cachedKey;
+    private final VaultFile vaultFile;
+    /** Read-held by every operation, write-held by {@link #close()}: keys are never wiped under a running one. */
+    private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+    private boolean closed;
 
-    private FileCredentialSource(Builder builder) {
+    private FileCredentialSource(Builder builder, boolean allowWeakKdf) {
         this.file = builder.file.toAbsolutePath().normalize();
         this.keyMaterial = builder.keyMaterial();
-        this.newFileParameters = builder.kdfParameters == null ? KdfParameters.RFC_9106_SECOND_RECOMMENDED
-                : builder.kdfParameters;
-        this.lock = LOCKS.computeIfAbsent(file, p -> new ReentrantLock());
+        this.vaultFile = new VaultFile(file, keyMaterial, builder.kdfParameters == null
+                ? KdfParameters.RFC_9106_SECOND_RECOMMENDED : builder.kdfParameters, allowWeakKdf);
     }
 
     /**
@@ -144,7 +123,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
 
     @Override
     public void check(CredentialRef ref) {
-        checkName(ref.path());
+        open(() -> checkName(ref.path()));
     }
 
     /**
@@ -155,30 +134,21 @@ public final class FileCredentialSource implements WritableCredentialSource {
      * @throws CredentialNotFoundException if there is no vault file or no such entry or field
      * @throws CredentialConfigurationException if the file needs a passphrase and none is set
      * @throws VaultFileException or a subtype if the file is unsafe, tampered, truncated, of an unknown format,
-     *     or the key does not open it
+     *     asks for a key derivation out of range, or the key does not open it
      * @throws SourceUnavailableException if the file cannot be read
+     * @throws IllegalStateException if this source was closed
      */
     @Override
     public VersionedSecret load(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
-        Optional<VaultFormat.Contents> contents = read(ref);
-        if (contents.isEmpty()) {
-            throw new CredentialNotFoundException(ref, "there is no vault file at " + file);
-        }
-        VaultFormat.Entry entry = contents.get().entries.get(ref.path());
-        if (entry == null) {
-            throw new CredentialNotFoundException(ref, "the vault file " + file + " has no entry '" + ref.path()
-                    + "'");
-        }
-        SecretKeySpec key = key(ref, contents.get());
-        Secret value = decrypt(ref, key, ref.path(), entry);
-        try {
-            return VersionedSecret.of(SecretFields.extract(ref, value), Long.toString(entry.version));
-        } finally {
-            if (ref.field().isPresent()) {
-                value.destroy();
-            }
-        }
+        return open(() -> vaultFile.load(ref));
+    }
+
+    /** {@inheritDoc} Every write holds the vault file's lock (threads and processes) and compares the entry's version. */
+    @Override
+    public boolean supportsCompareAndSet(CredentialRef ref) {
+        Objects.requireNonNull(ref, "ref");
+        return true;
     }
 
     /**
@@ -192,44 +162,15 @@ public final class FileCredentialSource implements WritableCredentialSource {
      * @return the new version, or a conflict with the current one (empty when the entry is gone)
      * @throws VaultFileException or a subtype if the existing file cannot be opened safely
      * @throws SourceUnavailableException if the file cannot be written
+     * @throws IllegalStateException if this source was closed
      */
-
-    /** {@inheritDoc} Every write holds the vault file's lock (threads and processes) and compares the entry's version. */
-    @Override
-    public boolean supportsCompareAndSet(CredentialRef ref) {
-        return true;
-    }
-
     @Override
     public WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(expectedVersion, "expectedVersion");
         checkName(ref.path());
-        return locked(ref, current -> {
-            VaultFormat.Entry existing = current.entries.get(ref.path());
-            if (expectedVersion.isPresent() && (existing == null
-                    || !Long.toString(existing.version).equals(expectedVersion.get()))) {
-                return new Change<>(null, WriteResult.conflict(existing == null ? null
-                        : Long.toString(existing.version)));
-            }
-            SecretKeySpec key = key(ref, current);
-            Secret stored = value;
-            if (ref.field().isPresent()) {
-                Optional<Secret> old = existing == null ? Optional.empty()
-                        : Optional.of(decrypt(ref, key, ref.path(), existing));
-                stored = SecretFields.merge(ref, old, value);
-                old.ifPresent(Secret::destroy);
-            }
-            long generation = current.generation + 1;
-            Map<String, VaultFormat.Entry> entries = new TreeMap<>(current.entries);
-            entries.put(ref.path(), encrypt(ref, key, ref.path(), generation, stored));
-            if (stored != value) {
-                stored.destroy();
-            }
-            return new Change<>(withEntries(ref, key, current, generation, entries),
-                    WriteResult.written(Long.toString(generation)));
-        });
+        return open(() -> vaultFile.write(ref, value, expectedVersion));
     }
 
     /**
@@ -239,22 +180,11 @@ public final class FileCredentialSource implements WritableCredentialSource {
      * @return {@code true} if it was there
      * @throws VaultFileException or a subtype if the file cannot be opened safely
      * @throws SourceUnavailableException if the file cannot be written
+     * @throws IllegalStateException if this source was closed
      */
     public boolean remove(String name) {
         CredentialRef ref = CredentialRef.of(SCHEME, checkName(name));
-        if (!Files.exists(file)) {
-            return false;
-        }
-        return locked(ref, current -> {
-            if (!current.entries.containsKey(name)) {
-                return new Change<>(null, false);
-            }
-            SecretKeySpec key = key(ref, current);
-            Map<String, VaultFormat.Entry> entries = new TreeMap<>(current.entries);
-            entries.remove(name);
-            long generation = current.generation + 1;
-            return new Change<>(withEntries(ref, key, current, generation, entries), true);
-        });
+        return open(() -> vaultFile.remove(ref, name));
     }
 
     /**
@@ -263,15 +193,40 @@ public final class FileCredentialSource implements WritableCredentialSource {
      * @return the names; empty when there is no vault file
      * @throws VaultFileException or a subtype if the file cannot be opened safely
      * @throws SourceUnavailableException if the file cannot be read
+     * @throws IllegalStateException if this source was closed
      */
     public List<String> names() {
         CredentialRef ref = CredentialRef.of(SCHEME, "*");
-        Optional<VaultFormat.Contents> contents = read(ref);
-        if (contents.isEmpty()) {
-            return List.of();
+        return open(() -> vaultFile.names(ref));
+    }
+
+    /**
+     * Wipes the keys derived for the vault file and this source's copy of the passphrase. Waits for operations in
+     * progress; every later use fails with {@link IllegalStateException}. Calling it again does nothing.
+     */
+    @Override
+    public void close() {
+        closeLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            vaultFile.keyCache().destroy();
+            keyMaterial.destroy();
+        } finally {
+            closeLock.writeLock().unlock();
         }
-        key(ref, contents.get());
-        return List.copyOf(contents.get().entries.keySet());
+    }
+
+    /** How many times this source derived a vault's keys from a master key; for tests of the key cache. */
+    long keyDerivations() {
+        return vaultFile.keyCache().derivations();
+    }
+
+    /** The keys now cached, if any; for tests that they are wiped on close. */
+    Optional<VaultKeys> cachedKeys() {
+        return vaultFile.keyCache().cached();
     }
 
     @Override
@@ -279,329 +234,17 @@ public final class FileCredentialSource implements WritableCredentialSource {
         return "FileCredentialSource[" + file + ", " + keyMaterial.describe() + "]";
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-
-    private interface Mutation<T> {
-        Change<T> apply(VaultFormat.Contents current);
-    }
-
-    private static final class Change<T> {
-        final VaultFormat.Contents next;
-        final T result;
-
-        Change(VaultFormat.Contents next, T result) {
-            this.next = next;
-            this.result = result;
-        }
-    }
-
-    private <T> T locked(CredentialRef ref, Mutation<T> mutation) {
-        lock.lock();
+    /** Runs an operation unless this source was closed; {@link #close()} waits for it. */
+    private <T> T open(Supplier<T> operation) {
+        closeLock.readLock().lock();
         try {
-            Path folder = file.getParent();
-            createFolder(ref, folder);
-            Path lockFile = folder.resolve(file.getFileName() + ".lock");
-            try (FileChannel channel = openLockFile(lockFile)) {
-                // Released when the channel closes; held across the read, so no other process writes between.
-                FileLock held = channel.lock();
-                deleteAbandonedTemporaryFiles(folder);
-                VaultFormat.Contents current = read(ref).orElseGet(() -> emptyVault(ref));
-                Change<T> change = mutation.apply(current);
-                if (change.next != null) {
-                    replace(ref, VaultFormat.encode(change.next));
-                }
-                held.release();
-                return change.result;
-            } catch (IOException e) {
-                throw unavailable(ref, "cannot lock or write", e);
+            if (closed) {
+                throw new IllegalStateException("The file credential source for " + file + " is closed; its keys "
+                        + "were wiped");
             }
+            return operation.get();
         } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Removes the temporary files of writers that crashed before their rename. Called with the lock held, when no
-     * live writer has one.
-     */
-    private void deleteAbandonedTemporaryFiles(Path folder) {
-        String prefix = "." + file.getFileName() + ".";
-        try (DirectoryStream<Path> abandoned = Files.newDirectoryStream(folder, path -> {
-            String name = path.getFileName().toString();
-            return name.startsWith(prefix) && name.endsWith(".tmp");
-        })) {
-            for (Path path : abandoned) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            // Only tidying: a leftover file holds ciphertext alone, readable by its owner only.
-        }
-    }
-
-    private FileChannel openLockFile(Path lockFile) throws IOException {
-        if (isPosix()) {
-            try {
-                Files.createFile(lockFile, ownerOnly());
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // Another writer made it first: it is the same lock.
-            }
-        }
-        return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    }
-
-    private void replace(CredentialRef ref, byte[] bytes) throws IOException {
-        Path folder = file.getParent();
-        byte[] random = new byte[6];
-        RANDOM.nextBytes(random);
-        Path temporary = folder.resolve("." + file.getFileName() + "." + HexFormat.of().formatHex(random) + ".tmp");
-        boolean moved = false;
-        try {
-            if (isPosix()) {
-                Files.createFile(temporary, ownerOnly());
-            } else {
-                Files.createFile(temporary);
-            }
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            moved = true;
-            forceFolder(folder);
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(temporary);
-            }
-        }
-    }
-
-    /** Makes the rename itself durable; where a folder cannot be opened (Windows), the move is all there is. */
-    private static void forceFolder(Path folder) {
-        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not supported on this platform: the rename is atomic but may not yet be durable.
-        }
-    }
-
-    private void createFolder(CredentialRef ref, Path folder) {
-        if (Files.isDirectory(folder)) {
-            return;
-        }
-        try {
-            if (isPosix()) {
-                Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(EnumSet.of(
-                        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                        PosixFilePermission.OWNER_EXECUTE)));
-            } else {
-                Files.createDirectories(folder);
-            }
-        } catch (IOException e) {
-            throw unavailable(ref, "cannot create the folder " + folder, e);
-        }
-    }
-
-    private VaultFormat.Contents emptyVault(CredentialRef ref) {
-        VaultFormat.Kdf kdf;
-        if (keyMaterial.keyFile().isPresent()) {
-            kdf = new VaultFormat.Kdf(VaultFormat.KDF_RAW_KEY, new byte[0], null);
-        } else {
-            byte[] salt = new byte[VaultFormat.SALT_LENGTH];
-            RANDOM.nextBytes(salt);
-            kdf = new VaultFormat.Kdf(VaultFormat.KDF_ARGON2ID, salt, newFileParameters);
-        }
-        VaultFormat.Contents shell = new VaultFormat.Contents(kdf, 0, new byte[VaultFormat.NONCE_LENGTH],
-                new byte[VaultFormat.TAG_LENGTH], Map.of());
-        SecretKeySpec key = derive(ref, kdf);
-        return withEntries(ref, key, shell, 0, Map.of());
-    }
-
-    private VaultFormat.Contents withEntries(CredentialRef ref, SecretKeySpec key, VaultFormat.Contents current,
-            long generation, Map<String, VaultFormat.Entry> entries) {
-        byte[] nonce = new byte[VaultFormat.NONCE_LENGTH];
-        RANDOM.nextBytes(nonce);
-        byte[] tag = crypt(ref, Cipher.ENCRYPT_MODE, key, nonce, current.kdf.keyCheckAad(), new byte[0]);
-        return new VaultFormat.Contents(current.kdf, generation, nonce, tag, entries);
-    }
-
-    private Optional<VaultFormat.Contents> read(CredentialRef ref) {
-        byte[] bytes;
-        try {
-            checkPermissions(ref, file);
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (AccessDeniedException e) {
-            throw new CredentialAccessDeniedException(ref, "the vault file " + file + " cannot be read by this "
-                    + "user", null);
-        } catch (IOException e) {
-            throw unavailable(ref, "cannot read", e);
-        }
-        return Optional.of(VaultFormat.decode(bytes, ref, file));
-    }
-
-    private static void checkPermissions(CredentialRef ref, Path path) throws IOException {
-        if (!isPosix()) {
-            return;
-        }
-        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        Set<PosixFilePermission> permissions = view.readAttributes().permissions();
-        Set<PosixFilePermission> extra = EnumSet.copyOf(permissions);
-        extra.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                PosixFilePermission.OWNER_EXECUTE));
-        if (!extra.isEmpty()) {
-            throw new UnsafeVaultFilePermissionsException(ref, path, "its group or others may read or write it "
-                    + "(" + PosixFilePermissions.toString(permissions) + "); only its owner may. Fix it with: "
-                    + "chmod 600 '" + path + "'");
-        }
-    }
-
-    private SecretKeySpec key(CredentialRef ref, VaultFormat.Contents contents) {
-        SecretKeySpec key = derive(ref, contents.kdf);
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(VaultFormat.TAG_LENGTH * 8,
-                    contents.checkNonce));
-            cipher.updateAAD(contents.kdf.keyCheckAad());
-            cipher.doFinal(contents.checkTag);
-            return key;
-        } catch (AEADBadTagException e) {
-            forget(contents.kdf);
-            throw new WrongVaultKeyException(ref, file, keyMaterial.keyFile().isPresent()
-                    ? "the key file does not open it" : "the passphrase does not open it");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is required of every Java platform", e);
-        }
-    }
-
-    private SecretKeySpec derive(CredentialRef ref, VaultFormat.Kdf kdf) {
-        byte[] encoded = kdf.encoded();
-        synchronized (keyCacheLock) {
-            if (cachedKey != null && Arrays.equals(cachedKdf, encoded)) {
-                return cachedKey;
-            }
-        }
-        byte[] raw = new byte[KEY_LENGTH];
-        try {
-            if (kdf.type == VaultFormat.KDF_RAW_KEY) {
-                if (keyMaterial.keyFile().isEmpty()) {
-                    throw new WrongVaultKeyException(ref, file, "it is protected by a key file, and a passphrase "
-                            + "was given; set " + KEY_FILE_VARIABLE + " or FileCredentialSource.builder().keyFile()");
-                }
-                raw = readKeyFile(ref, keyMaterial.keyFile().get());
-            } else {
-                if (keyMaterial.keyFile().isPresent()) {
-                    throw new WrongVaultKeyException(ref, file, "it is protected by a passphrase, and a key file "
-                            + "was given");
-                }
-                Secret passphrase = keyMaterial.passphrase(ref);
-                byte[] passphraseBytes = passphrase.revealBytes();
-                try {
-                    Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                            .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                            .withSalt(kdf.salt)
-                            .withMemoryAsKB(kdf.parameters.memoryKiB())
-                            .withIterations(kdf.parameters.iterations())
-                            .withParallelism(kdf.parameters.parallelism())
-                            .build();
-                    Argon2BytesGenerator generator = new Argon2BytesGenerator();
-                    generator.init(parameters);
-                    generator.generateBytes(passphraseBytes, raw);
-                } finally {
-                    Arrays.fill(passphraseBytes, (byte) 0);
-                    passphrase.destroy();
-                }
-            }
-            SecretKeySpec key = new SecretKeySpec(raw, "AES");
-            synchronized (keyCacheLock) {
-                cachedKdf = encoded;
-                cachedKey = key;
-            }
-            return key;
-        } finally {
-            Arrays.fill(raw, (byte) 0);
-        }
-    }
-
-    private void forget(VaultFormat.Kdf kdf) {
-        synchronized (keyCacheLock) {
-            if (Arrays.equals(cachedKdf, kdf.encoded())) {
-                cachedKdf = null;
-                cachedKey = null;
-            }
-        }
-    }
-
-    private static byte[] readKeyFile(CredentialRef ref, Path keyFile) {
-        byte[] bytes;
-        try {
-            checkPermissions(ref, keyFile);
-            bytes = Files.readAllBytes(keyFile);
-        } catch (NoSuchFileException e) {
-            throw new CredentialNotFoundException(ref, "there is no key file at " + keyFile);
-        } catch (IOException e) {
-            throw unavailableStatic(ref, "cannot read the key file " + keyFile, e);
-        }
-        try {
-            if (bytes.length == KEY_LENGTH) {
-                return bytes.clone();
-            }
-            String text = new String(bytes, StandardCharsets.US_ASCII).strip();
-            if (text.length() == KEY_LENGTH * 2 && text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                return HexFormat.of().parseHex(text);
-            }
-            throw new InvalidKeyFileException(ref, keyFile, "it must hold exactly 32 bytes, or 64 hex digits; it "
-                    + "holds " + bytes.length + " bytes");
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
-    }
-
-    private static VaultFormat.Entry encrypt(CredentialRef ref, SecretKeySpec key, String name, long version,
-            Secret value) {
-        byte[] nonce = new byte[VaultFormat.NONCE_LENGTH];
-        RANDOM.nextBytes(nonce);
-        byte[] plain = value.revealBytes();
-        try {
-            return new VaultFormat.Entry(version, nonce, crypt(ref, Cipher.ENCRYPT_MODE, key, nonce,
-                    VaultFormat.entryAad(name, version), plain));
-        } finally {
-            Arrays.fill(plain, (byte) 0);
-        }
-    }
-
-    private Secret decrypt(CredentialRef ref, SecretKeySpec key, String name, VaultFormat.Entry entry) {
-        byte[] plain;
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(VaultFormat.TAG_LENGTH * 8, entry.nonce));
-            cipher.updateAAD(VaultFormat.entryAad(name, entry.version));
-            plain = cipher.doFinal(entry.ciphertext);
-        } catch (AEADBadTagException e) {
-            throw new VaultFileTamperedException(ref, file, "entry '" + name + "' fails authentication: it was "
-                    + "changed, or moved from another name or version");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is required of every Java platform", e);
-        }
-        try {
-            return Secret.ofBytes(plain);
-        } finally {
-            Arrays.fill(plain, (byte) 0);
-        }
-    }
-
-    private static byte[] crypt(CredentialRef ref, int mode, SecretKeySpec key, byte[] nonce, byte[] aad,
-            byte[] input) {
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(mode, key, new GCMParameterSpec(VaultFormat.TAG_LENGTH * 8, nonce));
-            cipher.updateAAD(aad);
-            return cipher.doFinal(input);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is required of every Java platform (" + ref + ")", e);
+            closeLock.readLock().unlock();
         }
     }
 
@@ -616,75 +259,6 @@ public final class FileCredentialSource implements WritableCredentialSource {
         return name;
     }
 
-    private SourceUnavailableException unavailable(CredentialRef ref, String what, IOException e) {
-        return unavailableStatic(ref, what + " the vault file " + file, e);
-    }
-
-    private static SourceUnavailableException unavailableStatic(CredentialRef ref, String what, IOException e) {
-        // The I/O exception's message names a path at most, never file contents.
-        return new SourceUnavailableException(ref, what + ": " + e.getClass().getSimpleName()
-                + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), null);
-    }
-
-    private static boolean isPosix() {
-        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    }
-
-    private static FileAttribute<Set<PosixFilePermission>> ownerOnly() {
-        return PosixFilePermissions.asFileAttribute(OWNER_ONLY);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-
-    /** Where the key comes from: a key file, a passphrase value, or a passphrase at a reference. */
-    private static final class KeyMaterial {
-        private final Path keyFile;
-        private final Secret passphrase;
-        private final CredentialRef passphraseRef;
-        private final Map<String, String> environment;
-        private final CredentialVault vault;
-
-        KeyMaterial(Path keyFile, Secret passphrase, CredentialRef passphraseRef, Map<String, String> environment,
-                CredentialVault vault) {
-            this.keyFile = keyFile;
-            this.passphrase = passphrase;
-            this.passphraseRef = passphraseRef;
-            this.environment = environment;
-            this.vault = vault;
-        }
-
-        Optional<Path> keyFile() {
-            return Optional.ofNullable(keyFile);
-        }
-
-        Secret passphrase(CredentialRef ref) {
-            if (passphrase != null) {
-                return Secret.of(passphrase.reveal());
-            }
-            if (passphraseRef.scheme().equals("env") && vault == null) {
-                String value = environment.get(passphraseRef.path());
-                if (value == null || value.isEmpty()) {
-                    throw new CredentialConfigurationException(ref, "no passphrase for the vault: " + passphraseRef.path()
-                            + " is not set (or set " + KEY_FILE_VARIABLE + " or " + PASSPHRASE_REF_VARIABLE + ")");
-                }
-                return SecretFields.extract(passphraseRef, Secret.of(value));
-            }
-            if (vault != null) {
-                return vault.resolve(passphraseRef).secret();
-            }
-            try (CredentialVault discovered = CredentialVault.builder().build()) {
-                return discovered.resolve(passphraseRef).secret();
-            }
-        }
-
-        String describe() {
-            if (keyFile != null) {
-                return "key file " + keyFile;
-            }
-            return passphrase != null ? "passphrase given" : "passphrase at " + passphraseRef;
-        }
-    }
-
     /**
      * Configures a {@link FileCredentialSource}. Each option may be set once; the key options exclude each other.
      * Not thread-safe.
@@ -697,6 +271,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
         private CredentialRef passphraseRef;
         private CredentialVault passphraseVault;
         private KdfParameters kdfParameters;
+        private Boolean allowWeakKdf;
         private boolean keySet;
 
         private Builder() {
@@ -748,8 +323,9 @@ public final class FileCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder passphrase(Secret passphrase) {
+            Objects.requireNonNull(passphrase, "passphrase");
             key("passphrase(Secret)");
-            this.passphrase = Secret.of(Objects.requireNonNull(passphrase, "passphrase").reveal());
+            this.passphrase = copy(passphrase);
             return this;
         }
 
@@ -795,10 +371,28 @@ public final class FileCredentialSource implements WritableCredentialSource {
         }
 
         /**
+         * For tests only: creates files with, and opens files asking for, an Argon2id cost below RFC 9106's floor
+         * (64 MiB, and memory times passes at least 64 MiB times 3), such as {@code KdfParameters.argon2id(64, 1,
+         * 1)}, so that tests do not spend seconds per vault. By default, {@code false}, unless
+         * {@value #ALLOW_WEAK_KDF_VARIABLE} is {@code true} (for child processes of tests). The limits every file
+         * must keep within (see {@link KdfParameters#argon2id}) apply either way.
+         *
+         * @param allow whether weak parameters are accepted
+         * @return this builder
+         */
+        public Builder allowWeakKdf(boolean allow) {
+            once(this.allowWeakKdf, "allowWeakKdf");
+            this.allowWeakKdf = allow;
+            return this;
+        }
+
+        /**
          * Builds the source. Nothing is read until the first load or write.
          *
          * @return the source
          * @throws IllegalStateException if no file can be chosen (no home folder)
+         * @throws IllegalArgumentException if {@link #kdfParameters} are below RFC 9106's floor without
+         *     {@link #allowWeakKdf(boolean)}
          */
         public FileCredentialSource build() {
             if (environment == null) {
@@ -807,7 +401,14 @@ public final class FileCredentialSource implements WritableCredentialSource {
             if (file == null) {
                 file = defaultFile(environment);
             }
-            return new FileCredentialSource(this);
+            boolean weak = allowWeakKdf != null ? allowWeakKdf
+                    : "true".equalsIgnoreCase(environment.getOrDefault(ALLOW_WEAK_KDF_VARIABLE, "").strip());
+            if (kdfParameters != null && !kdfParameters.meetsRfc9106Floor() && !weak) {
+                throw new IllegalArgumentException("kdfParameters " + kdfParameters + " are below RFC 9106's floor "
+                        + "(64 MiB, and memory times passes at least 64 MiB times 3); use allowWeakKdf(true), in "
+                        + "tests only");
+            }
+            return new FileCredentialSource(this, weak);
         }
 
         KeyMaterial keyMaterial() {
@@ -822,7 +423,9 @@ public final class FileCredentialSource implements WritableCredentialSource {
                     passphraseRef = CredentialRef.of("env", PASSPHRASE_VARIABLE);
                 }
             }
-            return new KeyMaterial(keyFile, passphrase, passphraseRef, environment, passphraseVault);
+            // Each source its own copy, so that closing one does not wipe another's.
+            return new KeyMaterial(keyFile, passphrase == null ? null : copy(passphrase), passphraseRef, environment,
+                    passphraseVault);
         }
 
         static Path defaultFile(Map<String, String> environment) {
@@ -839,6 +442,15 @@ public final class FileCredentialSource implements WritableCredentialSource {
                 throw new IllegalStateException("No vault file: set " + FILE_VARIABLE + " (there is no home folder)");
             }
             return Path.of(home, ".config", "bigledger", "vault.blgv");
+        }
+
+        private static Secret copy(Secret passphrase) {
+            byte[] bytes = passphrase.revealBytes();
+            try {
+                return Secret.ofBytes(bytes);
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
         }
 
         private static CredentialRef checkRef(CredentialRef ref) {

@@ -1,6 +1,7 @@
 package com.bigledger.auth.store.file;
 
 import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.store.file.VaultFileException.Reason;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -14,14 +15,17 @@ import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
- * The bytes of a vault file, version 1.
+ * The bytes of a vault file, format version 2 (written) and 1 (still read, rewritten as 2 on the next write).
  *
  * <pre>
  * frame, the same in every format version:
  *   magic "BLGV" (4) | format version u16 | file length u64 | CRC-32 of the 14 bytes before (u32)
  *   ... body ...
  *   SHA-256 of every byte before it (32)
- * body of version 1:
+ * body of version 2: the body of version 1, then
+ *   file MAC (32): HMAC-SHA256 under the file MAC key of every byte before it, from the magic on
+ *   the key check and the entries use the entry key; both keys are derived from the master key with HKDF-SHA256
+ * body of version 1 (the master key serves the key check and the entries; no file MAC):
  *   kdf u8 (1 = Argon2id: salt (16) | memory KiB u32 | iterations u32 | parallelism u32; 2 = raw key: nothing)
  *   generation u64                     incremented by every write; an entry's version is the generation that wrote it
  *   key check: nonce (12) | GCM tag (16) of an empty plaintext, AAD = "BLGV key check" | kdf section
@@ -32,13 +36,17 @@ import java.util.zip.CRC32;
  *
  * <p>The order of checks gives each failure its own error: a file shorter than its frame or its declared length is
  * truncated; a bad CRC, a wrong length, extra bytes or a bad checksum is tampering; a whole file of another version
- * is an unknown format; then a failing key check is a wrong key. The checksum is not a secret defence (anyone can
- * recompute it); the GCM tags are. Not thread-safe; values of this class are immutable.
+ * is an unknown format; Argon2id parameters out of range are refused before any derivation; then a failing key
+ * check is a wrong key, and a failing file MAC is tampering (checked before any entry is decrypted). The checksum is
+ * not a secret defence (anyone can recompute it); the file MAC and the GCM tags are: the MAC binds the generation
+ * and the whole entry list, so an entry put back from an older copy, a deleted or an added entry is refused. Values
+ * of this class are immutable.
  */
 final class VaultFormat {
 
     static final byte[] MAGIC = {'B', 'L', 'G', 'V'};
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    static final int VERSION_1 = 1;
     static final int PREFIX_LENGTH = 4 + 2 + 8 + 4;
     static final int DIGEST_LENGTH = 32;
     static final int SALT_LENGTH = 16;
@@ -94,20 +102,42 @@ final class VaultFormat {
         }
     }
 
-    /** A decoded file: its key section, generation, key check and entries (still encrypted). */
+    /** Computes a file's MAC over a range of its bytes. */
+    interface Authenticator {
+        byte[] mac(byte[] bytes, int offset, int length);
+    }
+
+    /**
+     * A decoded file (or one about to be written): its format version, key section, generation, key check and entries
+     * (still encrypted); for a decoded file of version 2, its bytes and its MAC, still to be checked.
+     */
     static final class Contents {
+        final int formatVersion;
         final Kdf kdf;
         final long generation;
         final byte[] checkNonce;
         final byte[] checkTag;
         final Map<String, Entry> entries;
+        /** The bytes the MAC covers are {@code bytes[0, macOffset)}; {@code null} unless decoded from version 2. */
+        final byte[] bytes;
+        final int macOffset;
+        final byte[] mac;
 
         Contents(Kdf kdf, long generation, byte[] checkNonce, byte[] checkTag, Map<String, Entry> entries) {
+            this(VERSION, kdf, generation, checkNonce, checkTag, entries, null, 0, null);
+        }
+
+        private Contents(int formatVersion, Kdf kdf, long generation, byte[] checkNonce, byte[] checkTag,
+                Map<String, Entry> entries, byte[] bytes, int macOffset, byte[] mac) {
+            this.formatVersion = formatVersion;
             this.kdf = kdf;
             this.generation = generation;
             this.checkNonce = checkNonce;
             this.checkTag = checkTag;
             this.entries = Collections.unmodifiableMap(new TreeMap<>(entries));
+            this.bytes = bytes;
+            this.macOffset = macOffset;
+            this.mac = mac;
         }
     }
 
@@ -118,9 +148,10 @@ final class VaultFormat {
         return out.array();
     }
 
-    static byte[] encode(Contents contents) {
+    /** Encodes contents as a file of the current version, authenticated by {@code authenticator}. */
+    static byte[] encode(Contents contents, Authenticator authenticator) {
         byte[] kdf = contents.kdf.encoded();
-        int size = PREFIX_LENGTH + kdf.length + 8 + NONCE_LENGTH + TAG_LENGTH + 4;
+        int size = PREFIX_LENGTH + kdf.length + 8 + NONCE_LENGTH + TAG_LENGTH + 4 + VaultKeys.MAC_LENGTH;
         for (Map.Entry<String, Entry> e : contents.entries.entrySet()) {
             size += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 8 + NONCE_LENGTH + 4
                     + e.getValue().ciphertext.length;
@@ -137,6 +168,8 @@ final class VaultFormat {
             out.putShort((short) name.length).put(name).putLong(entry.version).put(entry.nonce)
                     .putInt(entry.ciphertext.length).put(entry.ciphertext);
         }
+        int macOffset = size - DIGEST_LENGTH - VaultKeys.MAC_LENGTH;
+        out.put(authenticator.mac(out.array(), 0, macOffset));
         out.put(sha256(out.array(), 0, size - DIGEST_LENGTH));
         return out.array();
     }
@@ -144,11 +177,12 @@ final class VaultFormat {
     static Contents decode(byte[] bytes, CredentialRef ref, Path file) {
         int magicSeen = Math.min(bytes.length, MAGIC.length);
         if (!Arrays.equals(bytes, 0, magicSeen, MAGIC, 0, magicSeen)) {
-            throw new VaultFileTamperedException(ref, file, "it does not start with the vault file signature "
+            throw new VaultFileException(Reason.TAMPERED, ref, file, "it does not start with the vault file signature "
                     + "(is it a vault file?)");
         }
         if (bytes.length < PREFIX_LENGTH) {
-            throw new VaultFileTruncatedException(ref, file, "it is " + bytes.length + " bytes long, shorter than "
+            throw new VaultFileException(Reason.TRUNCATED, ref, file,
+                    "it is " + bytes.length + " bytes long, shorter than "
                     + "its header");
         }
         ByteBuffer in = ByteBuffer.wrap(bytes);
@@ -157,28 +191,35 @@ final class VaultFormat {
         long declared = in.getLong();
         int storedCrc = in.getInt();
         if (storedCrc != (int) crc(bytes, 0, 14)) {
-            throw new VaultFileTamperedException(ref, file, "its header checksum does not match");
+            throw new VaultFileException(Reason.TAMPERED, ref, file, "its header checksum does not match");
         }
         if (declared > bytes.length) {
-            throw new VaultFileTruncatedException(ref, file, "it is " + bytes.length + " bytes long, its header "
+            throw new VaultFileException(Reason.TRUNCATED, ref, file,
+                    "it is " + bytes.length + " bytes long, its header "
                     + "says " + declared);
         }
         if (declared < bytes.length) {
-            throw new VaultFileTamperedException(ref, file, "it has " + (bytes.length - declared) + " bytes more "
+            throw new VaultFileException(Reason.TAMPERED, ref, file,
+                    "it has " + (bytes.length - declared) + " bytes more "
                     + "than its header says");
         }
         if (bytes.length < PREFIX_LENGTH + DIGEST_LENGTH || !MessageDigest.isEqual(
                 sha256(bytes, 0, bytes.length - DIGEST_LENGTH),
                 Arrays.copyOfRange(bytes, bytes.length - DIGEST_LENGTH, bytes.length))) {
-            throw new VaultFileTamperedException(ref, file, "its checksum does not match its contents");
+            throw new VaultFileException(Reason.TAMPERED, ref, file, "its checksum does not match its contents");
         }
-        if (version != VERSION) {
-            throw new UnsupportedVaultFormatException(ref, file, "format version " + version + " is not "
-                    + "supported; this release reads version " + VERSION + " (was it written by a newer release?)");
+        if (version != VERSION && version != VERSION_1) {
+            throw new VaultFileException(Reason.UNSUPPORTED_FORMAT, ref, file, "format version " + version + " is not "
+                    + "supported; this release reads versions " + VERSION_1 + " and " + VERSION + " (was it written "
+                    + "by a newer release?)");
+        }
+        int macLength = version == VERSION ? VaultKeys.MAC_LENGTH : 0;
+        int macOffset = bytes.length - DIGEST_LENGTH - macLength;
+        if (macOffset < PREFIX_LENGTH) {
+            throw malformed(ref, file);
         }
         try {
-            ByteBuffer body = ByteBuffer.wrap(bytes, PREFIX_LENGTH, bytes.length - PREFIX_LENGTH - DIGEST_LENGTH)
-                    .slice();
+            ByteBuffer body = ByteBuffer.wrap(bytes, PREFIX_LENGTH, macOffset - PREFIX_LENGTH).slice();
             Kdf kdf = readKdf(body, ref, file);
             long generation = body.getLong();
             byte[] checkNonce = take(body, NONCE_LENGTH);
@@ -199,7 +240,10 @@ final class VaultFormat {
             if (body.hasRemaining()) {
                 throw malformed(ref, file);
             }
-            return new Contents(kdf, generation, checkNonce, checkTag, entries);
+            return version == VERSION
+                    ? new Contents(version, kdf, generation, checkNonce, checkTag, entries, bytes, macOffset,
+                            Arrays.copyOfRange(bytes, macOffset, macOffset + macLength))
+                    : new Contents(version, kdf, generation, checkNonce, checkTag, entries, null, 0, null);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw malformed(ref, file);
         }
@@ -214,12 +258,21 @@ final class VaultFormat {
             throw malformed(ref, file);
         }
         byte[] salt = take(body, SALT_LENGTH);
-        KdfParameters parameters = KdfParameters.argon2id(body.getInt(), body.getInt(), body.getInt());
-        return new Kdf(type, salt, parameters);
+        long memoryKiB = Integer.toUnsignedLong(body.getInt());
+        long iterations = Integer.toUnsignedLong(body.getInt());
+        long parallelism = Integer.toUnsignedLong(body.getInt());
+        String outOfRange = KdfParameters.outOfRange(memoryKiB, iterations, parallelism);
+        if (outOfRange != null) {
+            throw new VaultFileException(Reason.UNSAFE_KDF_PARAMETERS, ref, file,
+                    "its header asks for " + outOfRange + "; it was "
+                    + "edited, or made by another program");
+        }
+        return new Kdf(type, salt, KdfParameters.argon2id((int) memoryKiB, (int) iterations, (int) parallelism));
     }
 
-    private static VaultFileTamperedException malformed(CredentialRef ref, Path file) {
-        return new VaultFileTamperedException(ref, file, "its contents are malformed although its checksum matches");
+    private static VaultFileException malformed(CredentialRef ref, Path file) {
+        return new VaultFileException(Reason.TAMPERED, ref, file,
+                "its contents are malformed although its checksum matches");
     }
 
     private static byte[] take(ByteBuffer in, int length) {

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * against a token endpoint that rotates refresh tokens and revokes the whole grant when a retired one comes back
  * (as Keycloak's reuse detection, Ory Hydra and others do). Access tokens live two seconds and are refreshed at
  * half their life, so each run is a couple of dozen refresh cycles. Loopback only; each run is bounded.
+ *
+ * <p>Tagged {@code fleet-processes}: CI runs it under JDK 17 only (see {@code .ci/run}); it tests coordination between
+ * processes, not anything a JDK release changes, and takes over a minute.
  */
+@Tag("fleet-processes")
 class FleetProcessesTest {
 
     static final String CLIENT_ID = "fleet-client";

@@ -20,6 +20,21 @@ final class TestVaults {
                 .file(file)
                 .passphrase(Secret.of(PASSPHRASE))
                 .kdfParameters(SMALL)
+                .allowWeakKdf(true)
                 .build();
+    }
+
+    /**
+     * The keys of a vault made with {@link #PASSPHRASE}, for tests that write a file as only a holder of the key
+     * could, to reach the checks below the file MAC.
+     */
+    static VaultKeys keys(VaultFormat.Kdf kdf) {
+        byte[] master = KeyMaterial.argon2id(PASSPHRASE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                kdf.salt, kdf.parameters);
+        try {
+            return VaultKeys.of(master);
+        } finally {
+            java.util.Arrays.fill(master, (byte) 0);
+        }
     }
 }

@@ -107,8 +107,8 @@ public final class VaultAuthentication {
      * @throws IllegalArgumentException if {@code roleId} is empty or {@code secretId} is a {@code vault:} reference
      */
     public static VaultAuthentication appRole(String roleId, CredentialRef secretId, CredentialVault vault) {
-        checkAppRole(roleId, secretId);
         Objects.requireNonNull(vault, "vault");
+        checkAppRole(roleId, secretId);
         return new VaultAuthentication(Method.APP_ROLE, null, null, roleId, secretId, vault, null, "approle", null);
     }
 
@@ -123,8 +123,8 @@ public final class VaultAuthentication {
      *     is not of the source's scheme
      */
     public static VaultAuthentication appRole(String roleId, CredentialRef secretId, CredentialSource source) {
-        checkAppRole(roleId, secretId);
         Objects.requireNonNull(source, "source");
+        checkAppRole(roleId, secretId);
         if (!source.scheme().equals(secretId.scheme())) {
             throw new IllegalArgumentException("The AppRole secret id reference '" + secretId + "' is not of the "
                     + "source's scheme '" + source.scheme() + "'");

@@ -1,0 +1,286 @@
+package com.bigledger.auth;
+
+import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bigledger.auth.oauth.OAuthClient;
+import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.FakeClock;
+import com.bigledger.auth.testing.FakeScheduler;
+import com.bigledger.auth.testing.FakeTokenEndpoint;
+import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
+import com.bigledger.auth.testing.FakeTokenEndpoint.RotatingIssuer;
+import com.bigledger.auth.testing.InMemoryCredentialSource;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fleet mode when the refresh or the record's write-back fails: the lease is given back at once, a rotated refresh
+ * token that came with an unusable answer is still written, and a write-back that failed is retried until it lands.
+ */
+class TokenManagerFleetFaultTest {
+
+    private static final long LIFETIME = 3600;
+    private static final String CLIENT_ID = "fleet-client";
+
+    private final FakeClock clock = new FakeClock();
+    private final FakeScheduler scheduler = new FakeScheduler(clock);
+    private final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
+    private final String clientSecret = Canary.value("cs_");
+    private final RotatingIssuer issuer = new RotatingIssuer(CLIENT_ID, clientSecret, LIFETIME);
+    private final InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
+    private final CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final CredentialRef record = CredentialRef.of("mem", "token_record");
+    private TokenManager manager;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (manager != null) {
+            manager.close();
+        }
+        vault.close();
+        endpoint.close();
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private TokenManager manager() {
+        manager = TokenManager.builder()
+                .client(OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId(CLIENT_ID)
+                        .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true).build())
+                .tokenRecord(vault, record)
+                .clock(clock)
+                .scheduler(scheduler)
+                .jitter(0)
+                .watchdog(Duration.ofHours(2))
+                .addListener(new TokenListener() {
+                    @Override
+                    public void leaseTaken(String m, CredentialRef r, Instant until, boolean takenOver) {
+                        events.add("lease taken");
+                    }
+
+                    @Override
+                    public void writeBackSucceeded(String m, CredentialRef r, Optional<String> version) {
+                        events.add("written");
+                    }
+
+                    @Override
+                    public void writeBackFailed(String m, CredentialRef r, RuntimeException failure,
+                            Duration retryIn) {
+                        events.add("write failed, retry in " + retryIn);
+                    }
+
+                    @Override
+                    public void refreshSucceeded(String m, Duration took, Instant expiresAt, boolean rotated) {
+                        events.add("refreshed, expires " + expiresAt + (rotated ? ", rotated" : ""));
+                    }
+                })
+                .build();
+        return manager;
+    }
+
+    private AccessToken fetch(TokenManager manager) throws Exception {
+        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
+        return scheduler.runUntilDone(token);
+    }
+
+    /** One load with no caller waiting for it: the caller times out at once, the load runs on this thread. */
+    private void loadOnce(TokenManager manager) {
+        assertThat(catchThrowable(() -> manager.token(Duration.ZERO))).isInstanceOf(BigLedgerAuthException.class);
+        scheduler.runDue();
+    }
+
+    private TokenRecord stored() {
+        return TokenRecord.decode(record, store.load(record).secret());
+    }
+
+    @Test
+    void refreshThatFailsGivesTheLeaseBackAtOnce() throws Exception {
+        String refresh = issuer.issueRefreshToken();
+        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        endpoint.dispatcher(request -> Response.oauthError(503, "temporarily_unavailable", "try later"));
+        TokenManager manager = manager();
+
+        loadOnce(manager);
+
+        assertThat(events).contains("lease taken");
+        TokenRecord after = stored();
+        assertThat(after.lease).isNull();
+        assertThat(after.generation).isEqualTo(1);
+        assertThat(after.refreshToken.reveal()).isEqualTo(refresh);
+    }
+
+    @Test
+    void unusableAnswerThatRotatedTheRefreshTokenStillWritesTheNewOne() throws Exception {
+        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        String rotated = Canary.value("blg_oauth_rt_");
+        endpoint.dispatcher(request -> Response.json(200, "{\"refresh_token\":\"" + rotated
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
+        TokenManager manager = manager();
+
+        loadOnce(manager);
+
+        TokenRecord after = stored();
+        assertThat(after.generation).isEqualTo(2);
+        assertThat(after.refreshToken.reveal()).isEqualTo(rotated);
+        assertThat(after.accessToken).isNull();
+        assertThat(after.lease).isNull();
+    }
+
+    @Test
+    void unusableAnswerWithoutARefreshTokenGivesTheLeaseBack() throws Exception {
+        String refresh = issuer.issueRefreshToken();
+        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        endpoint.dispatcher(request -> Response.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3600}"));
+        TokenManager manager = manager();
+
+        loadOnce(manager);
+
+        TokenRecord after = stored();
+        assertThat(after.generation).isEqualTo(1);
+        assertThat(after.refreshToken.reveal()).isEqualTo(refresh);
+        assertThat(after.lease).isNull();
+    }
+
+    @Test
+    void writeBackThatFailsIsRetriedUntilTheRecordIsWritten() throws Exception {
+        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        // The store goes down while the token request is answered: the new record cannot be written.
+        endpoint.dispatcher(request -> {
+            store.down(true);
+            return issuer.apply(request);
+        });
+        TokenManager manager = manager();
+
+        AccessToken token = fetch(manager);
+
+        assertThat(token.reveal()).isEqualTo(issuer.accessTokens().get(0));
+        assertThat(events).anyMatch(e -> e.startsWith("write failed, retry in PT"));
+        assertThat(events).doesNotContain("written");
+        store.down(false);
+        assertThat(stored().generation).isEqualTo(1);
+
+        // The first retry is due within 1 s plus 20 % jitter.
+        scheduler.advance(Duration.ofMillis(1200));
+
+        TokenRecord after = stored();
+        assertThat(after.generation).isEqualTo(2);
+        assertThat(issuer.isLive(after.refreshToken.reveal())).isTrue();
+        assertThat(after.accessToken.reveal()).isEqualTo(token.reveal());
+        assertThat(after.lease).isNull();
+        assertThat(events).contains("written");
+        assertThat(events.stream().filter(e -> e.startsWith("refreshed, expires ")).toList())
+                .containsExactly("refreshed, expires " + clock.instant().minusMillis(1200).plusSeconds(LIFETIME)
+                        + ", rotated");
+    }
+
+    @Test
+    void writeBackWhoseRetryTheSchedulerRefusesStillServesTheTokenAndCloseWritesTheRecord() throws Exception {
+        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        endpoint.dispatcher(request -> {
+            store.down(true);
+            return issuer.apply(request);
+        });
+        // Timers are refused (a scheduler shutting down, say); work to run now is accepted.
+        Scheduler refusingTimers = new Scheduler() {
+            @Override
+            public Cancellable schedule(Runnable task, Duration delay) {
+                if (!delay.isZero() && !delay.isNegative()) {
+                    throw new java.util.concurrent.RejectedExecutionException("timers refused on purpose");
+                }
+                return scheduler.schedule(task, delay);
+            }
+        };
+        manager = TokenManager.builder()
+                .client(OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId(CLIENT_ID)
+                        .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true).build())
+                .tokenRecord(vault, record).clock(clock).scheduler(refusingTimers).jitter(0)
+                .watchdog(Duration.ofHours(2)).build();
+
+        AccessToken token = fetch(manager);
+
+        assertThat(token.reveal()).isEqualTo(issuer.accessTokens().get(0));
+        store.down(false);
+        assertThat(stored().generation).isEqualTo(1);
+        manager.close();
+        manager = null;
+        TokenRecord after = stored();
+        assertThat(after.generation).isEqualTo(2);
+        assertThat(issuer.isLive(after.refreshToken.reveal())).isTrue();
+    }
+
+    private static Duration retryIn(String event) {
+        return Duration.parse(event.substring("write failed, retry in ".length()));
+    }
+
+    @Test
+    void writeBackThatFailsTwiceBacksOffAndCloseMakesOneLastTry() throws Exception {
+        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        endpoint.dispatcher(request -> {
+            store.down(true);
+            return issuer.apply(request);
+        });
+        TokenManager manager = manager();
+        fetch(manager);
+        scheduler.advance(Duration.ofMillis(1200));
+
+        List<String> failed = events.stream().filter(e -> e.startsWith("write failed")).toList();
+        assertThat(failed).hasSize(2);
+        assertThat(retryIn(failed.get(0))).isBetween(Duration.ofMillis(800), Duration.ofMillis(1200));
+        assertThat(retryIn(failed.get(1))).isBetween(Duration.ofMillis(1600), Duration.ofMillis(2400));
+        store.down(false);
+        manager.close();
+        this.manager = null;
+
+        assertThat(stored().generation).isEqualTo(2);
+        scheduler.advance(Duration.ofSeconds(3));
+        assertThat(events.stream().filter(e -> e.equals("written")).count()).isEqualTo(1);
+    }
+
+    @Test
+    void refusedRefreshTokenWithNoNewerGenerationStoredGivesTheLeaseBackAfterOneRequest() throws Exception {
+        String refresh = issuer.issueRefreshToken();
+        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        endpoint.dispatcher(request -> Response.oauthError(400, "invalid_grant", "refresh token revoked"));
+        TokenManager manager = manager();
+
+        loadOnce(manager);
+
+        assertThat(endpoint.requestCount()).isEqualTo(1);
+        assertThat(events).contains("lease taken");
+        TokenRecord after = stored();
+        assertThat(after.generation).isEqualTo(1);
+        assertThat(after.lease).isNull();
+    }
+
+    @Test
+    void storedTokenInItsRefreshWindowIsServedWhileAnotherProcessHoldsTheLease() throws Exception {
+        endpoint.dispatcher(issuer);
+        Secret refresh = Secret.of(issuer.issueRefreshToken());
+        Secret stored = Canary.secret("blg_oauth_at_");
+        // Issued long ago: past its refresh instant, so not adopted as is; still valid for 100 s.
+        Instant issued = clock.instant().minusSeconds(LIFETIME - 100);
+        store.put("token_record", new TokenRecord(3, refresh, stored, issued, issued.plusSeconds(LIFETIME),
+                java.util.Set.of(), new TokenRecord.Lease("4242/other", clock.instant().plusSeconds(30))).encode());
+        TokenManager manager = manager();
+
+        AccessToken token = fetch(manager);
+
+        assertThat(token.value()).isEqualTo(stored);
+        assertThat(token.expiresAt()).isEqualTo(issued.plusSeconds(LIFETIME));
+        assertThat(endpoint.requestCount()).isZero();
+        assertThat(events).doesNotContain("lease taken");
+        assertThat(stored().lease.holder).isEqualTo("4242/other");
+    }
+}

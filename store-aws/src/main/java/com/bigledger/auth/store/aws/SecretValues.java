@@ -1,0 +1,93 @@
+package com.bigledger.auth.store.aws;
+
+import com.bigledger.auth.CredentialNotFoundException;
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.InvalidCredentialException;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.spi.SecretFields;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
+
+/**
+ * Secret values as Secrets Manager holds them: a {@code SecretString} or {@code SecretBinary} read into a
+ * {@link Secret}, a {@link Secret} passed to a request as one or the other, and the JSON field merge of a
+ * {@code #field} write into the value read. Every byte copy it makes is wiped before it returns.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class SecretValues {
+
+    private SecretValues() {
+    }
+
+    /**
+     * The value of a {@code GetSecretValue} answer.
+     *
+     * @throws InvalidCredentialException if the reference has a field and the value is binary
+     * @throws CredentialNotFoundException if the version holds no value
+     */
+    static Secret valueOf(CredentialRef ref, GetSecretValueResponse response) {
+        if (response.secretString() != null) {
+            return Secret.of(response.secretString());
+        }
+        if (response.secretBinary() != null) {
+            if (ref.field().isPresent()) {
+                throw new InvalidCredentialException(ref, "a field was asked for, but the secret holds SecretBinary,"
+                        + " not a JSON SecretString");
+            }
+            byte[] bytes = response.secretBinary().asByteArray();
+            try {
+                return Secret.ofBytes(bytes);
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
+        }
+        throw new CredentialNotFoundException(ref, "the version " + response.versionId() + " holds no value");
+    }
+
+    /**
+     * The JSON object of the current value with the reference's field set to {@code fieldValue}, the other fields
+     * kept.
+     *
+     * @throws InvalidCredentialException if the current value is binary or not a JSON object
+     */
+    static Secret merge(CredentialRef ref, GetSecretValueResponse current, Secret fieldValue) {
+        Secret existing = valueOf(ref, current);
+        try {
+            if (current.secretString() == null) {
+                throw new InvalidCredentialException(ref, "cannot set a field: the secret holds SecretBinary, not a"
+                        + " JSON SecretString");
+            }
+            return SecretFields.merge(ref, Optional.of(existing), fieldValue);
+        } finally {
+            existing.destroy();
+        }
+    }
+
+    /** Passes the value to a request as {@code SecretString} when it is UTF-8 text, else as {@code SecretBinary}. */
+    static void setValue(Secret value, Consumer<String> asText, Consumer<SdkBytes> asBinary) {
+        byte[] bytes = value.revealBytes();
+        try {
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                asBinary.accept(SdkBytes.fromByteArray(bytes));
+                return;
+            }
+            asText.accept(text);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package com.bigledger.auth.store.file;
+
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.store.file.VaultFileException.Reason;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Map;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * AES-256-GCM of the vault file: entries encrypted under a fresh nonce with their name and version as
+ * authenticated data, the key check (a tag over nothing, bound to the key derivation), and the file to write with
+ * its MAC. Every plaintext copy it makes is wiped before it returns.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class VaultCipher {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private VaultCipher() {
+    }
+
+    /** An entry holding {@code value} as version {@code version} of {@code name}. */
+    static VaultFormat.Entry encrypt(CredentialRef ref, SecretKey key, String name, long version, Secret value) {
+        byte[] nonce = new byte[VaultFormat.NONCE_LENGTH];
+        RANDOM.nextBytes(nonce);
+        byte[] plain = value.revealBytes();
+        try {
+            return new VaultFormat.Entry(version, nonce, crypt(ref, Cipher.ENCRYPT_MODE, key, nonce,
+                    VaultFormat.entryAad(name, version), plain));
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /**
+     * The value of an entry.
+     *
+     * @throws VaultFileException (TAMPERED) if the entry fails authentication under its name and version
+     */
+    static Secret decrypt(CredentialRef ref, Path file, SecretKey key, String name, VaultFormat.Entry entry) {
+        byte[] plain;
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(VaultFormat.TAG_LENGTH * 8, entry.nonce));
+            cipher.updateAAD(VaultFormat.entryAad(name, entry.version));
+            plain = cipher.doFinal(entry.ciphertext);
+        } catch (AEADBadTagException e) {
+            throw new VaultFileException(Reason.TAMPERED, ref, file,
+                    "entry '" + name + "' fails authentication: it was "
+                    + "changed, or moved from another name or version");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is required of every Java platform", e);
+        }
+        try {
+            return Secret.ofBytes(plain);
+        } finally {
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /** Whether the file's key check opens with these keys: {@code false} means a wrong key. */
+    static boolean keyCheckOpens(VaultKeys keys, VaultFormat.Contents contents) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, keys.entryKey(contents.formatVersion),
+                    new GCMParameterSpec(VaultFormat.TAG_LENGTH * 8, contents.checkNonce));
+            cipher.updateAAD(contents.kdf.keyCheckAad());
+            cipher.doFinal(contents.checkTag);
+            return true;
+        } catch (AEADBadTagException e) {
+            return false;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is required of every Java platform", e);
+        }
+    }
+
+    /** The file to write: the entries with a new key check, authenticated by the file MAC. */
+    static byte[] withEntries(CredentialRef ref, VaultKeys keys, VaultFormat.Kdf kdf, long generation,
+            Map<String, VaultFormat.Entry> entries) {
+        return VaultFormat.encode(keyChecked(ref, keys, kdf, generation, entries), keys::mac);
+    }
+
+    /** Contents of the current format with a new key check under the keys. */
+    static VaultFormat.Contents keyChecked(CredentialRef ref, VaultKeys keys, VaultFormat.Kdf kdf,
+            long generation, Map<String, VaultFormat.Entry> entries) {
+        byte[] nonce = new byte[VaultFormat.NONCE_LENGTH];
+        RANDOM.nextBytes(nonce);
+        byte[] tag = crypt(ref, Cipher.ENCRYPT_MODE, keys.entryKey(VaultFormat.VERSION), nonce, kdf.keyCheckAad(),
+                new byte[0]);
+        return new VaultFormat.Contents(kdf, generation, nonce, tag, entries);
+    }
+
+    /** A fresh salt for a new file's key derivation. */
+    static byte[] newSalt() {
+        byte[] salt = new byte[VaultFormat.SALT_LENGTH];
+        RANDOM.nextBytes(salt);
+        return salt;
+    }
+
+    private static byte[] crypt(CredentialRef ref, int mode, SecretKey key, byte[] nonce, byte[] aad,
+            byte[] input) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(mode, key, new GCMParameterSpec(VaultFormat.TAG_LENGTH * 8, nonce));
+            cipher.updateAAD(aad);
+            return cipher.doFinal(input);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is required of every Java platform (" + ref + ")", e);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package com.bigledger.auth.store.file;
+
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.testing.Canary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole file is authenticated: what an attacker without the key can do to the file (splice entries from an older
+ * copy, delete one, reorder them, then recompute every unkeyed checksum) is refused as tampering.
+ */
+class FileMacTest {
+
+    @TempDir
+    Path folder;
+
+    private Path vault() {
+        return folder.resolve("vault.blgv");
+    }
+
+    private static CredentialRef ref(String name) {
+        return CredentialRef.of(FileCredentialSource.SCHEME, name);
+    }
+
+    @Test
+    void olderCopyOfOneEntrySplicedIntoTheCurrentFileIsTampering() throws IOException {
+        FileCredentialSource source = TestVaults.source(vault());
+        source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
+        source.write(ref("refresh_token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
+        byte[] older = Files.readAllBytes(vault());
+        source.write(ref("refresh_token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
+        byte[] current = Files.readAllBytes(vault());
+
+        VaultFormat.Contents now = decode(current);
+        Map<String, VaultFormat.Entry> entries = new TreeMap<>(now.entries);
+        entries.put("refresh_token", decode(older).entries.get("refresh_token"));
+        Files.write(vault(), forge(now, entries, current));
+
+        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("refresh_token")))
+                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
+                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+    }
+
+    @Test
+    void deletedEntryIsTampering() throws IOException {
+        FileCredentialSource source = TestVaults.source(vault());
+        source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
+        source.write(ref("refresh_token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
+        byte[] current = Files.readAllBytes(vault());
+
+        VaultFormat.Contents now = decode(current);
+        Map<String, VaultFormat.Entry> entries = new TreeMap<>(now.entries);
+        entries.remove("refresh_token");
+        Files.write(vault(), forge(now, entries, current));
+
+        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
+                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestVaults.source(vault()).names())
+                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+    }
+
+    @Test
+    void reorderedEntriesAreTampering() throws IOException {
+        FileCredentialSource source = TestVaults.source(vault());
+        source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
+        source.write(ref("refresh_token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
+        byte[] current = Files.readAllBytes(vault());
+        VaultFormat.Contents now = decode(current);
+        int start = VaultFormat.PREFIX_LENGTH + now.kdf.encoded().length + 8 + VaultFormat.NONCE_LENGTH
+                + VaultFormat.TAG_LENGTH + 4;
+        int end = current.length - 64;
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(current, start, end - start);
+        int nameLength = Short.toUnsignedInt(in.getShort());
+        in.position(in.position() + nameLength + 8 + VaultFormat.NONCE_LENGTH);
+        int first = in.getInt() + in.position() - start;
+
+        byte[] reordered = current.clone();
+        System.arraycopy(current, start + first, reordered, start, end - start - first);
+        System.arraycopy(current, start, reordered, end - first, first);
+        resign(reordered);
+        Files.write(vault(), reordered);
+
+        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
+                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+    }
+
+    @Test
+    void olderGenerationWithTheCurrentEntriesIsTampering() throws IOException {
+        FileCredentialSource source = TestVaults.source(vault());
+        source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
+        source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
+        byte[] current = Files.readAllBytes(vault());
+
+        VaultFormat.Contents now = decode(current);
+        VaultFormat.Contents lowered = new VaultFormat.Contents(now.kdf, now.generation - 1, now.checkNonce,
+                now.checkTag, now.entries);
+        Files.write(vault(), forge(lowered, now.entries, current));
+
+        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
+                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+    }
+
+    @Test
+    void fileOfFormat1IsReadAndRewrittenInTheCurrentFormatOnTheNextWrite() throws IOException {
+        copyFormat1Fixture();
+        FileCredentialSource source = TestVaults.source(vault());
+
+        assertThat(source.load(ref("api_key")).secret().reveal()).isEqualTo("format 1 value, not a secret");
+        source.write(ref("other"), Canary.secret("blg_test_sk_"), Optional.empty());
+
+        byte[] migrated = Files.readAllBytes(vault());
+        assertThat(decode(migrated).formatVersion).isEqualTo(VaultFormat.VERSION);
+        FileCredentialSource reader = TestVaults.source(vault());
+        assertThat(reader.load(ref("api_key")).secret().reveal()).isEqualTo("format 1 value, not a secret");
+        assertThat(reader.load(ref("api_key")).version()).hasValue("1");
+        assertThat(reader.load(ref("token")).secret().reveal()).isEqualTo("format 1 token, not a secret");
+        assertThat(reader.load(ref("token")).version()).hasValue("2");
+        assertThat(reader.names()).containsExactly("api_key", "other", "token");
+    }
+
+    @Test
+    void format1CopyPutBackAfterTheSourceReadTheCurrentFormatIsTampering() throws IOException {
+        copyFormat1Fixture();
+        byte[] format1 = Files.readAllBytes(vault());
+        FileCredentialSource source = TestVaults.source(vault());
+        source.write(ref("token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
+        source.load(ref("token"));
+
+        Files.write(vault(), format1);
+
+        assertThatThrownBy(() -> source.load(ref("token"))).isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED)
+                .hasMessageContaining("older copy");
+    }
+
+    private void copyFormat1Fixture() throws IOException {
+        // Written by the previous release with TestVaults' passphrase and cost: two entries, versions 1 and 2.
+        try (var in = FileMacTest.class.getResourceAsStream("format-1.blgv")) {
+            Files.write(vault(), in.readAllBytes());
+        }
+        if (vault().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(vault(),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        assertThat(decode(Files.readAllBytes(vault())).formatVersion).isEqualTo(VaultFormat.VERSION_1);
+    }
+
+    private static void resign(byte[] bytes) {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update(bytes, 0, bytes.length - 32);
+            System.arraycopy(digest.digest(), 0, bytes, bytes.length - 32, 32);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private VaultFormat.Contents decode(byte[] bytes) {
+        return VaultFormat.decode(bytes, ref("*"), vault());
+    }
+
+    /**
+     * What an attacker without the key writes: the changed contents with the current file's MAC (the one keyed value
+     * they cannot recompute), every unkeyed checksum recomputed.
+     */
+    private static byte[] forge(VaultFormat.Contents contents, Map<String, VaultFormat.Entry> entries,
+            byte[] current) {
+        byte[] mac = Arrays.copyOfRange(current, current.length - 64, current.length - 32);
+        return VaultFormat.encode(new VaultFormat.Contents(contents.kdf, contents.generation, contents.checkNonce,
+                contents.checkTag, entries), (bytes, offset, length) -> mac.clone());
+    }
+}

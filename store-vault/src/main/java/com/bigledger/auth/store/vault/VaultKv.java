@@ -1,0 +1,155 @@
+package com.bigledger.auth.store.vault;
+
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.SourceUnavailableException;
+import com.bigledger.auth.VersionedSecret;
+import com.bigledger.auth.WriteResult;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The KV reads and writes of a {@link VaultCredentialSource}, on paths whose mount {@link VaultMounts} resolved:
+ * a read answered as a value with its version, check-and-set on KV version 2 ({@code options.cas}, a refused
+ * one told apart from another invalid write by reading the version now current), the {@code #field}
+ * read-merge-check-and-set loop (merging again, up to {@value #MERGE_ATTEMPTS} times, when another writer got in
+ * between an unconditional field write's read and write), and KV version 1's unconditional writes.
+ *
+ * <p>Thread-safe: holds no state of its own; concurrent writers of one secret are ordered by Vault's check-and-set.
+ */
+final class VaultKv {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VaultCredentialSource.class);
+    /** How often an unconditional field write re-reads and merges again after another writer got in between. */
+    private static final int MERGE_ATTEMPTS = 3;
+
+    private final VaultRequests requests;
+    private final VaultMounts mounts;
+
+    VaultKv(VaultRequests requests) {
+        this.requests = requests;
+        this.mounts = new VaultMounts(requests);
+    }
+
+    /** Reads a secret, or one field of it, as {@link VaultCredentialSource#load} describes. */
+    VersionedSecret load(CredentialRef ref) {
+        VaultPath path = mounts.resolve(VaultPath.of(ref));
+        VaultClient.KvReply reply = requests.read(path, "read");
+        if (reply.status == 404) {
+            throw VaultErrors.notFound(path, reply);
+        }
+        if (reply.status != 200) {
+            throw VaultErrors.failure(path, "reading", reply);
+        }
+        if (reply.data == null || path.kv() == 2 && reply.version == null) {
+            throw new SourceUnavailableException(ref, "Vault answered the read of " + path + " without "
+                    + (reply.data == null ? "data" : "a version"), null);
+        }
+        Secret value = VaultValues.read(ref, reply.data);
+        return path.kv() == 2 ? VersionedSecret.of(value, reply.version.toString()) : VersionedSecret.unversioned(value);
+    }
+
+    /** Writes a secret, or one field of it, as {@link VaultCredentialSource#write} describes. */
+    WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {
+        VaultPath parsed = VaultPath.of(ref);
+        if (parsed.version() != null) {
+            throw new CredentialException(ref, "a reference pinned to a version cannot be written; write to it "
+                    + "without ?version", null, false);
+        }
+        Long expected = expectedVersion.map(version -> parseVersion(ref, version)).orElse(null);
+        VaultPath path = mounts.resolve(parsed);
+        if (path.kv() == 1) {
+            return writeKv1(path, value, expected);
+        }
+        if (ref.field().isEmpty()) {
+            return checkAndSet(path, VaultValues.whole(ref, value), expected);
+        }
+        WriteResult result = null;
+        for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
+            VaultClient.KvReply current = requests.read(path, "read");
+            if (current.status != 200 && current.status != 404) {
+                throw VaultErrors.failure(path, "reading (to merge a field into)", current);
+            }
+            long currentVersion = current.version == null ? 0 : current.version;
+            if (expected != null && expected != currentVersion) {
+                return WriteResult.conflict(current.version == null ? null : current.version.toString());
+            }
+            Map<String, Object> merged = VaultValues.merge(ref, current.status == 200 ? current.data : null, value);
+            result = checkAndSet(path, merged, expected != null ? expected : currentVersion);
+            if (result.isWritten() || expected != null) {
+                return result;
+            }
+            LOG.debug("Another writer changed {} while a field was merged into it; merging again", path.latest());
+        }
+        return result;
+    }
+
+    private static long parseVersion(CredentialRef ref, String version) {
+        if (!version.matches("0|[1-9][0-9]{0,17}")) {
+            throw new CredentialException(ref, "the expected version '" + version + "' is not a KV version 2 version "
+                    + "number", null, false);
+        }
+        return Long.parseLong(version);
+    }
+
+    private WriteResult checkAndSet(VaultPath path, Map<String, Object> data, Long cas) {
+        VaultClient.WriteReply reply = requests.write(path, data, cas);
+        if (reply.status == 200 || reply.status == 204) {
+            return WriteResult.written(reply.version == null ? null : reply.version.toString());
+        }
+        if (reply.status == 400 && reply.upgrading) {
+            throw VaultErrors.failure(path, "writing", reply);
+        }
+        if (reply.status == 400 && cas != null) {
+            // Vault answers a stale cas with 400, as it does other invalid writes: the current version tells which.
+            VaultClient.KvReply latest = requests.read(path.latest(), "read");
+            if (latest.status != 200 && latest.status != 404) {
+                throw VaultErrors.failure(path, "reading (after a refused check-and-set write)", latest);
+            }
+            long current = latest.version == null ? 0 : latest.version;
+            if (current != cas) {
+                return WriteResult.conflict(latest.version == null ? null : latest.version.toString());
+            }
+            // The read still shows the expected version. A performance standby (Vault Enterprise) is eventually
+            // consistent (developer.hashicorp.com/vault/docs/enterprise/consistency), so a read right after a write
+            // refused by the active node can show the old version: the refusal is taken as what Vault says it is,
+            // a check-and-set mismatch, and the version now current is unknown.
+            LOG.debug("Vault refused a check-and-set write of {} at version {}, which a read still shows as "
+                    + "current (a stale read); answering a conflict", path, cas);
+            return WriteResult.conflict(null);
+        }
+        if (reply.status == 400) {
+            throw new CredentialException(path.ref(), "Vault refused the write of " + path + " (HTTP 400); if the "
+                    + "mount or secret requires check-and-set (cas_required), write with the version last read as "
+                    + "the expected version, or 0 to create", null, false);
+        }
+        throw VaultErrors.failure(path, "writing", reply);
+    }
+
+    private WriteResult writeKv1(VaultPath path, Secret value, Long expected) {
+        CredentialRef ref = path.ref();
+        if (expected != null) {
+            throw new CredentialException(ref, "KV version 1 keeps no versions, so a write cannot check that version "
+                    + expected + " is still current; write with no expected version (the last writer wins), or move "
+                    + "the secret to a KV version 2 mount", null, false);
+        }
+        Map<String, Object> data;
+        if (ref.field().isEmpty()) {
+            data = VaultValues.whole(ref, value);
+        } else {
+            VaultClient.KvReply current = requests.read(path, "read");
+            if (current.status != 200 && current.status != 404) {
+                throw VaultErrors.failure(path, "reading (to merge a field into)", current);
+            }
+            data = VaultValues.merge(ref, current.status == 200 ? current.data : null, value);
+        }
+        VaultClient.WriteReply reply = requests.write(path, data, null);
+        if (reply.status == 200 || reply.status == 204) {
+            return WriteResult.written(null);
+        }
+        throw VaultErrors.failure(path, "writing", reply);
+    }
+}

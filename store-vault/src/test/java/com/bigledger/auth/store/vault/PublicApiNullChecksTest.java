@@ -1,0 +1,58 @@
+package com.bigledger.auth.store.vault;
+
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.CredentialVault;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.testing.InMemoryCredentialSource;
+import java.net.URI;
+import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.PublicTypes;
+import com.google.common.testing.NullPointerTester;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every public constructor and method of this module rejects a {@code null} argument with a
+ * {@link NullPointerException}, except the parameters in {@link #NULLABLE}, whose Javadoc says "or {@code null}".
+ */
+class PublicApiNullChecksTest {
+
+    /** Parameters documented as accepting {@code null}, as {@link PublicTypes.Parameter#key()} names them. */
+    private static final Set<String> NULLABLE = Set.of();
+
+    /** Instances to call instance methods on; a fresh one for each check, as builders refuse an option set twice. */
+    private static final Map<Class<?>, Supplier<?>> SAMPLES = Map.of(
+            VaultCredentialSource.class, () -> VaultCredentialSource.builder().environment(Map.of())
+                    .address(URI.create("https://vault.example.test:8200"))
+                    .authentication(VaultAuthentication.token(Canary.secret("hvs."))).build(),
+            VaultCredentialSource.Builder.class, VaultCredentialSource::builder,
+            VaultAuthentication.class, () -> VaultAuthentication.token(Canary.secret("hvs.")));
+
+    static List<Class<?>> publicTypes() {
+        return PublicTypes.of(VaultCredentialSource.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("publicTypes")
+    void everyPublicConstructorAndMethodRejectsNull(Class<?> type) throws Exception {
+        NullPointerTester tester = new NullPointerTester()
+                .setDefault(Secret.class, Canary.secret("null_check_"))
+                .setDefault(CredentialRef.class, CredentialRef.parse("env:NULL_CHECK"))
+                .setDefault(CredentialVault.class, CredentialVault.builder().discoverSources(false)
+                        .source(new InMemoryCredentialSource("mem")).build())
+                .setDefault(URI.class, URI.create("https://vault.example.test:8200"));
+        PublicTypes.forEachCheckedParameter(type, NULLABLE, SAMPLES, (instance, executable, index) -> {
+            if (executable instanceof Constructor<?> constructor) {
+                tester.testConstructorParameter(constructor, index);
+            } else {
+                tester.testMethodParameter(instance, (Method) executable, index);
+            }
+        });
+    }
+}

@@ -1,0 +1,621 @@
+package com.bigledger.auth.testing;
+
+import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
+import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * An HTTP double of the BigLedger API and its authorization server on 127.0.0.1, behaving as the BigLedger
+ * authentication document describes them, and where the document is silent, as marked below.
+ *
+ * <ul>
+ *   <li>{@code GET /oauth/authorize}: the Authorization Code request with PKCE; a valid one is approved at once (the
+ *       user consents for the {@linkplain #consentCompany consenting company}) with a 302 to the redirect URI carrying
+ *       {@code code} and {@code state}, as the document's steps 1 and 2 show.
+ *   <li>{@code POST /oauth/token}: the document's JSON bodies, with {@code client_id} and {@code client_secret} in
+ *       every request; {@code authorization_code} (checking the redirect URI and the S256 verifier) and
+ *       {@code refresh_token}. The code exchange answers exactly as the document shows: {@code blg_oauth_at_…},
+ *       {@code blg_oauth_rt_…}, {@code token_type} Bearer, {@code expires_in} 3600 and {@code scope}.
+ *   <li>{@code GET /v1/auth/verify} and {@code GET /v1/accounts}: {@code Authorization: Bearer} with an API key of
+ *       this environment's prefix or an access token. A missing, unknown or revoked credential gets 401
+ *       {@code UNAUTHORIZED}; with an API key, a request without {@code X-Company-Id} or with an unknown one gets
+ *       422 {@code INVALID_COMPANY}; a company the credential may not act for, or {@code /accounts} without
+ *       {@code read:accounts}, gets 403 {@code FORBIDDEN}: the document's envelopes, codes and messages.
+ * </ul>
+ *
+ * <p><b>Assumptions.</b> The document does not say the following; the double decides them so that tests can run,
+ * and each is marked {@code ASSUMPTION} where it is coded. No test should take them for BigLedger's behaviour:
+ * <ul>
+ *   <li>the refresh response: by default refresh tokens {@linkplain #rotateRefreshTokens rotate} (a new one in each
+ *       response, the old one refused afterwards); with {@code rotateRefreshTokens(false)} the response has no
+ *       {@code refresh_token} and the old one stays valid. The document shows neither;
+ *   <li>every error of the token and authorize endpoints: the document shows none, and the double answers with
+ *       the API's envelope: 401 {@code UNAUTHORIZED} for an unknown client or a wrong or missing secret (a public
+ *       client included), 400 {@code INVALID_GRANT} for a bad or used code or refresh token, 400
+ *       {@code UNSUPPORTED_GRANT_TYPE}, 400 {@code INVALID_REQUEST} for a body that is not JSON, 400
+ *       {@code INVALID_CLIENT} and {@code INVALID_REQUEST} from {@code /oauth/authorize}. RFC 6749's
+ *       {@code {"error":"invalid_grant"}} is as likely; the library reads both;
+ *   <li>which of 403 and 422 a company the credential cannot use gets (the document lists "the correct company"
+ *       under both): an unknown id is 422, a known one of another customer 403; an access token acts for the
+ *       company its user consented for, without {@code X-Company-Id};
+ *   <li>the sandbox refuses production keys (401), 404 {@code NOT_FOUND} for other paths, and plain {@code http}
+ *       on 127.0.0.1 (the real API is {@code https} only).
+ * </ul>
+ *
+ * <p>Every key and token it issues is a {@link Canary} value, so the leak check looks for them. Every request is
+ * recorded; a test may {@linkplain #enqueue script} the next answer for a path instead. Requests are served
+ * concurrently, on daemon threads. Thread-safe.
+ */
+public final class FakeBigLedgerApi implements AutoCloseable {
+
+    /** The lifetime of the access tokens it issues, in seconds: one hour, as the document says. */
+    public static final long EXPIRES_IN = 3600;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String keyPrefix;
+    private final Map<String, Company> companies = new ConcurrentHashMap<>();
+    private final Map<String, Grant> apiKeys = new ConcurrentHashMap<>();
+    private final Map<String, Grant> accessTokens = new ConcurrentHashMap<>();
+    private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
+    private final List<String> issuedAccessTokens = new CopyOnWriteArrayList<>();
+    private final List<String> issuedRefreshTokens = new CopyOnWriteArrayList<>();
+    private final Map<String, Queue<Response>> scripts = new ConcurrentHashMap<>();
+    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, java.time.Instant> accessTokenDeadlines = new ConcurrentHashMap<>();
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+    private volatile String consentCompany;
+    private volatile boolean rotateRefreshTokens = true;
+    private volatile long expiresIn = EXPIRES_IN;
+
+    private record Company(String id, String name, String plan) {
+    }
+
+    private record Grant(String companyId, Set<String> permissions) {
+    }
+
+    private record Client(String secret, String redirectUri) {
+    }
+
+    private record PendingCode(String clientId, String redirectUri, String challenge, Grant grant) {
+    }
+
+    private FakeBigLedgerApi(HttpServer server, ExecutorService executor, String keyPrefix) {
+        this.server = server;
+        this.executor = executor;
+        this.keyPrefix = keyPrefix;
+    }
+
+    /**
+     * Starts a double of the production API, which accepts {@code blg_live_sk_} keys only.
+     *
+     * @return the running double; close it when done
+     */
+    public static FakeBigLedgerApi start() {
+        return start("blg_live_sk_");
+    }
+
+    /**
+     * Starts a double of the sandbox, which accepts {@code blg_test_sk_} keys only.
+     *
+     * @return the running double; close it when done
+     */
+    public static FakeBigLedgerApi startSandbox() {
+        return start("blg_test_sk_");
+    }
+
+    private static FakeBigLedgerApi start(String keyPrefix) {
+        ExecutorService executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-bigledger-api");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            FakeBigLedgerApi api = new FakeBigLedgerApi(server, executor, keyPrefix);
+            server.createContext("/", api::handle);
+            server.setExecutor(executor);
+            server.start();
+            return api;
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new UncheckedIOException("Could not start the fake BigLedger API", e);
+        }
+    }
+
+    /**
+     * Returns the API's base URL, {@code http://127.0.0.1:PORT/v1}.
+     *
+     * @return the base URL
+     */
+    public URI baseUrl() {
+        return URI.create(root() + "/v1");
+    }
+
+    /**
+     * Returns the authorization server's root, {@code http://127.0.0.1:PORT}, under which {@code /oauth/authorize}
+     * and {@code /oauth/token} live.
+     *
+     * @return the root
+     */
+    public URI authorizationServer() {
+        return URI.create(root());
+    }
+
+    private String root() {
+        InetSocketAddress address = server.getAddress();
+        return "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    /**
+     * Adds a company; the first one added is the one users consent for in the OAuth flow.
+     *
+     * @param id the id, such as {@code company_abc123}
+     * @param name the name
+     * @param plan the plan
+     * @return this double
+     */
+    public FakeBigLedgerApi company(String id, String name, String plan) {
+        java.util.Objects.requireNonNull(id, "id");
+        java.util.Objects.requireNonNull(name, "name");
+        java.util.Objects.requireNonNull(plan, "plan");
+        companies.put(id, new Company(id, name, plan));
+        if (consentCompany == null) {
+            consentCompany = id;
+        }
+        return this;
+    }
+
+    /**
+     * Sets the company users consent for in the OAuth flow. By default, the first company added.
+     *
+     * @param companyId a company added with {@link #company}
+     * @return this double
+     */
+    public FakeBigLedgerApi consentCompany(String companyId) {
+        java.util.Objects.requireNonNull(companyId, "companyId");
+        this.consentCompany = Objects.requireNonNull(companyId, "companyId");
+        return this;
+    }
+
+    /**
+     * Issues an API key of this environment's prefix for a company, as the dashboard would.
+     *
+     * @param companyId the company the key acts for
+     * @param permissions the key's permissions, such as {@code read:accounts}
+     * @return the key, a {@link Canary} value
+     */
+    public String issueApiKey(String companyId, String... permissions) {
+        java.util.Objects.requireNonNull(companyId, "companyId");
+        java.util.Objects.requireNonNull(permissions, "permissions");
+        String key = Canary.value(keyPrefix);
+        apiKeys.put(key, new Grant(companyId, new LinkedHashSet<>(List.of(permissions))));
+        return key;
+    }
+
+    /**
+     * Revokes an API key: later requests with it get 401.
+     *
+     * @param key the key
+     */
+    public void revokeApiKey(String key) {
+        java.util.Objects.requireNonNull(key, "key");
+        apiKeys.remove(key);
+    }
+
+    /**
+     * Registers an OAuth client.
+     *
+     * @param clientId the client id
+     * @param clientSecret the client secret
+     * @param redirectUri the redirect URI registered for it
+     * @return this double
+     */
+    public FakeBigLedgerApi client(String clientId, String clientSecret, URI redirectUri) {
+        java.util.Objects.requireNonNull(clientId, "clientId");
+        java.util.Objects.requireNonNull(clientSecret, "clientSecret");
+        java.util.Objects.requireNonNull(redirectUri, "redirectUri");
+        clients.put(clientId, new Client(clientSecret, redirectUri.toString()));
+        return this;
+    }
+
+    /**
+     * Sets whether a refresh answers with a new refresh token and retires the one used. The document does not say
+     * (ASSUMPTION either way), so the library must work with both. By default, {@code true}: rotation, the stricter
+     * case for a client.
+     *
+     * @param rotate {@code false} to answer a refresh without a {@code refresh_token}, the one used staying valid
+     * @return this double
+     */
+    public FakeBigLedgerApi rotateRefreshTokens(boolean rotate) {
+        this.rotateRefreshTokens = rotate;
+        return this;
+    }
+
+    /**
+     * Sets the lifetime of the access tokens issued from now on: their {@code expires_in}, after which (on the
+     * {@linkplain #clock(java.time.Clock) clock}) requests with them get 401, as a real server's expired token would.
+     * By default, {@link #EXPIRES_IN} seconds, as the document says.
+     *
+     * @param lifetime whole seconds, one or more
+     * @return this double
+     * @throws IllegalArgumentException if {@code lifetime} is under a second or not whole seconds
+     */
+    public FakeBigLedgerApi accessTokenLifetime(java.time.Duration lifetime) {
+        java.util.Objects.requireNonNull(lifetime, "lifetime");
+        if (lifetime.getSeconds() < 1 || lifetime.getNano() != 0) {
+            throw new IllegalArgumentException("the access token lifetime must be whole seconds, one or more: "
+                    + lifetime);
+        }
+        this.expiresIn = lifetime.getSeconds();
+        return this;
+    }
+
+    /**
+     * Sets the clock that decides when access tokens expire, such as a {@link FakeClock} shared with the code under
+     * test. By default, {@link java.time.Clock#systemUTC()}.
+     *
+     * @param clock the clock
+     * @return this double
+     */
+    public FakeBigLedgerApi clock(java.time.Clock clock) {
+        java.util.Objects.requireNonNull(clock, "clock");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Issues a refresh token out of band, as an earlier authorization would have.
+     *
+     * @param companyId the company the user consented for
+     * @param scopes the scopes granted
+     * @return a live refresh token, a {@link Canary} value
+     */
+    public String issueRefreshToken(String companyId, String... scopes) {
+        java.util.Objects.requireNonNull(companyId, "companyId");
+        java.util.Objects.requireNonNull(scopes, "scopes");
+        return newRefreshToken(new Grant(companyId, new LinkedHashSet<>(List.of(scopes))));
+    }
+
+    /**
+     * Revokes an access token, as if it had expired: later requests with it get 401.
+     *
+     * @param accessToken the token
+     */
+    public void revokeAccessToken(String accessToken) {
+        java.util.Objects.requireNonNull(accessToken, "accessToken");
+        accessTokens.remove(accessToken);
+    }
+
+    /**
+     * Tells whether a refresh token is still accepted.
+     *
+     * @param refreshToken the token
+     * @return {@code true} if it was issued and not yet used (or used, when refresh tokens do not rotate)
+     */
+    public boolean isLive(String refreshToken) {
+        java.util.Objects.requireNonNull(refreshToken, "refreshToken");
+        return refreshTokens.containsKey(refreshToken);
+    }
+
+    /**
+     * Returns every access token issued, oldest first.
+     *
+     * @return a snapshot
+     */
+    public List<String> accessTokens() {
+        return List.copyOf(issuedAccessTokens);
+    }
+
+    /**
+     * Returns every refresh token issued, oldest first, including those from {@link #issueRefreshToken}.
+     *
+     * @return a snapshot
+     */
+    public List<String> refreshTokens() {
+        return List.copyOf(issuedRefreshTokens);
+    }
+
+    /**
+     * Scripts the answer to the next request for a path, in place of the documented behaviour; several scripted
+     * answers for one path are used in order.
+     *
+     * @param path the request path, such as {@code /v1/auth/verify}
+     * @param response the answer
+     * @return this double
+     */
+    public FakeBigLedgerApi enqueue(String path, Response response) {
+        java.util.Objects.requireNonNull(path, "path");
+        java.util.Objects.requireNonNull(response, "response");
+        scripts.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>()).add(Objects.requireNonNull(response));
+        return this;
+    }
+
+    /**
+     * Returns every request received, in order of arrival.
+     *
+     * @return a snapshot
+     */
+    public List<RecordedRequest> requests() {
+        return List.copyOf(requests);
+    }
+
+    /**
+     * Returns the requests received for a path, in order of arrival.
+     *
+     * @param path the path, such as {@code /oauth/token}
+     * @return a snapshot
+     */
+    public List<RecordedRequest> requests(String path) {
+        java.util.Objects.requireNonNull(path, "path");
+        return requests.stream().filter(r -> r.path().equals(path)).collect(Collectors.toList());
+    }
+
+    /** Stops the server at once. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try {
+            RecordedRequest request = RecordedRequest.of(exchange);
+            requests.add(request);
+            Queue<Response> script = scripts.get(request.path());
+            Response scripted = script == null ? null : script.poll();
+            Response response = scripted != null ? scripted : answer(request);
+            response.send(exchange);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private Response answer(RecordedRequest request) {
+        String route = request.method() + " " + request.path();
+        switch (route) {
+            case "GET /oauth/authorize":
+                return authorize(request);
+            case "POST /oauth/token":
+                return token(request);
+            case "GET /v1/auth/verify":
+                return verify(request);
+            case "GET /v1/accounts":
+                return accounts(request);
+            default:
+                // ASSUMPTION: the document defines no answer for other paths.
+                return error(404, "NOT_FOUND", "No such endpoint");
+        }
+    }
+
+    private Response authorize(RecordedRequest request) {
+        // ASSUMPTION: the document shows no error of the authorize endpoint; these are the double's.
+        Map<String, String> query = query(request.query().orElse(""));
+        Client client = clients.get(query.getOrDefault("client_id", ""));
+        if (client == null) {
+            return error(400, "INVALID_CLIENT", "Unknown client_id");
+        }
+        if (!client.redirectUri().equals(query.get("redirect_uri"))) {
+            // Never redirect to an unregistered URI.
+            return error(400, "INVALID_REQUEST", "redirect_uri is not registered for this client");
+        }
+        if (!"code".equals(query.get("response_type")) || !"S256".equals(query.get("code_challenge_method"))
+                || query.get("code_challenge") == null || query.get("state") == null) {
+            return error(400, "INVALID_REQUEST", "response_type=code, state and an S256 code_challenge are required");
+        }
+        Set<String> scopes = new LinkedHashSet<>(List.of(query.getOrDefault("scope", "").split(" ")));
+        scopes.remove("");
+        String code = Canary.value("code_");
+        codes.put(code, new PendingCode(query.get("client_id"), client.redirectUri(), query.get("code_challenge"),
+                new Grant(consentCompany, scopes)));
+        String location = client.redirectUri() + (client.redirectUri().contains("?") ? "&" : "?") + "code="
+                + encode(code) + "&state=" + encode(query.get("state"));
+        return Response.status(302).header("Location", location);
+    }
+
+    private Response token(RecordedRequest request) {
+        // ASSUMPTION: every error below. The document shows the token endpoint's requests and its success only; the
+        // double answers errors with the API's envelope and codes of its own.
+        if (!request.header("Content-Type").orElse("").startsWith("application/json")) {
+            return error(400, "INVALID_REQUEST", "The token endpoint takes application/json");
+        }
+        Map<String, String> body;
+        try {
+            body = request.params();
+        } catch (AssertionError e) {
+            return error(400, "INVALID_REQUEST", "The body is not a flat JSON object");
+        }
+        Client client = clients.get(body.getOrDefault("client_id", ""));
+        if (client == null || !client.secret().equals(body.get("client_secret"))) {
+            return error(401, "UNAUTHORIZED", "Invalid client credentials");
+        }
+        String grantType = body.getOrDefault("grant_type", "");
+        if (grantType.equals("authorization_code")) {
+            PendingCode pending = codes.remove(body.getOrDefault("code", ""));
+            if (pending == null || !pending.clientId().equals(body.get("client_id"))
+                    || !pending.redirectUri().equals(body.get("redirect_uri"))
+                    || !pending.challenge().equals(s256(body.getOrDefault("code_verifier", "")))) {
+                return error(400, "INVALID_GRANT", "The authorization code, redirect_uri or code_verifier is invalid");
+            }
+            return tokens(pending.grant(), true);
+        }
+        if (grantType.equals("refresh_token")) {
+            // ASSUMPTION: the document shows the refresh request, not its answer: whether the refresh token rotates
+            // is rotateRefreshTokens; the rest of the answer is the code exchange's.
+            String presented = body.getOrDefault("refresh_token", "");
+            Grant grant = rotateRefreshTokens ? refreshTokens.remove(presented) : refreshTokens.get(presented);
+            if (grant == null) {
+                return error(400, "INVALID_GRANT", "The refresh token is invalid or was already used");
+            }
+            return tokens(grant, rotateRefreshTokens);
+        }
+        return error(400, "UNSUPPORTED_GRANT_TYPE", "grant_type must be authorization_code or refresh_token");
+    }
+
+    private Response tokens(Grant grant, boolean withRefreshToken) {
+        String accessToken = Canary.value("blg_oauth_at_");
+        long lifetime = expiresIn;
+        accessTokenDeadlines.put(accessToken, clock.instant().plusSeconds(lifetime));
+        accessTokens.put(accessToken, grant);
+        issuedAccessTokens.add(accessToken);
+        String refreshToken = withRefreshToken ? ",\"refresh_token\":" + quote(newRefreshToken(grant)) : "";
+        return Response.json(200, "{\"access_token\":" + quote(accessToken) + refreshToken
+                + ",\"token_type\":\"Bearer\",\"expires_in\":" + lifetime + ",\"scope\":"
+                + quote(String.join(" ", grant.permissions())) + "}");
+    }
+
+    private String newRefreshToken(Grant grant) {
+        String token = Canary.value("blg_oauth_rt_");
+        refreshTokens.put(token, grant);
+        issuedRefreshTokens.add(token);
+        return token;
+    }
+
+    /** The company and permissions a request may act with, or the error to answer with. */
+    private record Caller(Company company, Set<String> permissions, Response error) {
+    }
+
+    private Caller authenticate(RecordedRequest request) {
+        String authorization = request.header("Authorization").orElse("");
+        if (!authorization.startsWith("Bearer ")) {
+            return failed(error(401, "UNAUTHORIZED", "Invalid or missing API key"));
+        }
+        String credential = authorization.substring("Bearer ".length());
+        Optional<String> companyHeader = request.header("X-Company-Id");
+        Grant grant;
+        if (credential.startsWith("blg_oauth_at_")) {
+            grant = accessTokens.get(credential);
+            java.time.Instant deadline = accessTokenDeadlines.get(credential);
+            if (grant != null && deadline != null && !clock.instant().isBefore(deadline)) {
+                // Expired: as the document's 401 for any credential it does not accept.
+                accessTokens.remove(credential);
+                grant = null;
+            }
+            if (grant == null) {
+                // The document's 401, whose message names the API key whatever the credential.
+                return failed(error(401, "UNAUTHORIZED", "Invalid or missing API key"));
+            }
+        } else {
+            // ASSUMPTION: a key of the other environment is refused like an unknown one.
+            grant = credential.startsWith(keyPrefix) ? apiKeys.get(credential) : null;
+            if (grant == null) {
+                return failed(error(401, "UNAUTHORIZED", "Invalid or missing API key"));
+            }
+            if (companyHeader.isEmpty()) {
+                return failed(error(422, "INVALID_COMPANY", "Company ID is required or invalid"));
+            }
+        }
+        // ASSUMPTION: an access token acts for its consented company without X-Company-Id; an unknown company is
+        // 422 and another customer's 403 (the document names "the correct company" under both).
+        String companyId = companyHeader.orElse(grant.companyId());
+        Company company = companies.get(companyId);
+        if (company == null) {
+            return failed(error(422, "INVALID_COMPANY", "Company ID is required or invalid"));
+        }
+        if (!companyId.equals(grant.companyId())) {
+            return failed(error(403, "FORBIDDEN", "Insufficient permissions for this resource"));
+        }
+        return new Caller(company, grant.permissions(), null);
+    }
+
+    private static Caller failed(Response error) {
+        return new Caller(null, null, error);
+    }
+
+    private Response verify(RecordedRequest request) {
+        Caller caller = authenticate(request);
+        if (caller.error() != null) {
+            return caller.error();
+        }
+        Company c = caller.company();
+        return Response.json(200, "{\"success\":true,\"data\":{\"authenticated\":true,\"company\":{\"id\":"
+                + quote(c.id()) + ",\"name\":" + quote(c.name()) + ",\"plan\":" + quote(c.plan())
+                + "},\"permissions\":[" + caller.permissions().stream().map(FakeBigLedgerApi::quote)
+                .collect(Collectors.joining(",")) + "]}}");
+    }
+
+    private Response accounts(RecordedRequest request) {
+        Caller caller = authenticate(request);
+        if (caller.error() != null) {
+            return caller.error();
+        }
+        if (!caller.permissions().contains("read:accounts")) {
+            return error(403, "FORBIDDEN", "Insufficient permissions for this resource");
+        }
+        return Response.json(200, "{\"success\":true,\"data\":[{\"id\":\"acc_1000\",\"name\":\"Cash\"}]}");
+    }
+
+    private static Response error(int status, String code, String message) {
+        return Response.envelopeError(status, code, message);
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> pairs = raw.isEmpty() ? new ArrayList<>() : List.of(raw.split("&"));
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            out.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static String s256(String verifier) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String quote(String s) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
+}
