@@ -9,9 +9,9 @@ module com.bigledger.auth {
     requires com.fasterxml.jackson.core;
     requires transitive java.net.http;
     requires org.slf4j;
-    requires transitive io.github.resilience4j.core;
-    requires transitive io.github.resilience4j.retry;
-    requires transitive io.github.resilience4j.circuitbreaker;
+    requires io.github.resilience4j.core;
+    requires io.github.resilience4j.retry;
+    requires io.github.resilience4j.circuitbreaker;
 
     exports com.bigledger.auth;
     exports com.bigledger.auth.bigledger;

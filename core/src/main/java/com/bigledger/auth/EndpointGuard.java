@@ -3,23 +3,26 @@ package com.bigledger.auth;
 import com.bigledger.auth.internal.Endpoints;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The circuit breaker and retry in front of one token endpoint, shared by every {@link TokenManager} that uses that
- * endpoint with the same clock and the same configs: a thousand managers against a failing identity provider open
+ * endpoint with the same clock and equal settings: a thousand managers against a failing identity provider open
  * one breaker after a handful of failures, not a thousand breakers after a handful each.
  *
  * <p>Guards are kept in a process-wide map while some manager holds them (weakly: a guard no manager reaches any
  * more is dropped by the garbage collector and its entry removed on a later lookup). The {@link Retry} is made on
- * first use: most managers never retry. Thread-safe.
+ * first use: most managers never retry. Resilience4j is the engine; its types stay behind this class, made from the
+ * library's own {@link RetrySettings} and {@link CircuitBreakerSettings}. Thread-safe.
  */
 final class EndpointGuard {
 
@@ -31,10 +34,14 @@ final class EndpointGuard {
     private final CircuitBreaker circuitBreaker;
     private volatile Retry retry;
 
-    private EndpointGuard(String name, CircuitBreakerConfig circuitBreakerConfig, RetryConfig retryConfig) {
+    private EndpointGuard(String name, CircuitBreakerConfig circuitBreakerConfig, boolean breakerEnabled,
+            RetryConfig retryConfig) {
         this.name = name;
         this.retryConfig = retryConfig;
         this.circuitBreaker = CircuitBreaker.of(name, circuitBreakerConfig);
+        if (!breakerEnabled) {
+            circuitBreaker.transitionToDisabledState();
+        }
     }
 
     /**
@@ -42,33 +49,59 @@ final class EndpointGuard {
      *
      * @param endpoint the token endpoint
      * @param clock the managers' clock, which times the breaker's open state
-     * @param circuitBreakerConfig a config of the user's, or {@code null} for the default on {@code clock}
-     * @param retryConfig a config of the user's, or {@code null} for the default
+     * @param breaker the circuit breaker's settings
+     * @param retry the retry's settings
      * @return the shared guard
      */
-    static EndpointGuard of(URI endpoint, Clock clock, CircuitBreakerConfig circuitBreakerConfig,
-            RetryConfig retryConfig) {
+    static EndpointGuard of(URI endpoint, Clock clock, CircuitBreakerSettings breaker, RetrySettings retry) {
         expungeCleared();
-        if (retryConfig == TokenManager.defaultRetryConfig()) {
-            retryConfig = null;
-        }
-        Key key = new Key(endpoint, clock, circuitBreakerConfig, retryConfig);
+        Key key = new Key(endpoint, clock, breaker, retry);
         while (true) {
             Entry entry = SHARED.get(key);
             EndpointGuard guard = entry == null ? null : entry.get();
             if (guard != null) {
                 return guard;
             }
-            EndpointGuard made = new EndpointGuard(Endpoints.shown(endpoint).toString(),
-                    circuitBreakerConfig != null ? circuitBreakerConfig
-                            : TokenManager.defaultCircuitBreakerConfig(clock),
-                    retryConfig != null ? retryConfig : TokenManager.defaultRetryConfig());
+            EndpointGuard made = new EndpointGuard(Endpoints.shown(endpoint).toString(), breakerConfig(breaker, clock),
+                    breaker.enabled(), retryConfig(retry));
             Entry fresh = new Entry(key, made);
             boolean placed = entry == null ? SHARED.putIfAbsent(key, fresh) == null : SHARED.replace(key, entry, fresh);
             if (placed) {
                 return made;
             }
         }
+    }
+
+    /** Resilience4j's retry for {@code settings}: temporary failures only, never sooner than a {@code Retry-After}. */
+    static RetryConfig retryConfig(RetrySettings settings) {
+        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(),
+                settings.multiplier(), settings.randomization(), settings.maxBackoff());
+        return RetryConfig.custom()
+                .maxAttempts(settings.maxAttempts())
+                .intervalBiFunction((attempt, outcome) -> {
+                    long delay = backoff.apply(attempt);
+                    if (outcome.isLeft()) {
+                        delay = Math.max(delay, TokenManager.retryAfter(outcome.getLeft()).map(Duration::toMillis)
+                                .orElse(0L));
+                    }
+                    return delay;
+                })
+                .retryOnException(TokenManager::retryable)
+                .build();
+    }
+
+    /** Resilience4j's count-based breaker for {@code settings} on {@code clock}, counting temporary failures only. */
+    static CircuitBreakerConfig breakerConfig(CircuitBreakerSettings settings, Clock clock) {
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.windowSize())
+                .minimumNumberOfCalls(settings.minimumRequests())
+                .failureRateThreshold(settings.failureRatePercent())
+                .waitDurationInOpenState(settings.openDuration())
+                .permittedNumberOfCallsInHalfOpenState(settings.trialRequests())
+                .recordException(TokenManager::retryable)
+                .clock(clock)
+                .build();
     }
 
     CircuitBreaker circuitBreaker() {
@@ -96,18 +129,18 @@ final class EndpointGuard {
         }
     }
 
-    /** Guards are shared by endpoint, clock and config objects (compared by identity: configs have no equals). */
+    /** Guards are shared by endpoint, clock and settings (values: equal settings share one guard). */
     private static final class Key {
         final URI endpoint;
         final Clock clock;
-        final CircuitBreakerConfig circuitBreakerConfig;
-        final RetryConfig retryConfig;
+        final CircuitBreakerSettings breaker;
+        final RetrySettings retry;
 
-        Key(URI endpoint, Clock clock, CircuitBreakerConfig circuitBreakerConfig, RetryConfig retryConfig) {
+        Key(URI endpoint, Clock clock, CircuitBreakerSettings breaker, RetrySettings retry) {
             this.endpoint = endpoint;
             this.clock = clock;
-            this.circuitBreakerConfig = circuitBreakerConfig;
-            this.retryConfig = retryConfig;
+            this.breaker = breaker;
+            this.retry = retry;
         }
 
         @Override
@@ -116,14 +149,13 @@ final class EndpointGuard {
                 return false;
             }
             Key that = (Key) other;
-            return endpoint.equals(that.endpoint) && clock.equals(that.clock)
-                    && circuitBreakerConfig == that.circuitBreakerConfig && retryConfig == that.retryConfig;
+            return endpoint.equals(that.endpoint) && clock.equals(that.clock) && breaker.equals(that.breaker)
+                    && retry.equals(that.retry);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(endpoint, clock, System.identityHashCode(circuitBreakerConfig),
-                    System.identityHashCode(retryConfig));
+            return Objects.hash(endpoint, clock, breaker, retry);
         }
     }
 

@@ -9,10 +9,7 @@ import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenResponse;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Any number of concurrent callers cause at most one token-endpoint request at a time. A failed request is
- * retried as the Resilience4j {@link RetryConfig} says (by default 4 attempts, exponential backoff from 500 ms with
- * jitter, at least as long as a {@code Retry-After}), then again after {@linkplain Builder#retryCooldown a
- * cool-down}, for as long as the failure is temporary; a Resilience4j {@link CircuitBreaker} guards the endpoint.
+ * retried as its {@link RetrySettings} say (by default 4 attempts, exponential backoff from 500 ms with jitter, at
+ * least as long as a {@code Retry-After}), then again after {@linkplain Builder#retryCooldown a cool-down}, for as
+ * long as the failure is temporary; a {@linkplain CircuitBreakerSettings circuit breaker} guards the endpoint.
  * While the token is still valid it is served through every temporary failure. A refusal
  * ({@code invalid_grant}, {@code invalid_client}, {@code unauthorized_client}) stops refreshing: callers get a
  * {@link ReauthenticationRequiredException} once the token expires, and listeners are told at once.
@@ -90,6 +87,18 @@ public final class TokenManager implements AutoCloseable {
         CLOSED
     }
 
+    /** The state of the circuit breaker in front of a token endpoint, for health checks. */
+    public enum CircuitState {
+        /** Requests go to the endpoint. */
+        CLOSED,
+        /** Too many recent requests failed; requests are refused without a call until the open time is over. */
+        OPEN,
+        /** The open time is over; trial requests decide whether the breaker closes or opens again. */
+        HALF_OPEN,
+        /** There is no breaker: {@link CircuitBreakerSettings#disabled()}. */
+        DISABLED
+    }
+
     private final String name;
     private final OAuthClient client;
     private final Set<String> scopes;
@@ -108,7 +117,6 @@ public final class TokenManager implements AutoCloseable {
     private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Fleet, Secret> REJECTED =
             java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Fleet.class, Secret.class, "rejected");
     private static final Backoff WRITE_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
-    private static final RetryConfig DEFAULT_RETRY_CONFIG = newDefaultRetryConfig();
 
     /** The refresh token held in memory and its write-back to the store; {@code null} but for the refresh-token grant. */
     private final RefreshTokenWriteBack refreshTokens;
@@ -138,8 +146,7 @@ public final class TokenManager implements AutoCloseable {
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
         this.listeners = new ListenerList<>(builder.listeners);
-        this.guard = EndpointGuard.of(client.tokenEndpoint(), clock, builder.circuitBreakerConfig,
-                builder.retryConfig);
+        this.guard = EndpointGuard.of(client.tokenEndpoint(), clock, builder.circuitBreaker, builder.retry);
         this.circuitBreaker = guard.circuitBreaker();
         // One object serves as the value's loader, listener, retry policy and timeout error, and as the write-back's
         // event sink: a manager is kept small, for services that hold one per tenant.
@@ -310,24 +317,28 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /**
-     * Returns the circuit breaker in front of the token endpoint, for metrics and health checks. It is shared by every
-     * manager on the same token endpoint with the same clock and circuit-breaker config (the default, or one config
-     * object), so that failures seen by any of them open it for all, and it is named after the endpoint.
+     * Returns the state of the circuit breaker in front of the token endpoint, for health checks. The breaker is
+     * shared by every manager on the same token endpoint with the same clock and equal
+     * {@linkplain Builder#circuitBreaker settings}, so that failures seen by any of them open it for all.
      *
-     * @return the circuit breaker
+     * @return the breaker's state
      */
-    public CircuitBreaker circuitBreaker() {
-        return circuitBreaker;
+    public CircuitState circuitState() {
+        switch (circuitBreaker.getState()) {
+            case CLOSED:
+                return CircuitState.CLOSED;
+            case HALF_OPEN:
+                return CircuitState.HALF_OPEN;
+            case DISABLED:
+                return CircuitState.DISABLED;
+            default:
+                return CircuitState.OPEN;
+        }
     }
 
-    /**
-     * Returns the retry policy of token requests, for metrics; shared like the {@linkplain #circuitBreaker() circuit
-     * breaker}, and made on first use.
-     *
-     * @return the retry
-     */
-    public Retry retry() {
-        return guard.retry();
+    /** The breaker itself, for this package's tests. */
+    CircuitBreaker circuitBreaker() {
+        return circuitBreaker;
     }
 
     /**
@@ -566,11 +577,11 @@ public final class TokenManager implements AutoCloseable {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    private static boolean retryable(Throwable e) {
+    static boolean retryable(Throwable e) {
         return e instanceof BigLedgerAuthException && ((BigLedgerAuthException) e).retryable();
     }
 
-    private static Optional<Duration> retryAfter(Throwable e) {
+    static Optional<Duration> retryAfter(Throwable e) {
         return e instanceof TokenRefreshException ? ((TokenRefreshException) e).retryAfter() : Optional.empty();
     }
 
@@ -616,54 +627,6 @@ public final class TokenManager implements AutoCloseable {
             }
         }
         throw new CredentialException(record, "the token record kept changing while it was written", null, true);
-    }
-
-    /**
-     * The default retry: 4 attempts, exponential backoff from 500 ms doubling with 50% randomization up to 30 s,
-     * never shorter than the server's {@code Retry-After}, on retryable failures only.
-     *
-     * @return the config, one immutable instance shared by every manager
-     */
-    public static RetryConfig defaultRetryConfig() {
-        return DEFAULT_RETRY_CONFIG;
-    }
-
-    private static RetryConfig newDefaultRetryConfig() {
-        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(500), 2.0, 0.5,
-                Duration.ofSeconds(30));
-        return RetryConfig.custom()
-                .maxAttempts(4)
-                .intervalBiFunction((attempt, outcome) -> {
-                    long delay = backoff.apply(attempt);
-                    if (outcome.isLeft()) {
-                        delay = Math.max(delay, retryAfter(outcome.getLeft()).map(Duration::toMillis).orElse(0L));
-                    }
-                    return delay;
-                })
-                .retryOnException(TokenManager::retryable)
-                .build();
-    }
-
-    /**
-     * The default circuit breaker: opens when half of the last 10 requests (at least 5) failed for a temporary
-     * reason, stays open 20 s (less than the default retry cool-down, so the attempt after a cool-down is the trial),
-     * then lets one request test the endpoint. Refusals do not count as failures.
-     *
-     * @param clock the clock that times the open state
-     * @return the config
-     */
-    public static CircuitBreakerConfig defaultCircuitBreakerConfig(Clock clock) {
-        Objects.requireNonNull(clock, "clock");
-        return CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(10)
-                .minimumNumberOfCalls(5)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(20))
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .recordException(TokenManager::retryable)
-                .clock(clock)
-                .build();
     }
 
     /** Adapts Resilience4j's retry to the refreshing value: one context per run of failures. */
@@ -1198,8 +1161,8 @@ public final class TokenManager implements AutoCloseable {
         private Duration leaseTtl;
         private Duration recordPollInterval = POLL_INTERVAL;
         private boolean shareAccessTokens = true;
-        private RetryConfig retryConfig;
-        private CircuitBreakerConfig circuitBreakerConfig;
+        private RetrySettings retry = RetrySettings.defaults();
+        private CircuitBreakerSettings circuitBreaker = CircuitBreakerSettings.defaults();
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler = Scheduler.systemDefault();
 
@@ -1470,16 +1433,15 @@ public final class TokenManager implements AutoCloseable {
         }
 
         /**
-         * Sets the retry of failed token requests, with Resilience4j's own config. By default,
-         * {@link TokenManager#defaultRetryConfig()}. A {@code Retry-After} from the server is honoured whatever
-         * the config says.
+         * Sets the retry of failed token requests. By default, {@link RetrySettings#defaults()}. Only temporary
+         * failures are retried, and a {@code Retry-After} from the server is honoured, whatever the settings say.
          *
-         * @param retryConfig the config
+         * @param retry the settings
          * @return this builder
          */
-        public Builder retryConfig(RetryConfig retryConfig) {
-            once("retryConfig", retryConfig);
-            this.retryConfig = Objects.requireNonNull(retryConfig, "retryConfig");
+        public Builder retry(RetrySettings retry) {
+            once("retry", retry);
+            this.retry = Objects.requireNonNull(retry, "retry");
             return this;
         }
 
@@ -1510,15 +1472,15 @@ public final class TokenManager implements AutoCloseable {
         }
 
         /**
-         * Sets the circuit breaker in front of the token endpoint, with Resilience4j's own config. By default,
-         * {@link TokenManager#defaultCircuitBreakerConfig(Clock)} on this builder's clock.
+         * Sets the circuit breaker in front of the token endpoint. By default, {@link CircuitBreakerSettings#defaults()},
+         * timed by this builder's clock.
          *
-         * @param circuitBreakerConfig the config
+         * @param circuitBreaker the settings; {@link CircuitBreakerSettings#disabled()} for none
          * @return this builder
          */
-        public Builder circuitBreakerConfig(CircuitBreakerConfig circuitBreakerConfig) {
-            once("circuitBreakerConfig", circuitBreakerConfig);
-            this.circuitBreakerConfig = Objects.requireNonNull(circuitBreakerConfig, "circuitBreakerConfig");
+        public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
+            once("circuitBreaker", circuitBreaker);
+            this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
             return this;
         }
 

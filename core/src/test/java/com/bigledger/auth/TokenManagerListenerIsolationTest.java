@@ -84,11 +84,7 @@ class TokenManagerListenerIsolationTest {
                 .clock(clock)
                 .scheduler(scheduler)
                 .jitter(0)
-                .retryConfig(io.github.resilience4j.retry.RetryConfig.custom()
-                        .maxAttempts(3)
-                        .waitDuration(Duration.ofSeconds(1))
-                        .retryOnException(e -> true)
-                        .build());
+                .retry(new RetrySettings(3, Duration.ofSeconds(1), 1.0, 0.0, Duration.ofSeconds(1)));
     }
 
     private TokenManager track(TokenManager manager) {

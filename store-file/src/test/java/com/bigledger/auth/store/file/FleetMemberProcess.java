@@ -31,6 +31,17 @@ public final class FleetMemberProcess {
     private FleetMemberProcess() {
     }
 
+    /** The token record's generation as the store holds it now, or -1 if it cannot be read. */
+    private static long generation(CredentialVault vault) {
+        try {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"generation\":(\\d+)").matcher(vault
+                    .read(CredentialRef.of(FileCredentialSource.SCHEME, FleetProcessesTest.RECORD)).secret().reveal());
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static boolean claim(Path marker) {
         try {
             java.nio.file.Files.createFile(marker);
@@ -69,8 +80,9 @@ public final class FleetMemberProcess {
                     public void leaseTaken(String name, CredentialRef record, Instant until, boolean takenOver) {
                         leases.incrementAndGet();
                         if (marker != null && System.nanoTime() > haltFrom && claim(marker)) {
-                            // Dies holding the lease, before its request: the others must take over.
-                            out.println("halting");
+                            // Dies holding the lease, before its request: the others must take over. It tells
+                            // the generation it saw, so the test can check that a later one was written.
+                            out.println("halting " + generation(vault));
                             Runtime.getRuntime().halt(137);
                         }
                     }

@@ -89,7 +89,10 @@ class FleetProcessesTest {
     void aHolderHaltedMidRefreshIsTakenOverAndNothingElseIsLost() throws Exception {
         Result result = run(true);
         assertThat(result.halted).isEqualTo(1);
-        assertThat(result.cycles).isGreaterThanOrEqualTo(5);
+        // Taken over: the others wrote generations after the one the halted holder saw (how many depends on how
+        // fast eight JVMs run on this machine, so the count is not asserted).
+        assertThat(result.haltedAtGeneration).isPositive();
+        assertThat(result.finalGeneration).isGreaterThan(result.haltedAtGeneration);
         // The halted holder sent no request: still one request per cycle.
         assertThat(result.requests).isEqualTo(result.cycles);
     }
@@ -98,6 +101,8 @@ class FleetProcessesTest {
         int cycles;
         int requests;
         int halted;
+        long haltedAtGeneration = -1;
+        long finalGeneration;
     }
 
     private Result run(boolean haltAHolder) throws Exception {
@@ -127,8 +132,9 @@ class FleetProcessesTest {
                     }
                 }
                 assertThat(member.waitFor(120, TimeUnit.SECONDS)).as("a member did not finish").isTrue();
-                if ("halting".equals(last)) {
+                if (last != null && last.startsWith("halting ")) {
                     result.halted++;
+                    result.haltedAtGeneration = Long.parseLong(last.substring("halting ".length()));
                     continue;
                 }
                 assertThat(member.exitValue()).isZero();
@@ -140,7 +146,8 @@ class FleetProcessesTest {
             Matcher generation = Pattern.compile("\"generation\":(\\d+)")
                     .matcher(vault.read(record).secret().reveal());
             assertThat(generation.find()).isTrue();
-            result.cycles = (int) (Long.parseLong(generation.group(1)) - first);
+            result.finalGeneration = Long.parseLong(generation.group(1));
+            result.cycles = (int) (result.finalGeneration - first);
             result.requests = endpoint.requestCount();
             assertThat(served).isPositive();
             assertThat(issuer.invalidGrants).hasValue(0);
