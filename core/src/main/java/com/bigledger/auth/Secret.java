@@ -42,10 +42,17 @@ public final class Secret implements Destroyable {
     private static final List<String> KNOWN_PREFIXES = List.of(
             "blg_live_sk_", "blg_test_sk_", "blg_oauth_at_", "blg_oauth_rt_");
 
-    private static final byte[] HASH_KEY = new byte[32];
+    /**
+     * The per-process key of {@link #hashCode()}'s MAC, made on the first hash: seeding a {@code SecureRandom} reads
+     * the system's entropy source and starts the security providers, work a process that never hashes a secret
+     * (a command-line run, most services) does not pay for at start-up.
+     */
+    private static final class HashKey {
+        static final byte[] KEY = new byte[32];
 
-    static {
-        new SecureRandom().nextBytes(HASH_KEY);
+        static {
+            new SecureRandom().nextBytes(KEY);
+        }
     }
 
     /** The value's bytes; {@code null} when the value is held as {@link #text}. */
@@ -280,7 +287,7 @@ public final class Secret implements Destroyable {
     public int hashCode() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(HASH_KEY, "HmacSHA256"));
+            mac.init(new SecretKeySpec(HashKey.KEY, "HmacSHA256"));
             byte[] bytes = bytes();
             byte[] digest = mac.doFinal(bytes);
             if (bytes != value) {
