@@ -11,7 +11,7 @@ import java.util.Optional;
  * first turns that into a clear message at start-up. The checks read the key only through {@link Secret}'s
  * non-revealing methods, and their messages name the known prefix at most. Thread-safe.
  */
-public final class ApiKeys {
+final class ApiKeys {
 
     private ApiKeys() {
     }
@@ -27,7 +27,7 @@ public final class ApiKeys {
      * @throws IllegalStateException if the secret was destroyed
      * @throws NullPointerException if an argument is {@code null}
      */
-    public static Optional<ConfigProblem> check(Secret apiKey, BigLedgerEnvironment environment) {
+    static Optional<ConfigProblem> check(Secret apiKey, BigLedgerEnvironment environment) {
         Objects.requireNonNull(apiKey, "apiKey");
         Objects.requireNonNull(environment, "environment");
         if (apiKey.isBlankOrHasWhitespace()) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  * API keys.
  *
  * <p>A key of one environment is refused by the other, so a client checks the prefix of its key against the
- * environment before the first request (see {@link ApiKeys#check}) rather than learn of the mix-up from a 401.
+ * environment before the first request ({@link BigLedgerSettings} reports a mismatch) rather than learn of the
+ * mix-up from a 401.
  *
  * <p>Both environments use the one authorization server the BigLedger authentication document names,
  * {@code https://auth.bigledger.com} ({@code /oauth/authorize} and {@code /oauth/token}). The document names no

@@ -14,10 +14,10 @@ import java.util.Optional;
  * letters, digits and underscores, at most {@value #MAX_LENGTH} characters), for a diagnostic tool to report as a
  * warning. A refused value is never quoted in the message. Thread-safe.
  */
-public final class CompanyIds {
+final class CompanyIds {
 
     /** The length above which a company id is reported as {@linkplain #unusual unusual}; never a refusal. */
-    public static final int MAX_LENGTH = 64;
+    static final int MAX_LENGTH = 64;
 
     private static final String PREFIX = "company_";
 
@@ -32,7 +32,7 @@ public final class CompanyIds {
      *     for it only the API can tell
      * @throws NullPointerException if {@code companyId} is {@code null}
      */
-    public static Optional<ConfigProblem> check(String companyId) {
+    static Optional<ConfigProblem> check(String companyId) {
         Objects.requireNonNull(companyId, "companyId");
         if (companyId.isEmpty()) {
             return malformed("the company id is empty");
@@ -62,7 +62,7 @@ public final class CompanyIds {
      * @return a {@link ConfigProblem.Kind#COMPANY_ID_UNUSUAL} warning, or empty when the id looks like the example
      * @throws NullPointerException if {@code companyId} is {@code null}
      */
-    public static Optional<ConfigProblem> unusual(String companyId) {
+    static Optional<ConfigProblem> unusual(String companyId) {
         Objects.requireNonNull(companyId, "companyId");
         boolean likeTheExample = companyId.startsWith(PREFIX) && companyId.length() > PREFIX.length()
                 && companyId.length() <= MAX_LENGTH && companyId.chars().skip(PREFIX.length())
@@ -82,7 +82,7 @@ public final class CompanyIds {
      * @param companyId the id
      * @return {@code true} when {@link #check} finds no problem
      */
-    public static boolean isWellFormed(String companyId) {
+    static boolean isWellFormed(String companyId) {
         return check(companyId).isEmpty();
     }
 

@@ -11,11 +11,10 @@
  *       requests; {@link com.bigledger.auth.bigledger.BigLedgerScopes} lists the scopes.
  *   <li>{@link com.bigledger.auth.bigledger.BigLedgerApiException} and its subtypes: the error envelope, typed.
  *   <li>{@link com.bigledger.auth.bigledger.BigLedgerSettings}: the one reader of the {@code BIGLEDGER_*}
- *       variables, for the library and for diagnostic tools alike.
- *   <li>{@link com.bigledger.auth.bigledger.BigLedgerEnvironment} and the offline checks
- *       {@link com.bigledger.auth.bigledger.ApiKeys} and {@link com.bigledger.auth.bigledger.CompanyIds}, which
- *       return {@link com.bigledger.auth.bigledger.ConfigProblem problems} rather than throwing, so that a
- *       diagnostic tool can list every problem of a configuration at once.
+ *       variables, for the library and for diagnostic tools alike, and their one diagnostic entry point: its offline
+ *       checks (the API key's prefix against the {@link com.bigledger.auth.bigledger.BigLedgerEnvironment}, the
+ *       company id's form) return {@link com.bigledger.auth.bigledger.ConfigProblem problems} rather than throwing,
+ *       so that a diagnostic tool can list every problem of a configuration at once.
  * </ul>
  *
  * <p>No message, {@code toString()} or log line of this package reveals a key or token.
