@@ -1,14 +1,26 @@
 package com.bigledger.auth.cli;
 
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.CredentialVault;
+import com.bigledger.auth.Secret;
+import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.store.file.FileCredentialSource;
+import com.bigledger.auth.testing.FakeTokenEndpoint;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Runs the commands' common paths once, quietly, while the build records the classes they load into the AppCDS
- * archive the launcher uses ({@code -XX:ArchiveClassesAtExit}). Nothing leaves the process: the token request
- * goes to a closed port on 127.0.0.1 and gives up at once. Not part of the command line.
+ * archive the launcher uses ({@code -XX:ArchiveClassesAtExit}). Nothing leaves the process: one token request goes
+ * to a closed port on 127.0.0.1 and gives up at once; the others go to a token endpoint stand-in on 127.0.0.1, first
+ * to fill a token record in a throw-away file store, then to print its still-valid token with no request (the
+ * path a shell's repeated {@code token} takes). Not part of the command line.
  */
 final class ArchiveTraining {
 
@@ -38,9 +50,43 @@ final class ArchiveTraining {
                 "--timeout", "1ms"},
         };
         for (String[] run : runs) {
-            PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-            Main.commandLine(environment, new ByteArrayInputStream(new byte[0]), uri -> { })
-                    .setOut(nowhere).setErr(nowhere).execute(run);
+            run(environment, run);
         }
+        try {
+            tokenRecord(environment);
+        } catch (IOException | RuntimeException e) {
+            // The archive then lacks these classes, and the command loads them from the jar: slower, not wrong.
+            System.err.println("bigledger-auth: the class-data training of 'token' on a token record failed ("
+                    + e.getClass().getSimpleName() + "); the archive leaves those classes out");
+        }
+    }
+
+    /** Runs {@code token} on the token record in a throw-away file store, twice: a request, then the kept token. */
+    private static void tokenRecord(Map<String, String> base) throws IOException {
+        Path folder = Demo.privateFolder();
+        try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start()) {
+            endpoint.dispatcher(request -> FakeTokenEndpoint.Response.token("training-at-" + UUID.randomUUID(), 3600,
+                    "training-rt-" + UUID.randomUUID()));
+            Map<String, String> environment = new HashMap<>(base);
+            environment.put(FileCredentialSource.FILE_VARIABLE, folder.resolve("training.blgv").toString());
+            environment.put(FileCredentialSource.KEY_FILE_VARIABLE, Demo.keyFile(folder).toString());
+            try (FileCredentialSource file = FileCredentialSource.builder().environment(environment).build();
+                    CredentialVault vault = CredentialVault.builder().source(file).discoverSources(false).build()) {
+                TokenManager.storeRefreshToken(vault, CredentialRef.parse(TokenCommand.DEFAULT_TOKEN_RECORD_REF),
+                        Secret.of("training-rt-" + UUID.randomUUID()));
+            }
+            String[] token = {"token", "--refresh-token", "--token-endpoint", endpoint.uri().toString(),
+                "--allow-insecure-loopback"};
+            run(environment, token);
+            run(environment, token);
+        } finally {
+            Demo.deleteTree(folder);
+        }
+    }
+
+    private static void run(Map<String, String> environment, String... args) {
+        PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
+        Main.commandLine(environment, new ByteArrayInputStream(new byte[0]), uri -> { })
+                .setOut(nowhere).setErr(nowhere).execute(args);
     }
 }

@@ -321,7 +321,7 @@ final class Demo {
     }
 
     /** A folder only its owner may read, where the file store and its key live. */
-    private static Path privateFolder() throws IOException {
+    static Path privateFolder() throws IOException {
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             return Files.createTempDirectory("bigledger-auth-demo",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -330,7 +330,7 @@ final class Demo {
     }
 
     /** A fresh random 256-bit key, in a file only its owner may read, as the file store requires. */
-    private static Path keyFile(Path folder) {
+    static Path keyFile(Path folder) {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         Path keyFile = folder.resolve("demo.key");
@@ -348,7 +348,7 @@ final class Demo {
         }
     }
 
-    private static void deleteTree(Path folder) {
+    static void deleteTree(Path folder) {
         if (!Files.exists(folder)) {
             return;
         }
