@@ -43,7 +43,7 @@ median() {
     start=$(date +%s%N); "$@" >/dev/null 2>&1 || true; end=$(date +%s%N)
     times+=($(( (end - start) / 1000000 )))
   done
-  printf '%-44s median %4d ms  (min %d, max %d, %d runs)\n' "$label" \
+  printf '%-48s median %4d ms  (min %d, max %d, %d runs)\n' "$label" \
     "$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')" \
     "$(printf '%s\n' "${times[@]}" | sort -n | head -1)" "$(printf '%s\n' "${times[@]}" | sort -n | tail -1)" "$runs"
 }
@@ -60,7 +60,7 @@ chmod 700 "$store"
 head -c 32 /dev/urandom > "$store/key"; chmod 600 "$store/key"
 export BIGLEDGER_VAULT_FILE="$store/startup.blgv" BIGLEDGER_VAULT_KEY_FILE="$store/key"
 printf '{"bigledger_token_record":1,"generation":1,"refresh_token":"startup-time-refresh-token"}' \
-  | "$root/bigledger-auth" secrets put bigledger/token_record >/dev/null
+  | "$root/bigledger-auth" secrets put bigledger/token_record >/dev/null 2>&1
 "$root/bigledger-auth" token --refresh-token --allow-insecure-loopback \
   --token-endpoint "http://127.0.0.1:$port/oauth/token" >/dev/null
 median "bigledger-auth token (kept in the token record)" "$root/bigledger-auth" token --refresh-token \
