@@ -26,12 +26,15 @@ import java.util.function.Predicate;
  *         .build();
  * }</pre>
  *
- * <p>Every refusal is an {@link IllegalArgumentException} that quotes the reference (a reference is not a secret)
- * and gives the position of the problem in its canonical text. Immutable and thread-safe.
+ * <p>Every refusal is an {@link IllegalArgumentException} that names the reference and gives the position of the
+ * problem in its canonical text. Option values, and the names of options not declared, are not shown: a secret
+ * pasted where an option belongs is never repeated. Immutable and thread-safe.
  */
 public final class ReferenceOptions {
 
     private static final ReferenceOptions NONE = new ReferenceOptions(null, Map.of(), List.of());
+    /** What a refusal shows in place of an option value, or of the name of an option not declared. */
+    private static final String HIDDEN = "***";
 
     private final String scheme;
     private final Map<String, Allowed> options;
@@ -94,7 +97,8 @@ public final class ReferenceOptions {
      *
      * @param ref the reference
      * @throws IllegalArgumentException if an option is unknown, has a value it does not allow, or is combined with
-     *     one it cannot be; the message quotes the reference and gives the position of the problem
+     *     one it cannot be; the message names the reference (without option values) and gives the position of the
+     *     problem
      */
     public void check(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
@@ -103,8 +107,8 @@ public final class ReferenceOptions {
             String name = option.getKey();
             Allowed allowed = options.get(name);
             if (allowed == null) {
-                throw invalid(ref, position(ref, name, false), "the '" + store + "' store does not support option '"
-                        + name + "'" + (options.isEmpty() ? " (it takes none)"
+                throw invalid(ref, position(ref, name, false), "the '" + store + "' store does not support the "
+                        + "option there" + (options.isEmpty() ? " (it takes none)"
                         : " (supported: " + String.join(", ", new TreeSet<>(options.keySet())) + ")"));
             }
             if (!allowed.values.test(option.getValue())) {
@@ -119,19 +123,22 @@ public final class ReferenceOptions {
     }
 
     /**
-     * Makes the error for a reference that a store can never serve, in the form every refusal of a reference takes:
-     * {@code Invalid credential reference '<ref>' at position <n>: <problem>}.
-     *
-     * @param ref the reference, quoted
-     * @param position where the problem is, in the reference's canonical text
-     * @param problem what is wrong, without any secret value
-     * @return the exception to throw
+     * The error for a reference whose options are refused. It names the reference by its scheme, path and field,
+     * with each option's value, and the name of an option not declared, shown as {@code ***}: a secret pasted in
+     * place of an option is never repeated.
      */
-    public static IllegalArgumentException invalid(CredentialRef ref, int position, String problem) {
-        Objects.requireNonNull(ref, "ref");
-        Objects.requireNonNull(problem, "problem");
-        return new IllegalArgumentException("Invalid credential reference '" + ref + "' at position " + position
-                + ": " + problem);
+    private IllegalArgumentException invalid(CredentialRef ref, int position, String problem) {
+        String whole = CredentialRef.of(ref.scheme(), ref.path()).toString();
+        String field = ref.field().map(f -> CredentialRef.of(ref.scheme(), ref.path()).withField(f).toString()
+                .substring(whole.length())).orElse("");
+        StringBuilder shown = new StringBuilder(whole);
+        String separator = "?";
+        for (String name : ref.options().keySet()) {
+            shown.append(separator).append(options.containsKey(name) ? name : HIDDEN).append('=').append(HIDDEN);
+            separator = "&";
+        }
+        return new IllegalArgumentException("Invalid credential reference '" + shown + field + "' at position "
+                + position + ": " + problem);
     }
 
     @Override
@@ -197,6 +204,7 @@ public final class ReferenceOptions {
          * @throws IllegalStateException if the option is already declared
          */
         public Builder option(String name, Set<String> values) {
+            Objects.requireNonNull(name, "name");
             Objects.requireNonNull(values, "values");
             if (values.isEmpty()) {
                 throw new IllegalArgumentException("Option '" + name + "' needs at least one value");
