@@ -18,11 +18,11 @@ import java.util.function.Predicate;
  * is created or asked. {@link CredentialRef} itself checks only the generic syntax.
  *
  * <pre>{@code
- * static final ReferenceOptions OPTIONS = ReferenceOptions.builder("vault")
- *         .option("kv", Set.of("1", "2"))
- *         .option("version", v -> v.matches("[1-9][0-9]{0,9}"), "a positive whole number")
- *         .refuse(o -> "1".equals(o.get("kv")) && o.containsKey("version"),
- *                 "option 'version' needs a KV version 2 mount, not kv=1")
+ * static final ReferenceOptions OPTIONS = ReferenceOptions.builder("acme")
+ *         .option("api", Set.of("1", "2"))
+ *         .option("revision", v -> v.matches("[1-9][0-9]{0,9}"), "a positive whole number")
+ *         .refuse(o -> "1".equals(o.get("api")) && o.containsKey("revision"),
+ *                 "option 'revision' needs API version 2, not api=1")
  *         .build();
  * }</pre>
  *
