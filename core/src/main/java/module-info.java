@@ -1,10 +1,9 @@
 /**
  * bigledger-auth core: {@link com.bigledger.auth.Secret}, {@link com.bigledger.auth.CredentialRef}, the
- * {@link com.bigledger.auth.spi.CredentialSource} SPI, {@link com.bigledger.auth.CredentialVault}, the OAuth 2.0
+ * {@link com.bigledger.auth.spi.CredentialSource} SPI (the stable surface for store authors; {@code internal} is
+ * exported to no module), {@link com.bigledger.auth.CredentialVault}, the OAuth 2.0
  * client in {@link com.bigledger.auth.oauth}, and the BigLedger layer in {@link com.bigledger.auth.bigledger}.
  */
-// The qualified export names a module built after this one: javac warns that it is not found.
-@SuppressWarnings("module")
 module com.bigledger.auth {
     requires com.fasterxml.jackson.core;
     requires transitive java.net.http;
@@ -17,8 +16,6 @@ module com.bigledger.auth {
     exports com.bigledger.auth.bigledger;
     exports com.bigledger.auth.oauth;
     exports com.bigledger.auth.spi;
-    exports com.bigledger.auth.internal to com.bigledger.auth.store.vault, com.bigledger.auth.store.aws,
-            com.bigledger.auth.cli;
 
     uses com.bigledger.auth.spi.CredentialSourceProvider;
 }

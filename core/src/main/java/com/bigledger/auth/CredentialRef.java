@@ -13,10 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Where a secret lives, written as text: {@code scheme:path[?options][#field]}.
+ * Where a secret lives, written as text: {@code scheme:path[?options][#field]}. With the stores this library
+ * ships, for example:
  *
  * <ul>
  *   <li>{@code env:BIGLEDGER_API_KEY}: an environment variable;
@@ -27,23 +27,18 @@ import java.util.Set;
  *       mount, {@code ?version=3} pins a KV version 2 version.
  * </ul>
  *
- * <p>A reference is not a secret: it may appear in messages and logs. Parsing is strict. The scheme is lower
- * case ({@code [a-z][a-z0-9+.-]*}); the path is not empty; options are {@code name=value} pairs joined with
- * {@code &}; the field is not empty; {@code %XX} escapes a character ({@code %3F} for {@code ?}, {@code %23} for
- * {@code #}, {@code %25} for {@code %}) and decodes as UTF-8. For the schemes this library ships ({@code env},
- * {@code aws-sm}, {@code vault}, {@code file}) an option the store does not know is refused here; for other
- * schemes the store checks its options when the reference is resolved.
+ * <p>A reference is not a secret: it may appear in messages and logs. Parsing is strict, and generic: it knows no
+ * store. The scheme is lower case ({@code [a-z][a-z0-9+.-]*}); the path is not empty; options are
+ * {@code name=value} pairs joined with {@code &}, each name given once with a non-empty value; the field is not
+ * empty; {@code %XX} escapes a character ({@code %3F} for {@code ?}, {@code %23} for {@code #}, {@code %25} for
+ * {@code %}) and decodes as UTF-8. Which options a scheme takes, and their values, is declared by its store
+ * ({@link com.bigledger.auth.spi.CredentialSourceProvider#options()}) and checked by
+ * {@link CredentialVault} when a handle is made.
  *
  * <p>{@link #toString()} gives the canonical text, and {@code parse(ref.toString()).equals(ref)} always holds.
  * Instances are immutable and thread-safe.
  */
 public final class CredentialRef {
-
-    private static final Map<String, Set<String>> KNOWN_OPTIONS = Map.of(
-            "env", Set.of(),
-            "aws-sm", Set.of("stage", "version", "region"),
-            "vault", Set.of("kv", "version"),
-            "file", Set.of());
 
     private final String scheme;
     private final String path;
@@ -107,20 +102,13 @@ public final class CredentialRef {
                 if (!name.matches("[a-z][a-z0-9_-]*")) {
                     throw error(text, start, "option names are lower-case letters, digits, '_' and '-'");
                 }
-                Set<String> known = KNOWN_OPTIONS.get(scheme);
-                if (known != null && !known.contains(name)) {
-                    throw error(text, start, "unknown option for scheme '" + scheme + "'"
-                            + (known.isEmpty() ? " (it takes none)" : " (known: " + String.join(", ",
-                            known.stream().sorted().toList()) + ")"));
-                }
                 String value = decode(text, eq + 1, pairEnd, "option value");
                 if (value.isEmpty()) {
-                    throw error(text, eq + 1, optionName(scheme, name) + " has an empty value");
+                    throw error(text, eq + 1, "the option has an empty value");
                 }
                 if (options.putIfAbsent(name, value) != null) {
-                    throw error(text, start, optionName(scheme, name) + " is given twice");
+                    throw error(text, start, "the option is given twice");
                 }
-                checkOptionValue(text, scheme, name, value, eq + 1);
                 start = pairEnd + 1;
             }
         }
@@ -132,7 +120,6 @@ public final class CredentialRef {
                 throw error(text, hash + 1, "the field after '#' is empty");
             }
         }
-        checkCombination(text, scheme, options);
         // Most references have no options: the shared empty map, not an empty map of their own each.
         return new CredentialRef(scheme, path, options.isEmpty() ? Map.of() : Collections.unmodifiableMap(options),
                 field);
@@ -282,24 +269,6 @@ public final class CredentialRef {
         }
     }
 
-    private static void checkOptionValue(String text, String scheme, String name, String value, int position) {
-        if (scheme.equals("vault") && name.equals("kv") && !value.equals("1") && !value.equals("2")) {
-            throw error(text, position, "option 'kv' must be 1 or 2");
-        }
-        if (scheme.equals("vault") && name.equals("version") && !value.matches("[1-9][0-9]{0,9}")) {
-            throw error(text, position, "option 'version' must be a positive whole number");
-        }
-    }
-
-    private static void checkCombination(String text, String scheme, Map<String, String> options) {
-        if (scheme.equals("aws-sm") && options.containsKey("stage") && options.containsKey("version")) {
-            throw error(text, text.indexOf('?') + 1, "options 'stage' and 'version' cannot be combined");
-        }
-        if (scheme.equals("vault") && "1".equals(options.get("kv")) && options.containsKey("version")) {
-            throw error(text, text.indexOf('?') + 1, "option 'version' needs a KV version 2 mount, not kv=1");
-        }
-    }
-
     private static String decode(String text, int from, int to, String part) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         // Where in the text each decoded byte came from, so that a byte that is not UTF-8 is reported where it is.
@@ -372,15 +341,6 @@ public final class CredentialRef {
             }
         }
         return out.toString();
-    }
-
-    /**
-     * Names an option in a message: by its name when it is one this library defines (so not the user's text), else
-     * only as "an option", since an unknown name may be part of a secret pasted in place of a reference.
-     */
-    private static String optionName(String scheme, String name) {
-        Set<String> known = KNOWN_OPTIONS.get(scheme);
-        return known != null && known.contains(name) ? "option '" + name + "'" : "the option";
     }
 
     /** Never quotes {@code text}: it may be a secret pasted where its reference belongs. */

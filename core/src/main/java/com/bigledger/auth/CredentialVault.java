@@ -7,6 +7,7 @@ import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.spi.CredentialSourceProvider;
+import com.bigledger.auth.spi.ReferenceOptions;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +95,8 @@ public final class CredentialVault implements AutoCloseable {
      * @param ref the reference
      * @return the handle
      * @throws NoSuchSourceException if no source serves the reference's scheme
-     * @throws IllegalArgumentException if the source does not support one of the reference's options
+     * @throws IllegalArgumentException if the reference's options are not what its store declares (an unknown
+     *     option, a value the option does not allow, a refused combination), or the source finds it malformed
      * @throws IllegalStateException if the vault is closed
      */
     public CredentialHandle handle(CredentialRef ref) {
@@ -110,7 +112,8 @@ public final class CredentialVault implements AutoCloseable {
      *
      * @param chain the references, in order; not empty
      * @return the handle
-     * @throws IllegalArgumentException if the chain is empty or a source does not support a reference's option
+     * @throws IllegalArgumentException if the chain is empty, or a reference's options are not what its store
+     *     declares, or its source finds it malformed
      * @throws NoSuchSourceException if no reference of the chain has a source
      * @throws IllegalStateException if the vault is closed
      */
@@ -124,8 +127,7 @@ public final class CredentialVault implements AutoCloseable {
         NoSuchSourceException missing = null;
         for (CredentialRef ref : refs) {
             try {
-                CredentialSource source = source(ref);
-                checkOptions(ref, source);
+                CredentialSource source = checkedSource(ref);
                 source.check(ref);
                 anySource = true;
             } catch (NoSuchSourceException e) {
@@ -163,8 +165,7 @@ public final class CredentialVault implements AutoCloseable {
     public VersionedSecret read(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
         checkOpen();
-        CredentialSource source = source(ref);
-        checkOptions(ref, source);
+        CredentialSource source = checkedSource(ref);
         VersionedSecret loaded = source.load(ref);
         if (loaded == null) {
             throw new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source returned nothing", null);
@@ -221,8 +222,7 @@ public final class CredentialVault implements AutoCloseable {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(expectedVersion, "expectedVersion");
         checkOpen();
-        CredentialSource source = source(ref);
-        checkOptions(ref, source);
+        CredentialSource source = checkedSource(ref);
         if (!(source instanceof WritableCredentialSource)) {
             throw new CredentialException(ref, "the '" + ref.scheme() + "' store is read-only", null, false);
         }
@@ -322,18 +322,21 @@ public final class CredentialVault implements AutoCloseable {
         });
     }
 
-    private static void checkOptions(CredentialRef ref, CredentialSource source) {
-        Set<String> supported = source.supportedOptions();
-        for (String option : ref.options().keySet()) {
-            if (!supported.contains(option)) {
-                String text = ref.toString();
-                int position = Math.max(text.indexOf("?" + option + "="), text.indexOf("&" + option + "=")) + 1;
-                throw new IllegalArgumentException("Invalid credential reference '" + text + "' at position "
-                        + position + ": the '" + ref.scheme() + "' store does not support option '" + option + "'"
-                        + (supported.isEmpty() ? "" : " (supported: " + String.join(", ", new TreeSet<>(supported))
-                        + ")"));
-            }
+    /**
+     * The source of a reference whose options were checked: against the declaration of the provider (before the
+     * source is created), or the options an explicitly registered source supports.
+     */
+    private CredentialSource checkedSource(CredentialRef ref) {
+        CredentialSource explicit = explicitSources.get(ref.scheme());
+        if (explicit != null) {
+            ReferenceOptions.named(explicit.supportedOptions()).check(ref);
+            return explicit;
         }
+        CredentialSourceProvider provider = providers.get(ref.scheme());
+        if (provider != null) {
+            provider.options().check(ref);
+        }
+        return source(ref);
     }
 
     private static Map<String, CredentialSourceProvider> discover(ClassLoader classLoader, Set<String> explicit) {

@@ -314,8 +314,8 @@ class CredentialVaultTest {
         vault = builder().build();
         assertThatThrownBy(() -> vault.handle(CredentialRef.parse("mem:x?version=2&colour=red")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Invalid credential reference 'mem:x?version=2&colour=red' at position 16: the 'mem' "
-                        + "store does not support option 'colour' (supported: version)");
+                .hasMessage("Invalid credential reference 'mem:x?version=***&***=***' at position 16: the 'mem' "
+                        + "store does not support the option there (supported: version)");
     }
 
     @Test

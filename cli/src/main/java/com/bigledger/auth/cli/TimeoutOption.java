@@ -1,5 +1,6 @@
 package com.bigledger.auth.cli;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -53,6 +54,23 @@ final class TimeoutOption {
      */
     static Duration of(CommandSpec spec) {
         return CommandSpecs.value(spec, NAME);
+    }
+
+    /**
+     * Writes a duration as this option reads it back, for messages: {@code 250ms}, {@code 10s}, {@code 1.5s},
+     * {@code 2m30s}.
+     *
+     * @param duration a duration that is not negative
+     * @return the text
+     */
+    static String format(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        BigDecimal seconds = BigDecimal.valueOf(millis % 60_000, 3).stripTrailingZeros();
+        return (millis >= 60_000 ? millis / 60_000 + "m" : "")
+                + (seconds.signum() == 0 ? "" : seconds.toPlainString() + "s");
     }
 
     /** Reads {@code 500ms}, {@code 10s}, {@code 2m} or an ISO-8601 duration such as {@code PT10S}. */

@@ -10,7 +10,6 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenListener;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.TokenRefreshException;
-import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
@@ -744,8 +743,8 @@ final class TokenCommand implements Callable<Integer> {
             Duration delay = pendingDelay;
             pendingDelay = null;
             if (delay != null && failure.retryable() && !stopped) {
-                err.println(PREFIX + "retrying in " + Durations.format(delay) + ": " + reason(failure) + " ("
-                        + endpoint + "; giving up after " + Durations.format(timeout) + ")");
+                err.println(PREFIX + "retrying in " + TimeoutOption.format(delay) + ": " + reason(failure) + " ("
+                        + endpoint + "; giving up after " + TimeoutOption.format(timeout) + ")");
                 err.flush();
             }
         }

@@ -25,7 +25,10 @@ public interface CredentialSource extends AutoCloseable {
     String scheme();
 
     /**
-     * Returns the reference options this source understands; any other option is refused before a load.
+     * Returns the reference options this source understands; any other option is refused before a load. The vault
+     * checks a source registered on its builder against these names; a discovered source's references are checked
+     * against its provider's fuller declaration ({@link CredentialSourceProvider#options()}), which a source
+     * should agree with ({@code options().names()}).
      *
      * <p>By default, none.
      *

@@ -1,8 +1,11 @@
 package com.bigledger.auth.spi;
 
+import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.VersionedSecret;
+import com.bigledger.auth.WriteResult;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -17,12 +20,20 @@ import java.util.Optional;
 
 /**
  * Reads and writes one top-level field of a secret whose value is a JSON object, for the {@code #field} part of
- * a reference.
+ * a reference: {@link #extract} for a load, {@link #merge} for the JSON merge, and {@link #write} for a whole
+ * {@code #field} write, the read-merge-compare-and-set loop that a store gives only a plain read and a
+ * compare-and-set write of a whole value ({@link Store}).
  *
  * <p>Parse errors never carry the value: Jackson's own messages quote input, so they are replaced by a message
  * that names only the reference. Thread-safe.
  */
 public final class SecretFields {
+
+    /**
+     * How many times a field write without an expected version reads, merges and writes before it answers the last
+     * conflict: another writer that got in between a read and its write makes it merge into that writer's value.
+     */
+    public static final int MERGE_ATTEMPTS = 3;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
@@ -73,7 +84,7 @@ public final class SecretFields {
                 throw new InvalidCredentialException(ref, "the stored value is not a single JSON object");
             }
             if (!seen) {
-                throw new com.bigledger.auth.CredentialNotFoundException(ref, "the stored JSON object has no field '"
+                throw new CredentialNotFoundException(ref, "the stored JSON object has no field '"
                         + field.get() + "'");
             }
             return found;
@@ -149,6 +160,109 @@ public final class SecretFields {
             return Secret.ofBytes(merged);
         } finally {
             Arrays.fill(merged, (byte) 0);
+        }
+    }
+
+    /**
+     * Writes the field named by {@code ref} and keeps the secret's other fields: reads the whole value, merges the
+     * field into it ({@link #merge}) and writes the result with compare-and-set against the version read.
+     *
+     * <ul>
+     *   <li>With an expected version: one attempt. A stored version other than the expected one answers
+     *       {@link WriteResult#conflict} with the stored version, and nothing is written.
+     *   <li>Without: up to {@value #MERGE_ATTEMPTS} attempts, each merging into the value another writer stored
+     *       meanwhile; the last conflict is answered when all conflict.
+     * </ul>
+     *
+     * @param ref where to write; must have a field
+     * @param fieldValue the new value of the field
+     * @param expectedVersion the version the caller last read; empty to write whatever is stored
+     * @param store the store's plain read and compare-and-set write
+     * @return {@link WriteResult#written} with the new version, or {@link WriteResult#conflict}
+     * @throws IllegalArgumentException if {@code ref} has no field
+     * @throws InvalidCredentialException if the stored value is not a JSON object
+     * @throws CredentialNotFoundException if a version is expected but nothing is stored, in a store that gives
+     *     absence no version ({@link Store#absentVersion()})
+     * @throws com.bigledger.auth.CredentialException or a subtype, as the store's read or write throws it
+     */
+    public static WriteResult write(CredentialRef ref, Secret fieldValue, Optional<String> expectedVersion,
+            Store store) {
+        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(fieldValue, "fieldValue");
+        Objects.requireNonNull(expectedVersion, "expectedVersion");
+        Objects.requireNonNull(store, "store");
+        if (ref.field().isEmpty()) {
+            throw new IllegalArgumentException("Reference '" + ref + "' has no field to write");
+        }
+        WriteResult result = null;
+        int attempts = expectedVersion.isPresent() ? 1 : MERGE_ATTEMPTS;
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            Optional<VersionedSecret> current = store.read(ref);
+            try {
+                Optional<String> currentVersion = current.isPresent() ? current.get().version()
+                        : store.absentVersion();
+                if (expectedVersion.isPresent() && current.isEmpty() && currentVersion.isEmpty()) {
+                    throw new CredentialNotFoundException(ref, "there is no such secret; the write expected version "
+                            + expectedVersion.get());
+                }
+                if (expectedVersion.isPresent() && !expectedVersion.equals(currentVersion)) {
+                    return WriteResult.conflict(currentVersion.orElse(null));
+                }
+                Secret merged = merge(ref, current.map(VersionedSecret::secret), fieldValue);
+                try {
+                    result = store.compareAndSet(ref, merged, fieldValue, currentVersion);
+                } finally {
+                    merged.destroy();
+                }
+            } finally {
+                current.ifPresent(read -> read.secret().destroy());
+            }
+            if (result.isWritten()) {
+                return result;
+            }
+        }
+        return result;
+    }
+
+    /**
+     * What a store gives {@link SecretFields#write}: a plain read and a compare-and-set write of a whole value. The
+     * store keeps its own mechanism (a check-and-set parameter, a staging label, a lock), its own errors and its own
+     * answers to lost replies; the loop, the merge and the conflict handling are the library's.
+     */
+    public interface Store {
+
+        /**
+         * Reads the whole value stored at the reference, ignoring its field, with its version.
+         *
+         * @param ref the reference being written
+         * @return the stored value, or empty when nothing is stored there
+         * @throws com.bigledger.auth.CredentialException or a subtype, when the store cannot be read
+         */
+        Optional<VersionedSecret> read(CredentialRef ref);
+
+        /**
+         * Writes a whole value, only if the stored version is still {@code expectedVersion}.
+         *
+         * @param ref the reference being written, with its field
+         * @param value the whole value to store: the merged JSON object
+         * @param fieldValue the field's new value alone, which a store may use to recognise its own write later
+         * @param expectedVersion the version read; empty when nothing was stored, to create the secret only if it
+         *     still does not exist
+         * @return {@link WriteResult#written} with the new version, or {@link WriteResult#conflict} when another
+         *     writer changed the secret first
+         * @throws com.bigledger.auth.CredentialException or a subtype, when the write fails for another reason
+         */
+        WriteResult compareAndSet(CredentialRef ref, Secret value, Secret fieldValue, Optional<String> expectedVersion);
+
+        /**
+         * Returns the version that stands for "nothing stored", for a store whose versions count from it (KV
+         * version 2's {@code 0}): a caller may expect it to create the secret. By default, none: expecting a
+         * version of a secret that does not exist fails.
+         *
+         * @return the version of absence, or empty
+         */
+        default Optional<String> absentVersion() {
+            return Optional.empty();
         }
     }
 

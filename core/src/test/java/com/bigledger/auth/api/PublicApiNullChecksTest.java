@@ -16,6 +16,8 @@ import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.oauth.AuthorizationRequest;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenResponse;
+import com.bigledger.auth.spi.ReferenceOptions;
+import com.bigledger.auth.spi.RefreshingCredential;
 import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
@@ -115,7 +117,11 @@ class PublicApiNullChecksTest {
             Map.entry(com.bigledger.auth.internal.ExecutorScheduler.class, Scheduler::systemDefault),
             Map.entry(com.bigledger.auth.internal.SerialNotifier.class,
                     () -> new com.bigledger.auth.internal.SerialNotifier("null-check", Scheduler.systemDefault())),
-            Map.entry(RefreshingValue.Builder.class, PublicApiNullChecksTest::refreshingValue));
+            Map.entry(RefreshingValue.Builder.class, PublicApiNullChecksTest::refreshingValue),
+            Map.entry(ReferenceOptions.class, () -> ReferenceOptions.builder("null-check").option("mode").build()),
+            Map.entry(ReferenceOptions.Builder.class, () -> ReferenceOptions.builder("null-check")),
+            Map.entry(RefreshingCredential.class, () -> refreshingCredential().build()),
+            Map.entry(RefreshingCredential.Builder.class, PublicApiNullChecksTest::refreshingCredential));
 
     static List<Class<?>> publicTypes() {
         return PublicTypes.of(CredentialRef.class);
@@ -171,6 +177,13 @@ class PublicApiNullChecksTest {
         return RefreshingValue.<String>builder("null-check",
                 previous -> RefreshingValue.Loaded.of("value", clock.instant().plusSeconds(60),
                         clock.instant().plusSeconds(120)))
+                .clock(clock).scheduler(new FakeScheduler(clock));
+    }
+
+    private static RefreshingCredential.Builder<String> refreshingCredential() {
+        FakeClock clock = new FakeClock();
+        return RefreshingCredential.<String>builder("null-check", previous -> "value",
+                        value -> clock.instant().plusSeconds(60), value -> clock.instant().plusSeconds(120))
                 .clock(clock).scheduler(new FakeScheduler(clock));
     }
 }

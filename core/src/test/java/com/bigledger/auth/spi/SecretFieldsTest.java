@@ -292,6 +292,132 @@ class SecretFieldsTest {
                 .hasMessageContaining("no field");
     }
 
+    // write: the read-merge-compare-and-set loop
+
+    /** A store of one value whose compare-and-set another writer may beat a given number of times. */
+    private static final class OneValueStore implements SecretFields.Store {
+        String stored;
+        int version;
+        int beaten;
+        int reads;
+        int writes;
+        Optional<String> absent = Optional.empty();
+
+        OneValueStore(String stored) {
+            this.stored = stored;
+            this.version = stored == null ? 0 : 1;
+        }
+
+        @Override
+        public Optional<com.bigledger.auth.VersionedSecret> read(CredentialRef ref) {
+            reads++;
+            return stored == null ? Optional.empty()
+                    : Optional.of(com.bigledger.auth.VersionedSecret.of(Secret.of(stored), Integer.toString(version)));
+        }
+
+        @Override
+        public com.bigledger.auth.WriteResult compareAndSet(CredentialRef ref, Secret value, Secret fieldValue,
+                Optional<String> expected) {
+            writes++;
+            if (beaten > 0) {
+                beaten--;
+                stored = "{\"other\":\"w" + version + "\"}";
+                version++;
+                return com.bigledger.auth.WriteResult.conflict(Integer.toString(version));
+            }
+            boolean matches = stored == null ? expected.equals(absent) || expected.isEmpty()
+                    : expected.equals(Optional.of(Integer.toString(version)));
+            if (!matches) {
+                return com.bigledger.auth.WriteResult.conflict(Integer.toString(version));
+            }
+            stored = value.reveal();
+            version++;
+            return com.bigledger.auth.WriteResult.written(Integer.toString(version));
+        }
+
+        @Override
+        public Optional<String> absentVersion() {
+            return absent;
+        }
+    }
+
+    @Test
+    void fieldWriteMergesIntoTheStoredObjectWithCompareAndSet() {
+        OneValueStore store = new OneValueStore("{\"client_id\":\"id-1\",\"client_secret\":\"old\"}");
+        Secret fresh = Canary.secret("blg_live_sk_");
+
+        com.bigledger.auth.WriteResult result = SecretFields.write(REF, fresh, Optional.of("1"), store);
+
+        assertThat(result.isWritten()).isTrue();
+        assertThat(result.version()).contains("2");
+        assertThat(store.stored).isEqualTo("{\"client_id\":\"id-1\",\"client_secret\":\"" + fresh.reveal() + "\"}");
+    }
+
+    @Test
+    void fieldWriteExpectingAnotherVersionIsAConflictAndWritesNothing() {
+        OneValueStore store = new OneValueStore("{\"client_secret\":\"old\"}");
+
+        com.bigledger.auth.WriteResult result = SecretFields.write(REF, Canary.secret(""), Optional.of("7"), store);
+
+        assertThat(result.isConflict()).isTrue();
+        assertThat(result.version()).contains("1");
+        assertThat(store.writes).isZero();
+    }
+
+    @Test
+    void unconditionalFieldWriteMergesAgainIntoWhatAnotherWriterStored() {
+        OneValueStore store = new OneValueStore("{\"client_secret\":\"old\"}");
+        store.beaten = SecretFields.MERGE_ATTEMPTS - 1;
+        Secret fresh = Canary.secret("");
+
+        com.bigledger.auth.WriteResult result = SecretFields.write(REF, fresh, Optional.empty(), store);
+
+        assertThat(result.isWritten()).isTrue();
+        assertThat(store.reads).isEqualTo(SecretFields.MERGE_ATTEMPTS);
+        assertThat(SecretFields.extract(REF.withField("other"), Secret.of(store.stored)).reveal()).isNotEmpty();
+        assertThat(SecretFields.extract(REF, Secret.of(store.stored))).isEqualTo(fresh);
+    }
+
+    @Test
+    void unconditionalFieldWriteAnswersTheLastConflictAfterItsAttempts() {
+        OneValueStore store = new OneValueStore("{\"client_secret\":\"old\"}");
+        store.beaten = SecretFields.MERGE_ATTEMPTS;
+
+        com.bigledger.auth.WriteResult result = SecretFields.write(REF, Canary.secret(""), Optional.empty(), store);
+
+        assertThat(result.isConflict()).isTrue();
+        assertThat(store.writes).isEqualTo(SecretFields.MERGE_ATTEMPTS);
+    }
+
+    @Test
+    void fieldWriteToNothingStoredCreatesTheObjectWithTheFieldAlone() {
+        OneValueStore store = new OneValueStore(null);
+        Secret fresh = Canary.secret("");
+
+        assertThat(SecretFields.write(REF, fresh, Optional.empty(), store).isWritten()).isTrue();
+        assertThat(store.stored).isEqualTo("{\"client_secret\":\"" + fresh.reveal() + "\"}");
+    }
+
+    @Test
+    void expectingAVersionOfNothingStoredIsNotFoundUnlessTheStoreVersionsAbsence() {
+        OneValueStore store = new OneValueStore(null);
+        assertThatThrownBy(() -> SecretFields.write(REF, Canary.secret(""), Optional.of("3"), store))
+                .isInstanceOf(CredentialNotFoundException.class)
+                .hasMessageContaining("the write expected version 3");
+
+        store.absent = Optional.of("0");
+        assertThat(SecretFields.write(REF, Canary.secret(""), Optional.of("3"), store).isConflict()).isTrue();
+        assertThat(SecretFields.write(REF, Canary.secret(""), Optional.of("0"), store).isWritten()).isTrue();
+    }
+
+    @Test
+    void fieldWriteNeedsAReferenceWithAField() {
+        assertThatThrownBy(() -> SecretFields.write(REF.withoutField(), Canary.secret(""), Optional.empty(),
+                new OneValueStore(null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no field");
+    }
+
     // helpers
 
     private static String field(String json) {

@@ -9,7 +9,7 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
-import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.spi.EndpointChecks;
 import com.bigledger.auth.spi.SecretFields;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import java.net.URI;
@@ -161,7 +161,7 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
      */
     @Override
     public Set<String> supportedOptions() {
-        return SecretsManagerRefs.OPTIONS;
+        return SecretsManagerRefs.OPTIONS.names();
     }
 
     /**
@@ -368,9 +368,9 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
         public Builder endpointOverride(URI endpoint) {
             Objects.requireNonNull(endpoint, "endpoint");
             once(this.endpointOverride, "endpointOverride",
-                    this.endpointOverride == null ? null : Endpoints.shown(this.endpointOverride));
+                    this.endpointOverride == null ? null : EndpointChecks.shown(this.endpointOverride));
             excludes("endpointOverride", client, "client");
-            this.endpointOverride = Endpoints.checkShape("endpointOverride", endpoint);
+            this.endpointOverride = EndpointChecks.checkShape("endpointOverride", endpoint);
             return this;
         }
 

@@ -2,6 +2,7 @@ package com.bigledger.auth.store.aws;
 
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.spi.CredentialSourceProvider;
+import com.bigledger.auth.spi.ReferenceOptions;
 
 /**
  * Provides the {@code aws-sm} source to {@link java.util.ServiceLoader}, configured with
@@ -25,6 +26,17 @@ public final class AwsSecretsManagerSourceProvider implements CredentialSourcePr
     @Override
     public String scheme() {
         return AwsSecretsManagerSource.SCHEME;
+    }
+
+    /**
+     * Returns the options of an {@code aws-sm:} reference: {@code stage} (a staging label) or {@code version} (a
+     * version id), which pin a version and cannot be combined, and {@code region}.
+     *
+     * @return the declaration
+     */
+    @Override
+    public ReferenceOptions options() {
+        return SecretsManagerRefs.OPTIONS;
     }
 
     /**

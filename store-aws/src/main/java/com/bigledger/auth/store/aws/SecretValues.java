@@ -4,21 +4,18 @@ import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
-import com.bigledger.auth.spi.SecretFields;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
 /**
  * Secret values as Secrets Manager holds them: a {@code SecretString} or {@code SecretBinary} read into a
- * {@link Secret}, a {@link Secret} passed to a request as one or the other, and the JSON field merge of a
- * {@code #field} write into the value read. Every byte copy it makes is wiped before it returns.
+ * {@link Secret}, and a {@link Secret} passed to a request as one or the other. Every byte copy it makes is wiped before it returns.
  *
  * <p>Stateless and thread-safe.
  */
@@ -50,25 +47,6 @@ final class SecretValues {
             }
         }
         throw new CredentialNotFoundException(ref, "the version " + response.versionId() + " holds no value");
-    }
-
-    /**
-     * The JSON object of the current value with the reference's field set to {@code fieldValue}, the other fields
-     * kept.
-     *
-     * @throws InvalidCredentialException if the current value is binary or not a JSON object
-     */
-    static Secret merge(CredentialRef ref, GetSecretValueResponse current, Secret fieldValue) {
-        Secret existing = valueOf(ref, current);
-        try {
-            if (current.secretString() == null) {
-                throw new InvalidCredentialException(ref, "cannot set a field: the secret holds SecretBinary, not a"
-                        + " JSON SecretString");
-            }
-            return SecretFields.merge(ref, Optional.of(existing), fieldValue);
-        } finally {
-            existing.destroy();
-        }
     }
 
     /** Passes the value to a request as {@code SecretString} when it is UTF-8 text, else as {@code SecretBinary}. */

@@ -4,6 +4,7 @@ import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
+import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
 import com.bigledger.auth.spi.SecretFields;
 import java.util.Optional;
@@ -21,17 +22,15 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
 
 /**
  * The write paths of an {@link AwsSecretsManagerSource}: a write with an expected version (a retried write whose
- * answer was lost first, then the staged-label compare-and-set, after a read and merge for a field), an
- * unconditional write of a whole value ({@code PutSecretValue}, creating the secret if needed), and an
- * unconditional field write, a read-merge-compare-and-set loop of a few attempts.
+ * answer was lost first, then the staged-label compare-and-set), an unconditional write of a whole value
+ * ({@code PutSecretValue}, creating the secret if needed), and the {@code #field} writes, which the library's
+ * read-merge-compare-and-set loop ({@link SecretFields#write}) runs on this store's read and compare-and-set.
  *
  * <p>Thread-safe: holds no state of its own; each write runs on its caller's thread with its own pacing slot.
  */
 final class SecretWrites {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsSecretsManagerSource.class);
-    /** Attempts of an unconditional field write, each a read-merge-compare-and-set, before it gives up. */
-    private static final int UNCONDITIONAL_FIELD_ATTEMPTS = 3;
 
     private final StagedLabelCas cas;
     private final LostAnswers lostAnswers;
@@ -45,32 +44,64 @@ final class SecretWrites {
     WriteResult write(CredentialRef ref, SecretsManagerClient client, WritePacer.Slot slot, String secretKey,
             Secret value, Optional<String> expectedVersion) {
         if (expectedVersion.isPresent()) {
-            return writeExpecting(ref, client, slot, secretKey, value, expectedVersion.get());
+            Optional<WriteResult> earlier = lostAnswers.resolve(ref, client, secretKey, value, expectedVersion.get());
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+            if (ref.field().isEmpty()) {
+                return cas.compareAndSet(ref, client, slot, secretKey, value, value, expectedVersion.get());
+            }
+        } else if (ref.field().isEmpty()) {
+            return writeUnconditionally(ref, client, slot, value);
         }
-        return ref.field().isPresent() ? writeFieldUnconditionally(ref, client, slot, value)
-                : writeUnconditionally(ref, client, slot, value);
+        return SecretFields.write(ref, value, expectedVersion, new FieldStore(ref, client, slot,
+                expectedVersion.isPresent() ? secretKey : null));
     }
 
-    private WriteResult writeExpecting(CredentialRef ref, SecretsManagerClient client, WritePacer.Slot slot,
-            String secretKey, Secret value, String expected) {
-        Optional<WriteResult> earlier = lostAnswers.resolve(ref, client, secretKey, value, expected);
-        if (earlier.isPresent()) {
-            return earlier.get();
+    /**
+     * The plain read and compare-and-set write that the library's field write runs on: a read of {@code AWSCURRENT},
+     * the staged-label compare-and-set, and a create for a secret that does not exist yet. One per write.
+     */
+    private final class FieldStore implements SecretFields.Store {
+        private final CredentialRef ref;
+        private final SecretsManagerClient client;
+        private final WritePacer.Slot slot;
+        private final String secretKey;
+        /** Whether CreateSecret said the secret exists although no AWSCURRENT value was read. */
+        private boolean exists;
+
+        FieldStore(CredentialRef ref, SecretsManagerClient client, WritePacer.Slot slot, String secretKey) {
+            this.ref = ref;
+            this.client = client;
+            this.slot = slot;
+            this.secretKey = secretKey;
         }
-        if (ref.field().isEmpty()) {
-            return cas.compareAndSet(ref, client, slot, secretKey, value, value, expected);
+
+        @Override
+        public Optional<VersionedSecret> read(CredentialRef whole) {
+            return getCurrentForWrite(ref, client).map(current -> VersionedSecret.of(SecretValues.valueOf(ref,
+                    current), current.versionId()));
         }
-        GetSecretValueResponse current = getCurrentForWrite(ref, client)
-                .orElseThrow(() -> new CredentialNotFoundException(ref, "AWS Secrets Manager has no such secret;"
-                        + " the write expected version " + expected));
-        if (!expected.equals(current.versionId())) {
-            return WriteResult.conflict(current.versionId());
-        }
-        Secret merged = SecretValues.merge(ref, current, value);
-        try {
-            return cas.compareAndSet(ref, client, slot, secretKey, merged, value, expected);
-        } finally {
-            merged.destroy();
+
+        @Override
+        public WriteResult compareAndSet(CredentialRef written, Secret merged, Secret fieldValue,
+                Optional<String> expectedVersion) {
+            if (expectedVersion.isPresent()) {
+                return cas.compareAndSet(ref, client, slot, secretKey, merged, fieldValue, expectedVersion.get());
+            }
+            slot.take();
+            if (exists) {
+                // CreateSecret said the secret exists, yet it still has no AWSCURRENT value: it was created without
+                // one (by infrastructure code, say). Give it its first value.
+                return putFirstValue(ref, client, merged);
+            }
+            Optional<WriteResult> created = create(ref, client, merged);
+            if (created.isPresent()) {
+                return created.get();
+            }
+            // Created by another writer meanwhile, or created without a value: the next attempt reads it again.
+            exists = true;
+            return WriteResult.conflict(null);
         }
     }
 
@@ -89,50 +120,6 @@ final class SecretWrites {
                 }
             }
         }
-    }
-
-    private WriteResult writeFieldUnconditionally(CredentialRef ref, SecretsManagerClient client,
-            WritePacer.Slot slot, Secret value) {
-        WriteResult result = null;
-        boolean exists = false;
-        for (int attempt = 0; attempt < UNCONDITIONAL_FIELD_ATTEMPTS; attempt++) {
-            Optional<GetSecretValueResponse> current = getCurrentForWrite(ref, client);
-            if (current.isEmpty()) {
-                slot.take();
-                Secret created = SecretFields.merge(ref, Optional.empty(), value);
-                try {
-                    if (exists) {
-                        // CreateSecret said the secret exists, yet it still has no AWSCURRENT value: it was created
-                        // without one (by infrastructure code, say). Give it its first value.
-                        return putFirstValue(ref, client, created);
-                    }
-                    Optional<WriteResult> written = create(ref, client, created);
-                    if (written.isPresent()) {
-                        return written.get();
-                    }
-                } finally {
-                    created.destroy();
-                }
-                // Created by another writer meanwhile, or created without a value: read it again.
-                exists = true;
-                continue;
-            }
-            Secret merged = SecretValues.merge(ref, current.get(), value);
-            try {
-                result = cas.compareAndSet(ref, client, slot, null, merged, value, current.get().versionId());
-            } finally {
-                merged.destroy();
-            }
-            if (result.isWritten()) {
-                return result;
-            }
-            // Another writer changed the secret between the read and the move: merge into its value instead.
-        }
-        if (result == null) {
-            throw new SourceUnavailableException(ref, "the secret was reported both missing and existing; try"
-                    + " again", null);
-        }
-        return result;
     }
 
     /**

@@ -2,7 +2,7 @@ package com.bigledger.auth.store.aws;
 
 import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.spi.EndpointChecks;
 import java.net.URI;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +58,7 @@ final class SecretsManagerClients {
         this.endpointOverride = endpointOverride;
         this.allowInsecureLoopback = allowInsecureLoopback;
         if (endpointOverride != null) {
-            Endpoints.checkTransport("endpointOverride", endpointOverride, allowInsecureLoopback, OPT_IN);
+            EndpointChecks.checkTransport("endpointOverride", endpointOverride, allowInsecureLoopback, OPT_IN);
         }
         this.credentialsProvider = credentialsProvider;
     }
@@ -107,7 +107,7 @@ final class SecretsManagerClients {
     String shown() {
         return "client=" + (givenClient != null ? "given"
                 : "default chain" + (region == null ? "" : ", region=" + region.id())
-                + (endpointOverride == null ? "" : ", endpointOverride=" + Endpoints.shown(endpointOverride)));
+                + (endpointOverride == null ? "" : ", endpointOverride=" + EndpointChecks.shown(endpointOverride)));
     }
 
     /** Whether {@link #close()} was called. */
@@ -137,7 +137,7 @@ final class SecretsManagerClients {
             if (configured.isPresent()) {
                 String setting = endpointSetting();
                 try {
-                    Endpoints.checkTransport(setting, Endpoints.checkShape(setting, configured.get()),
+                    EndpointChecks.checkTransport(setting, EndpointChecks.checkShape(setting, configured.get()),
                             allowInsecureLoopback, OPT_IN);
                 } catch (IllegalArgumentException | IllegalStateException e) {
                     closeQuietly(client);

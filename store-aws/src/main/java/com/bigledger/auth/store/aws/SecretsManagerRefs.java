@@ -1,8 +1,8 @@
 package com.bigledger.auth.store.aws;
 
 import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.spi.ReferenceOptions;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The references an {@link AwsSecretsManagerSource} serves: their scheme, their options, and Secrets Manager's
@@ -13,14 +13,20 @@ import java.util.Set;
  */
 final class SecretsManagerRefs {
 
-    /** The options a reference may have. */
-    static final Set<String> OPTIONS = Set.of("stage", "version", "region");
+    /** The options a reference may have: a pinned stage or version (not both), and a region. */
+    static final ReferenceOptions OPTIONS = ReferenceOptions.builder(AwsSecretsManagerSource.SCHEME)
+            .option("stage")
+            .option("version")
+            .option("region")
+            .refuse(options -> options.containsKey("stage") && options.containsKey("version"),
+                    "options 'stage' and 'version' cannot be combined")
+            .build();
 
     private SecretsManagerRefs() {
     }
 
     /**
-     * Checks the scheme, the options and the lengths of the id, version id and stage.
+     * Checks the scheme, the options ({@link #OPTIONS}) and the lengths of the id, version id and stage.
      *
      * @throws IllegalArgumentException if the reference can never be loaded; the message quotes it
      */
@@ -28,12 +34,7 @@ final class SecretsManagerRefs {
         if (!AwsSecretsManagerSource.SCHEME.equals(ref.scheme())) {
             throw invalid(ref, "is not of scheme '" + AwsSecretsManagerSource.SCHEME + "'");
         }
-        for (String option : ref.options().keySet()) {
-            if (!OPTIONS.contains(option)) {
-                throw invalid(ref, "has option '" + option + "'; AWS Secrets Manager references take stage, version"
-                        + " and region");
-            }
-        }
+        OPTIONS.check(ref);
         if (ref.path().length() > 2048) {
             throw invalid(ref, "names a secret id longer than 2048 characters");
         }

@@ -6,14 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.spi.SecretFields;
 import com.bigledger.auth.testing.Canary;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueResponse;
 
-/** The value codec and the JSON field merge of the Secrets Manager store, without a client. */
+/** The value codec of the Secrets Manager store, and the library's field merge on its values, without a client. */
 class SecretValuesTest {
 
     private static final CredentialRef FIELD = CredentialRef.parse("aws-sm:prod/bigledger#refresh_token");
@@ -25,7 +27,8 @@ class SecretValuesTest {
         GetSecretValueResponse current = GetSecretValueResponse.builder().versionId("v1")
                 .secretString("{\"api_key\":\"" + other + "\",\"refresh_token\":\"old\"}").build();
 
-        Secret merged = SecretValues.merge(FIELD, current, Secret.of(fresh));
+        Secret merged = SecretFields.merge(FIELD, Optional.of(SecretValues.valueOf(FIELD, current)),
+                Secret.of(fresh));
 
         assertThat(merged.reveal()).contains("\"api_key\":\"" + other + "\"")
                 .contains("\"refresh_token\":\"" + fresh + "\"").doesNotContain("old");
@@ -36,8 +39,6 @@ class SecretValuesTest {
         GetSecretValueResponse binary = GetSecretValueResponse.builder().versionId("v1")
                 .secretBinary(SdkBytes.fromByteArray(new byte[] {1, 2, 3})).build();
 
-        assertThatThrownBy(() -> SecretValues.merge(FIELD.withoutField(), binary, Canary.secret("")))
-                .isInstanceOf(InvalidCredentialException.class).hasMessageContaining("SecretBinary");
         assertThatThrownBy(() -> SecretValues.valueOf(FIELD, binary))
                 .isInstanceOf(InvalidCredentialException.class).hasMessageContaining("SecretBinary");
     }

@@ -11,7 +11,6 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
-import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -156,15 +155,17 @@ public final class VaultCredentialSource implements WritableCredentialSource {
      */
     @Override
     public Set<String> supportedOptions() {
-        return Set.of("kv", "version");
+        return VaultPath.OPTIONS.names();
     }
 
     /**
-     * Checks that the reference is {@code MOUNT/PATH}, so that a bad one fails when a handle is made.
+     * Checks that the reference is {@code MOUNT/PATH} with the options {@link VaultCredentialSourceProvider#options()}
+     * declares, so that a bad one fails when a handle is made.
      *
      * @param ref a reference of scheme {@code vault}
      * @throws IllegalArgumentException if the path has no secret under the mount, or an empty, {@code .} or
-     *     {@code ..} segment; the message quotes the reference
+     *     {@code ..} segment, or an option is unknown, has a value it does not allow or is combined with one it
+     *     cannot be; the message quotes the reference
      */
     @Override
     public void check(CredentialRef ref) {
@@ -373,7 +374,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          */
         public Builder connectTimeout(Duration timeout) {
             once("connectTimeout", timeout);
-            this.connectTimeout = Options.positive("VaultCredentialSource", "connectTimeout", timeout);
+            this.connectTimeout = positive("connectTimeout", timeout);
             return this;
         }
 
@@ -386,7 +387,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          */
         public Builder requestTimeout(Duration timeout) {
             once("requestTimeout", timeout);
-            this.requestTimeout = Options.positive("VaultCredentialSource", "requestTimeout", timeout);
+            this.requestTimeout = positive("requestTimeout", timeout);
             return this;
         }
 
@@ -480,6 +481,15 @@ public final class VaultCredentialSource implements WritableCredentialSource {
             VaultTokens tokens = new VaultTokens(client, auth, addressToUse.toString(), clockToUse, schedulerToUse,
                     request.multipliedBy(2));
             return new VaultCredentialSource(addressToUse, namespaceToUse, auth, client, tokens, clockToUse);
+        }
+
+        private static Duration positive(String option, Duration value) {
+            Objects.requireNonNull(value, option);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("VaultCredentialSource option '" + option + "' must be positive: "
+                        + value);
+            }
+            return value;
         }
 
         private void once(String option, Object value) {

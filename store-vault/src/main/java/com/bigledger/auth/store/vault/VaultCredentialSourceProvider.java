@@ -3,6 +3,7 @@ package com.bigledger.auth.store.vault;
 import com.bigledger.auth.BigLedgerAuthException;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.spi.CredentialSourceProvider;
+import com.bigledger.auth.spi.ReferenceOptions;
 
 /**
  * Provides the {@code vault} source to {@link java.util.ServiceLoader}, configured from the process environment
@@ -25,6 +26,18 @@ public final class VaultCredentialSourceProvider implements CredentialSourceProv
     @Override
     public String scheme() {
         return VaultCredentialSource.SCHEME;
+    }
+
+    /**
+     * Returns the options of a {@code vault:} reference: {@code kv} ({@code 1} or {@code 2}, the KV version of the
+     * mount; by default 2) and {@code version} (a positive whole number, a pinned KV version 2 version, which
+     * {@code kv=1} refuses).
+     *
+     * @return the declaration
+     */
+    @Override
+    public ReferenceOptions options() {
+        return VaultPath.OPTIONS;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
+import com.bigledger.auth.spi.SecretFields;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -14,17 +15,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The KV reads and writes of a {@link VaultCredentialSource}, on paths whose mount {@link VaultMounts} resolved:
  * a read answered as a value with its version, check-and-set on KV version 2 ({@code options.cas}, a refused
- * one told apart from another invalid write by reading the version now current), the {@code #field}
- * read-merge-check-and-set loop (merging again, up to {@value #MERGE_ATTEMPTS} times, when another writer got in
- * between an unconditional field write's read and write), and KV version 1's unconditional writes.
+ * one told apart from another invalid write by reading the version now current), which the library's
+ * {@code #field} read-merge-compare-and-set loop ({@link SecretFields#write}) runs on, and KV version 1's
+ * unconditional writes.
  *
  * <p>Thread-safe: holds no state of its own; concurrent writers of one secret are ordered by Vault's check-and-set.
  */
 final class VaultKv {
 
     private static final Logger LOG = LoggerFactory.getLogger(VaultCredentialSource.class);
-    /** How often an unconditional field write re-reads and merges again after another writer got in between. */
-    private static final int MERGE_ATTEMPTS = 3;
 
     private final VaultRequests requests;
     private final VaultMounts mounts;
@@ -67,24 +66,35 @@ final class VaultKv {
         if (ref.field().isEmpty()) {
             return checkAndSet(path, VaultValues.whole(ref, value), expected);
         }
-        WriteResult result = null;
-        for (int attempt = 0; attempt < MERGE_ATTEMPTS; attempt++) {
-            VaultClient.KvReply current = requests.read(path, "read");
-            if (current.status != 200 && current.status != 404) {
-                throw VaultErrors.failure(path, "reading (to merge a field into)", current);
+        return SecretFields.write(ref, value, expectedVersion, new SecretFields.Store() {
+            @Override
+            public Optional<VersionedSecret> read(CredentialRef whole) {
+                VaultClient.KvReply current = readForMerge(path);
+                return current.status == 404 ? Optional.empty() : Optional.of(VersionedSecret.of(
+                        VaultValues.data(current.data), String.valueOf(current.version == null ? 0 : current.version)));
             }
-            long currentVersion = current.version == null ? 0 : current.version;
-            if (expected != null && expected != currentVersion) {
-                return WriteResult.conflict(current.version == null ? null : current.version.toString());
+
+            @Override
+            public WriteResult compareAndSet(CredentialRef written, Secret merged, Secret fieldValue,
+                    Optional<String> expected) {
+                return checkAndSet(path, VaultValues.whole(ref, merged), Long.parseLong(expected.orElse("0")));
             }
-            Map<String, Object> merged = VaultValues.merge(ref, current.status == 200 ? current.data : null, value);
-            result = checkAndSet(path, merged, expected != null ? expected : currentVersion);
-            if (result.isWritten() || expected != null) {
-                return result;
+
+            @Override
+            public Optional<String> absentVersion() {
+                // KV version 2 counts versions from 0, "no secret": a write expecting 0 creates the secret.
+                return Optional.of("0");
             }
-            LOG.debug("Another writer changed {} while a field was merged into it; merging again", path.latest());
+        });
+    }
+
+    /** Reads the secret a field is merged into: answered 200 or 404. */
+    private VaultClient.KvReply readForMerge(VaultPath path) {
+        VaultClient.KvReply current = requests.read(path, "read");
+        if (current.status != 200 && current.status != 404) {
+            throw VaultErrors.failure(path, "reading (to merge a field into)", current);
         }
-        return result;
+        return current;
     }
 
     private static long parseVersion(CredentialRef ref, String version) {
@@ -140,11 +150,16 @@ final class VaultKv {
         if (ref.field().isEmpty()) {
             data = VaultValues.whole(ref, value);
         } else {
-            VaultClient.KvReply current = requests.read(path, "read");
-            if (current.status != 200 && current.status != 404) {
-                throw VaultErrors.failure(path, "reading (to merge a field into)", current);
+            VaultClient.KvReply current = readForMerge(path);
+            Optional<Secret> existing = current.status == 200 ? Optional.of(VaultValues.data(current.data))
+                    : Optional.empty();
+            Secret merged = SecretFields.merge(ref, existing, value);
+            try {
+                data = VaultValues.whole(ref, merged);
+            } finally {
+                merged.destroy();
+                existing.ifPresent(Secret::destroy);
             }
-            data = VaultValues.merge(ref, current.status == 200 ? current.data : null, value);
         }
         VaultClient.WriteReply reply = requests.write(path, data, null);
         if (reply.status == 200 || reply.status == 204) {

@@ -1,8 +1,10 @@
 package com.bigledger.auth.store.vault;
 
 import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.spi.ReferenceOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@code vault:} reference taken apart: the mount, the secret's path inside the mount, the KV version and a
@@ -13,6 +15,17 @@ import java.util.List;
  * {@code sys/mounts} access) and moves the boundary with {@link #atMount}.
  */
 final class VaultPath {
+
+    /**
+     * The options of a {@code vault:} reference: {@code kv}, the KV version of the mount (1 or 2, by default 2), and
+     * {@code version}, a pinned KV version 2 version.
+     */
+    static final ReferenceOptions OPTIONS = ReferenceOptions.builder(VaultCredentialSource.SCHEME)
+            .option("kv", Set.of("1", "2"))
+            .option("version", value -> value.matches("[1-9][0-9]{0,9}"), "a positive whole number")
+            .refuse(options -> "1".equals(options.get("kv")) && options.containsKey("version"),
+                    "option 'version' needs a KV version 2 mount, not kv=1")
+            .build();
 
     private final CredentialRef ref;
     private final String mount;
@@ -31,14 +44,15 @@ final class VaultPath {
     /**
      * Parses a reference.
      *
-     * @throws IllegalArgumentException if the reference is not of scheme {@code vault} or its path is not
-     *     {@code MOUNT/PATH}; the message quotes the reference
+     * @throws IllegalArgumentException if the reference is not of scheme {@code vault}, its options are not
+     *     {@link #OPTIONS}, or its path is not {@code MOUNT/PATH}; the message quotes the reference
      */
     static VaultPath of(CredentialRef ref) {
         if (!VaultCredentialSource.SCHEME.equals(ref.scheme())) {
             throw new IllegalArgumentException("Credential reference '" + ref + "' is not of scheme '"
                     + VaultCredentialSource.SCHEME + "'");
         }
+        OPTIONS.check(ref);
         List<String> parts = List.of(ref.path().split("/", -1));
         if (parts.size() < 2) {
             throw new IllegalArgumentException("Credential reference '" + ref + "': the path must be MOUNT/PATH, such "
@@ -52,11 +66,6 @@ final class VaultPath {
         }
         int kv = ref.option("kv").map(Integer::parseInt).orElse(2);
         Long version = ref.option("version").map(Long::valueOf).orElse(null);
-        if (kv == 1 && version != null) {
-            // CredentialRef.parse refuses this already; a reference made another way is checked here too.
-            throw new IllegalArgumentException("Credential reference '" + ref + "': ?version needs a KV version 2 "
-                    + "mount, not kv=1");
-        }
         return new VaultPath(ref, parts.get(0), parts.subList(1, parts.size()), kv, version);
     }
 

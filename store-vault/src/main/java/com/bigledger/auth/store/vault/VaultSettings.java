@@ -17,7 +17,7 @@ import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.Secret;
-import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.spi.EndpointChecks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -136,7 +136,7 @@ final class VaultSettings {
         String scheme = address.getScheme() == null ? "" : address.getScheme().toLowerCase(Locale.ROOT);
         if (!address.isAbsolute() || address.isOpaque() || address.getHost() == null) {
             throw new IllegalArgumentException("The Vault address must be an absolute https URL with a host: "
-                    + Endpoints.shown(address));
+                    + EndpointChecks.shown(address));
         }
         if (address.getRawUserInfo() != null) {
             throw new IllegalArgumentException("The Vault address must not contain user info (credentials in "
@@ -144,16 +144,16 @@ final class VaultSettings {
         }
         if (address.getRawQuery() != null || address.getRawFragment() != null) {
             throw new IllegalArgumentException("The Vault address must not have a query or fragment: "
-                    + Endpoints.shown(address));
+                    + EndpointChecks.shown(address));
         }
         if (scheme.equals("https")) {
             return;
         }
         if (!scheme.equals("http")) {
             throw new IllegalArgumentException("The Vault address must be an https URL, not " + scheme + ": "
-                    + Endpoints.shown(address));
+                    + EndpointChecks.shown(address));
         }
-        if (!Endpoints.isLoopback(address.getHost())) {
+        if (!EndpointChecks.isLoopback(address.getHost())) {
             throw new IllegalStateException("The Vault address must use https: " + address + " (http is allowed "
                     + "only to a loopback host, with allowInsecureLoopback(true))");
         }

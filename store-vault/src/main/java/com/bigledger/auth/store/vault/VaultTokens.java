@@ -4,8 +4,7 @@ import com.bigledger.auth.BigLedgerAuthException;
 import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.Secret;
-import com.bigledger.auth.internal.Backoff;
-import com.bigledger.auth.internal.RefreshingValue;
+import com.bigledger.auth.spi.RefreshingCredential;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -18,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one Vault token fresh for a source, on the library's {@link RefreshingValue}: at most one login, lookup
+ * Keeps one Vault token fresh for a source, on the library's {@link RefreshingCredential}: at most one login, lookup
  * or renewal runs at a time, and every read that waits shares its outcome.
  *
  * <ul>
@@ -52,13 +51,12 @@ final class VaultTokens implements AutoCloseable {
     static final Duration REFUSED_APP_ROLE_LOGIN_INTERVAL = Duration.ofMinutes(16);
     /** The longest {@code Retry-After} honoured: a quota asking for more is tried again after this. */
     static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
-    private static final Backoff BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(2), 2.0, 0.2);
 
     private final VaultClient client;
     private final VaultAuthentication auth;
     private final Clock clock;
     private final String name;
-    private final RefreshingValue<VaultToken> value;
+    private final RefreshingCredential<VaultToken> value;
 
     VaultTokens(VaultClient client, VaultAuthentication auth, String address, Clock clock, Scheduler scheduler,
             Duration wait) {
@@ -66,25 +64,25 @@ final class VaultTokens implements AutoCloseable {
         this.auth = auth;
         this.clock = clock;
         this.name = "Vault token for " + address + " (" + auth.describe() + ")";
-        this.value = RefreshingValue.builder(name, this::load)
+        this.value = RefreshingCredential.builder(name, this::load, this::refreshAt, VaultToken::expiresAt)
                 .clock(clock)
                 .scheduler(scheduler)
                 // Even a refused login is tried again, slowly: an operator may fix the role, or rotate the secret id.
-                .retryPolicy(VaultTokens::nextAttempt)
+                .retryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(2))
+                .retryNoSoonerThan(VaultTokens::noSoonerThan)
                 // A read that finds no token gets the failure at once rather than waiting through the backoff: the
                 // credential vault in front keeps serving its cached values and retries with its own backoff.
-                .holdWaiters(e -> false)
-                .defaultTimeout(wait)
-                .timeoutError((n, timeout, last) -> new VaultTokenException("no Vault token within " + timeout
+                .failWaitersAtOnce()
+                .timeout(wait, (timeout, last) -> new VaultTokenException("no Vault token within " + timeout
                         + (last == null ? "" : "; last failure: " + last.getMessage()), last, true))
-                .listener(new RefreshingValue.Listener<>() {
+                .listener(new RefreshingCredential.Listener<>() {
                     @Override
-                    public void loadSucceeded(VaultToken previous, RefreshingValue.Loaded<VaultToken> loaded) {
-                        LOG.debug("{}: {} until {}", name, loaded.value(), loaded.expiresAt());
+                    public void loaded(VaultToken previous, VaultToken loaded) {
+                        LOG.debug("{}: {} until {}", name, loaded, loaded.expiresAt());
                     }
 
                     @Override
-                    public void loadFailed(RuntimeException failure, int consecutiveFailures,
+                    public void failed(RuntimeException failure, int consecutiveFailures,
                             Optional<Duration> retryIn, boolean valueServed) {
                         LOG.warn("{}: getting a token failed ({} in a row){}; next attempt in {}: {}", name,
                                 consecutiveFailures, valueServed ? ", the current token is still used" : "",
@@ -94,22 +92,25 @@ final class VaultTokens implements AutoCloseable {
                 .build();
     }
 
-    /** The delay before the next attempt after a failure: see the class documentation. */
-    static Optional<Duration> nextAttempt(RuntimeException failure, int consecutiveFailures) {
-        Duration delay = BACKOFF.delay(consecutiveFailures);
+    /**
+     * The shortest delay before the next attempt after a failure, on top of the backoff: see the class
+     * documentation.
+     */
+    static Duration noSoonerThan(RuntimeException failure) {
+        Duration least = Duration.ZERO;
         if (failure instanceof VaultTokenException) {
             VaultTokenException e = (VaultTokenException) failure;
-            if (e.refusedAppRoleLogin() && delay.compareTo(REFUSED_APP_ROLE_LOGIN_INTERVAL) < 0) {
-                delay = REFUSED_APP_ROLE_LOGIN_INTERVAL;
+            if (e.refusedAppRoleLogin()) {
+                least = REFUSED_APP_ROLE_LOGIN_INTERVAL;
             }
             if (e.retryAfter() != null) {
                 Duration wanted = e.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : e.retryAfter();
-                if (delay.compareTo(wanted) < 0) {
-                    delay = wanted;
+                if (least.compareTo(wanted) < 0) {
+                    least = wanted;
                 }
             }
         }
-        return Optional.of(delay);
+        return least;
     }
 
     /**
@@ -142,7 +143,7 @@ final class VaultTokens implements AutoCloseable {
         value.close();
     }
 
-    private RefreshingValue.Loaded<VaultToken> load(VaultToken previous) {
+    private VaultToken load(VaultToken previous) {
         VaultToken token;
         if (previous == null || previous.refused()) {
             token = obtain();
@@ -154,7 +155,7 @@ final class VaultTokens implements AutoCloseable {
         } else {
             token = obtain();
         }
-        return RefreshingValue.Loaded.of(token, refreshAt(token), token.expiresAt());
+        return token;
     }
 
     private Instant refreshAt(VaultToken token) {

@@ -19,7 +19,7 @@ import java.util.Map;
  *   <li>Without a field, the value is the data as a JSON object, except for data holding the one string field
  *       {@code value} (what {@code vault kv put secret/app value=…} writes): that is the plain value.
  *   <li>A whole-value write stores a JSON object as the data, and any other text as {@code {"value": text}}; a
- *       field write sets that field and keeps the others.
+ *       field write sets that field in the data as a JSON object and keeps the others.
  * </ul>
  *
  * Messages name the reference and field, never a value: the driver's JSON exceptions quote values, so none is let
@@ -82,17 +82,12 @@ final class VaultValues {
         return data;
     }
 
-    /** The data a field write stores: {@code existing} (or nothing) with the reference's field set. */
-    static Map<String, Object> merge(CredentialRef ref, JsonObject existing, Secret value) {
-        String field = ref.field().orElseThrow();
-        Map<String, Object> data = new LinkedHashMap<>();
-        if (existing != null) {
-            for (JsonObject.Member member : existing) {
-                data.put(member.getName(), member.getValue());
-            }
-        }
-        data.put(field, text(ref, value));
-        return data;
+    /**
+     * A secret's data as a JSON object, for the library's field merge ({@link com.bigledger.auth.spi.SecretFields});
+     * no data is an empty object.
+     */
+    static Secret data(JsonObject data) {
+        return Secret.of(data == null ? "{}" : data.toString());
     }
 
     private static boolean isPlain(JsonObject data) {
