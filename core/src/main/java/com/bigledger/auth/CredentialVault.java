@@ -1,19 +1,12 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
-import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.internal.Options;
-import com.bigledger.auth.internal.RefreshingValue;
-import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.spi.CredentialSourceProvider;
-import com.bigledger.auth.spi.ReferenceOptions;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Resolves {@link CredentialRef}s through their stores and keeps the secrets cached and fresh.
@@ -51,16 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CredentialVault implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CredentialVault.class);
-
-    private final Map<String, CredentialSource> explicitSources;
-    private final Map<String, CredentialSourceProvider> providers;
-    private final Map<String, CredentialSource> createdSources = new ConcurrentHashMap<>();
-    private final Map<List<CredentialRef>, Handle> handles = new ConcurrentHashMap<>();
-    private final List<CredentialLoadListener> loadListeners = new CopyOnWriteArrayList<>();
-    private final Duration ttl;
-    private final double jitter;
-    private final Duration maxStale;
+    private final CredentialSources sources;
+    private final ChainResolver resolver;
+    private final Map<List<CredentialRef>, CachedHandle> handles = new ConcurrentHashMap<>();
     private final Duration loadTimeout;
     private final Backoff backoff;
     private final Clock clock;
@@ -68,16 +48,15 @@ public final class CredentialVault implements AutoCloseable {
     private volatile boolean closed;
 
     private CredentialVault(Builder builder) {
-        this.explicitSources = Collections.unmodifiableMap(new LinkedHashMap<>(builder.sources));
-        this.providers = builder.discover ? discover(builder.classLoader, explicitSources.keySet()) : Map.of();
-        this.ttl = builder.ttl;
-        this.jitter = builder.jitter;
-        this.maxStale = builder.maxStale;
+        this.sources = new CredentialSources(builder.sources, builder.discover, builder.classLoader);
+        this.resolver = new ChainResolver(sources,
+                new CredentialTtl(builder.clock, builder.ttl, builder.jitter, builder.maxStale));
         this.loadTimeout = builder.loadTimeout;
         this.backoff = Backoff.of(builder.backoffInitial, builder.backoffMax, 2.0, 0.2);
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
     }
+
 
     /**
      * Starts a builder.
@@ -127,8 +106,7 @@ public final class CredentialVault implements AutoCloseable {
         NoSuchSourceException missing = null;
         for (CredentialRef ref : refs) {
             try {
-                CredentialSource source = checkedSource(ref);
-                source.check(ref);
+                sources.checkedSource(ref).check(ref);
                 anySource = true;
             } catch (NoSuchSourceException e) {
                 missing = missing == null ? e : missing;
@@ -137,7 +115,8 @@ public final class CredentialVault implements AutoCloseable {
         if (!anySource) {
             throw missing;
         }
-        return handles.computeIfAbsent(refs, Handle::new);
+        return handles.computeIfAbsent(refs,
+                key -> new CachedHandle(key, resolver, clock, scheduler, backoff, loadTimeout));
     }
 
     /**
@@ -165,8 +144,7 @@ public final class CredentialVault implements AutoCloseable {
     public VersionedSecret read(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
         checkOpen();
-        CredentialSource source = checkedSource(ref);
-        VersionedSecret loaded = source.load(ref);
+        VersionedSecret loaded = sources.checkedSource(ref).load(ref);
         if (loaded == null) {
             throw new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source returned nothing", null);
         }
@@ -184,7 +162,7 @@ public final class CredentialVault implements AutoCloseable {
     public boolean supportsCompareAndSet(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
         checkOpen();
-        CredentialSource source = source(ref);
+        CredentialSource source = sources.source(ref);
         return source instanceof WritableCredentialSource
                 && ((WritableCredentialSource) source).supportsCompareAndSet(ref);
     }
@@ -198,7 +176,7 @@ public final class CredentialVault implements AutoCloseable {
     public int invalidate(CredentialRef ref) {
         CredentialRef whole = ref.withoutField();
         int count = 0;
-        for (Handle handle : handles.values()) {
+        for (CachedHandle handle : handles.values()) {
             if (handle.uses(whole)) {
                 handle.invalidate();
                 count++;
@@ -222,16 +200,16 @@ public final class CredentialVault implements AutoCloseable {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(expectedVersion, "expectedVersion");
         checkOpen();
-        CredentialSource source = checkedSource(ref);
+        CredentialSource source = sources.checkedSource(ref);
         if (!(source instanceof WritableCredentialSource)) {
             throw new CredentialException(ref, "the '" + ref.scheme() + "' store is read-only", null, false);
         }
         WriteResult result = ((WritableCredentialSource) source).write(ref, value, expectedVersion);
         if (result.isWritten()) {
             CredentialRef whole = ref.withoutField();
-            for (Handle handle : handles.values()) {
+            for (CachedHandle handle : handles.values()) {
                 if (handle.uses(whole)) {
-                    handle.value.refresh();
+                    handle.refresh();
                 }
             }
         }
@@ -247,19 +225,7 @@ public final class CredentialVault implements AutoCloseable {
      * @throws NullPointerException if {@code listener} is {@code null}
      */
     public AutoCloseable addListener(CredentialLoadListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        loadListeners.add(listener);
-        return () -> loadListeners.remove(listener);
-    }
-
-    private void notifyLoad(Consumer<CredentialLoadListener> event) {
-        for (CredentialLoadListener listener : loadListeners) {
-            try {
-                event.accept(listener);
-            } catch (RuntimeException e) {
-                LOG.warn("A credential load listener threw {}", e.getClass().getName());
-            }
-        }
+        return resolver.addListener(listener);
     }
 
     /**
@@ -268,9 +234,7 @@ public final class CredentialVault implements AutoCloseable {
      * @return the schemes, sorted
      */
     public Set<String> schemes() {
-        Set<String> schemes = new TreeSet<>(explicitSources.keySet());
-        schemes.addAll(providers.keySet());
-        return Collections.unmodifiableSet(schemes);
+        return sources.schemes();
     }
 
     /**
@@ -280,14 +244,8 @@ public final class CredentialVault implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        handles.values().forEach(handle -> handle.value.close());
-        for (CredentialSource source : createdSources.values()) {
-            try {
-                source.close();
-            } catch (Exception e) {
-                LOG.warn("Closing the '{}' credential source failed: {}", source.scheme(), e.getClass().getName());
-            }
-        }
+        handles.values().forEach(CachedHandle::close);
+        sources.closeCreated();
     }
 
     @Override
@@ -301,239 +259,6 @@ public final class CredentialVault implements AutoCloseable {
         }
     }
 
-    private CredentialSource source(CredentialRef ref) {
-        CredentialSource explicit = explicitSources.get(ref.scheme());
-        if (explicit != null) {
-            return explicit;
-        }
-        CredentialSourceProvider provider = providers.get(ref.scheme());
-        if (provider == null) {
-            throw new NoSuchSourceException(ref, "no credential source for scheme '" + ref.scheme()
-                    + "' (available: " + String.join(", ", schemes()) + "); put its store module on the class path "
-                    + "or register a source with CredentialVault.builder().source(...)");
-        }
-        return createdSources.computeIfAbsent(ref.scheme(), scheme -> {
-            CredentialSource created = provider.create();
-            if (!scheme.equals(created.scheme())) {
-                throw new IllegalStateException("Provider " + provider.getClass().getName() + " declares scheme '"
-                        + scheme + "' but created a source for '" + created.scheme() + "'");
-            }
-            return created;
-        });
-    }
-
-    /**
-     * The source of a reference whose options were checked: against the declaration of the provider (before the
-     * source is created), or the options an explicitly registered source supports.
-     */
-    private CredentialSource checkedSource(CredentialRef ref) {
-        CredentialSource explicit = explicitSources.get(ref.scheme());
-        if (explicit != null) {
-            ReferenceOptions.named(explicit.supportedOptions()).check(ref);
-            return explicit;
-        }
-        CredentialSourceProvider provider = providers.get(ref.scheme());
-        if (provider != null) {
-            provider.options().check(ref);
-        }
-        return source(ref);
-    }
-
-    private static Map<String, CredentialSourceProvider> discover(ClassLoader classLoader, Set<String> explicit) {
-        ServiceLoader<CredentialSourceProvider> loader = classLoader == null
-                ? ServiceLoader.load(CredentialSourceProvider.class, CredentialVault.class.getClassLoader())
-                : ServiceLoader.load(CredentialSourceProvider.class, classLoader);
-        Map<String, CredentialSourceProvider> found = new LinkedHashMap<>();
-        Map<String, List<String>> conflicts = new LinkedHashMap<>();
-        for (CredentialSourceProvider provider : loader) {
-            String scheme = provider.scheme();
-            CredentialSourceProvider previous = found.putIfAbsent(scheme, provider);
-            if (previous != null && previous.getClass() != provider.getClass()) {
-                conflicts.computeIfAbsent(scheme, s -> new ArrayList<>(List.of(previous.getClass().getName())))
-                        .add(provider.getClass().getName());
-            }
-        }
-        for (Map.Entry<String, List<String>> conflict : conflicts.entrySet()) {
-            if (!explicit.contains(conflict.getKey())) {
-                throw new IllegalStateException("Two credential source providers serve scheme '" + conflict.getKey()
-                        + "': " + String.join(" and ", conflict.getValue()) + ". Choose one: register it with "
-                        + "CredentialVault.builder().source(...), which wins over discovery, or remove the other's "
-                        + "module from the class path");
-            }
-        }
-        return Collections.unmodifiableMap(found);
-    }
-
-    /** What a handle caches: the value and the reference of the chain it came from. */
-    private static final class Resolved {
-        final CredentialRef ref;
-        final VersionedSecret value;
-        final Secret secret;
-
-        Resolved(CredentialRef ref, VersionedSecret value) {
-            this.ref = ref;
-            this.value = value;
-            this.secret = value.secret();
-        }
-
-        boolean sameAs(Resolved other) {
-            if (!ref.equals(other.ref)) {
-                return false;
-            }
-            if (value.version().isPresent() && other.value.version().isPresent()) {
-                return value.version().equals(other.value.version()) && secret.equals(other.secret);
-            }
-            return secret.equals(other.secret);
-        }
-    }
-
-    private final class Handle implements CredentialHandle {
-        private final List<CredentialRef> refs;
-        private final RefreshingValue<Resolved> value;
-        private final List<CredentialListener> listeners = new CopyOnWriteArrayList<>();
-
-        Handle(List<CredentialRef> refs) {
-            this.refs = refs;
-            String name = refs.size() == 1 ? refs.get(0).toString() : refs.toString();
-            this.value = RefreshingValue.builder(name, this::load)
-                    .clock(clock)
-                    .scheduler(scheduler)
-                    // A secret that is missing now may be created later: keep trying, with backoff.
-                    .retryPolicy(RetryPolicy.backoff(backoff, e -> true))
-                    .defaultTimeout(loadTimeout)
-                    .timeoutError((n, timeout, last) -> new SourceUnavailableException(refs.get(0),
-                            "no value within " + Durations.format(timeout) + (last == null ? "" : "; last failure: "
-                                    + last.getMessage()), last))
-                    .listener(new RefreshingValue.Listener<>() {
-                        @Override
-                        public void loadSucceeded(Resolved previous, RefreshingValue.Loaded<Resolved> loaded) {
-                            if (previous != null && !previous.sameAs(loaded.value())) {
-                                notifyChanged(loaded.value());
-                            }
-                        }
-
-                        @Override
-                        public void loadFailed(RuntimeException failure, int consecutiveFailures,
-                                Optional<Duration> retryIn, boolean valueServed) {
-                            LOG.warn("Loading {} failed ({} in a row){}; next attempt in {}: {}", name,
-                                    consecutiveFailures, valueServed ? ", serving the last good value" : "",
-                                    retryIn.map(Duration::toString).orElse("-"), failure.getMessage());
-                        }
-
-                        @Override
-                        public void expired(Resolved expired) {
-                            LOG.warn("{}: the last good value passed its stale bound and is no longer served", name);
-                        }
-                    })
-                    .build();
-        }
-
-        private RefreshingValue.Loaded<Resolved> load(Resolved previous) {
-            List<CredentialException> failures = new ArrayList<>();
-            for (CredentialRef ref : refs) {
-                long start = System.nanoTime();
-                try {
-                    VersionedSecret loaded = source(ref).load(ref);
-                    if (loaded == null) {
-                        throw new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source returned "
-                                + "nothing", null);
-                    }
-                    Duration took = Duration.ofNanos(System.nanoTime() - start);
-                    notifyLoad(l -> l.loaded(ref, loaded.version(), took));
-                    Instant now = clock.instant();
-                    Duration jittered = ttl.minusNanos((long) (ttl.toNanos() * jitter
-                            * ThreadLocalRandom.current().nextDouble()));
-                    Instant refreshAt = now.plus(jittered);
-                    LOG.debug("Loaded {}{}", ref, loaded.version().map(v -> " version " + v).orElse(""));
-                    return RefreshingValue.Loaded.of(new Resolved(ref, loaded), refreshAt, refreshAt.plus(maxStale));
-                } catch (CredentialNotFoundException | NoSuchSourceException e) {
-                    failures.add(failed(ref, e, start));
-                } catch (CredentialException e) {
-                    failures.add(failed(ref, e, start));
-                    break;
-                } catch (IllegalArgumentException e) {
-                    failures.add(failed(ref, new CredentialException(ref, "the '" + ref.scheme() + "' source refused "
-                            + "the reference: " + e.getMessage(), e, false), start));
-                    break;
-                } catch (RuntimeException e) {
-                    failures.add(failed(ref, new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source "
-                            + "failed with " + e.getClass().getName(), e), start));
-                    break;
-                }
-            }
-            if (refs.size() == 1) {
-                throw failures.get(0);
-            }
-            throw new CredentialChainException(refs, failures);
-        }
-
-        private CredentialException failed(CredentialRef ref, CredentialException failure, long start) {
-            Duration took = Duration.ofNanos(System.nanoTime() - start);
-            notifyLoad(l -> l.loadFailed(ref, failure, took));
-            return failure;
-        }
-
-        private void notifyChanged(Resolved current) {
-            for (CredentialListener listener : listeners) {
-                try {
-                    listener.changed(current.ref, current.value);
-                } catch (RuntimeException e) {
-                    LOG.warn("A credential listener for {} threw {}", current.ref, e.getClass().getName());
-                }
-            }
-        }
-
-        boolean uses(CredentialRef whole) {
-            for (CredentialRef ref : refs) {
-                if (ref.withoutField().equals(whole)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        @Override
-        public Secret get() {
-            return value.get().secret;
-        }
-
-        @Override
-        public Secret get(Duration timeout) {
-            return value.get(timeout).secret;
-        }
-
-        @Override
-        public VersionedSecret versioned() {
-            return value.get().value;
-        }
-
-        @Override
-        public CredentialRef resolvedRef() {
-            return value.get().ref;
-        }
-
-        @Override
-        public List<CredentialRef> refs() {
-            return refs;
-        }
-
-        @Override
-        public void invalidate() {
-            value.invalidate();
-        }
-
-        @Override
-        public AutoCloseable onChange(CredentialListener listener) {
-            Objects.requireNonNull(listener, "listener");
-            listeners.add(listener);
-            return () -> listeners.remove(listener);
-        }
-
-        @Override
-        public String toString() {
-            return "CredentialHandle" + refs;
-        }
-    }
 
     /**
      * Builds a {@link CredentialVault}. Each option may be set once; setting one twice fails at once. Not

@@ -1,29 +1,15 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Options;
-import com.bigledger.auth.internal.SerialNotifier;
 import com.bigledger.auth.oauth.OAuthClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A registry of {@link TokenManager}s, one per tenant (a BigLedger company or user, each with its own grant), for a
@@ -54,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * or a digit, without {@code ..}; anything else is refused with an {@link InvalidTenantKeyException}, so that a key
  * cannot add segments to the path it is put into. Keys appear in manager names, logs and events.
  *
- * <p>The registry is a {@link LinkedHashMap} in access order under one lock, with one idle sweep on the
+ * <p>The registry is a {@link java.util.LinkedHashMap} in access order under one lock, with one idle sweep on the
  * {@link Scheduler}: a lookup of an existing manager costs that lock and a clock read. Managers are closed off the
  * lock, on the scheduler's threads (or, for {@link #close()}, on the caller's).
  *
@@ -64,72 +50,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenManagers implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TokenManagers.class);
-    private static final String PLACEHOLDER = "{tenant}";
-    private static final int MAX_KEY_LENGTH = 128;
-    /** Invalid keys up to this length, printable and not looking like a credential, are shown in messages. */
-    private static final int SHOWN_KEY_LENGTH = 40;
-    /** How long creating a tenant's manager waits for its previous manager to finish closing. */
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
-
     /** How long {@link #close()} waits for the listeners to hear of what happened before it. */
     private static final Duration CLOSE_EVENTS_TIMEOUT = Duration.ofSeconds(10);
 
-    private final OAuthClient client;
-    private final GrantKind grantKind;
-    private final CredentialVault vault;
-    private final String pattern;
-    private final BiConsumer<String, TokenManager.Builder> configure;
-    private final Duration idleTimeout;
-    private final int maximumSize;
-    private final Clock clock;
-    private final Scheduler scheduler;
-    private final List<TokenManagersListener> listeners;
-    /** The listeners' events, told in order on a scheduler worker: never on the caller's thread, never under a lock. */
-    private final SerialNotifier notifier;
-
-    private final Object lock = new Object();
-    // Guarded by lock: access order, least recently used first.
-    private final LinkedHashMap<String, Slot> slots = new LinkedHashMap<>(16, 0.75f, true);
-    /** Managers evicted and still closing, by tenant: a new manager for the tenant waits for the close. */
-    private final Map<String, CompletableFuture<Void>> closing = new HashMap<>();
-    private Scheduler.Cancellable sweep;
-    private boolean closed;
-
-    private final AtomicLong created = new AtomicLong();
-    private final AtomicLong evictedIdle = new AtomicLong();
-    private final AtomicLong evictedSize = new AtomicLong();
-    private final AtomicLong evictedExplicitly = new AtomicLong();
-    private final AtomicLong closedManagers = new AtomicLong();
-
-    /** One tenant's place: its manager once created, or the creation other callers wait for. */
-    private static final class Slot {
-        final String tenant;
-        /** Set under the lock once created; {@code null} while being created. */
-        TokenManager manager;
-        /** Completed with the manager (or the creation failure); dropped once the manager is set. */
-        CompletableFuture<TokenManager> creation = new CompletableFuture<>();
-        /** Set under the lock when the slot is evicted; completed once its manager is closed. */
-        CompletableFuture<Void> closing;
-        long lastUsedMillis;
-
-        Slot(String tenant) {
-            this.tenant = tenant;
-        }
-    }
+    private final TenantTemplate template;
+    private final TokenManagersEvents events;
+    private final TenantMap map;
 
     private TokenManagers(Builder builder) {
-        this.client = builder.client;
-        this.grantKind = builder.grantKind;
-        this.vault = builder.vault;
-        this.pattern = builder.pattern;
-        this.configure = builder.configure;
-        this.idleTimeout = builder.idleTimeout;
-        this.maximumSize = builder.maximumSize;
-        this.clock = builder.clock;
-        this.scheduler = builder.scheduler;
-        this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
-        this.notifier = new SerialNotifier("TokenManagers[" + pattern + "]", scheduler);
+        this.template = new TenantTemplate(builder.client, builder.grantKind, builder.vault, builder.pattern,
+                builder.configure, builder.clock, builder.scheduler);
+        this.events = new TokenManagersEvents("TokenManagers[" + builder.pattern + "]", builder.scheduler,
+                builder.listeners);
+        this.map = new TenantMap(template, events, builder.idleTimeout, builder.maximumSize);
     }
 
     /**
@@ -153,35 +86,7 @@ public final class TokenManagers implements AutoCloseable {
      *     tenant, a store without compare-and-set for a token record)
      */
     public TokenManager get(String tenant) {
-        Objects.requireNonNull(tenant, "tenant");
-        Slot slot;
-        List<Slot> victims = null;
-        CompletableFuture<Void> previousClose = null;
-        synchronized (lock) {
-            if (closed) {
-                throw closedError();
-            }
-            slot = slots.get(tenant);
-            long now = clock.millis();
-            if (slot != null) {
-                slot.lastUsedMillis = now;
-                if (slot.manager != null) {
-                    return slot.manager;
-                }
-            } else {
-                checkKey(tenant);
-                slot = new Slot(tenant);
-                slot.lastUsedMillis = now;
-                slots.put(tenant, slot);
-                victims = overflow();
-                previousClose = closing.get(tenant);
-            }
-        }
-        if (victims == null) {
-            return awaitCreation(slot);
-        }
-        closeLater(victims);
-        return create(slot, previousClose);
+        return map.get(tenant);
     }
 
     /**
@@ -199,7 +104,7 @@ public final class TokenManagers implements AutoCloseable {
         try {
             return manager.token();
         } catch (IllegalStateException e) {
-            if (manager.state() != TokenManager.State.CLOSED || isClosed()) {
+            if (manager.state() != TokenManager.State.CLOSED || map.isClosed()) {
                 throw e;
             }
             return get(tenant).token();
@@ -213,20 +118,7 @@ public final class TokenManagers implements AutoCloseable {
      * @return {@code true} if the registry held a manager for it
      */
     public boolean evict(String tenant) {
-        Objects.requireNonNull(tenant, "tenant");
-        Slot slot;
-        synchronized (lock) {
-            slot = slots.get(tenant);
-            if (slot == null || slot.manager == null) {
-                return false;
-            }
-            slots.remove(tenant);
-            markClosing(slot);
-        }
-        evictedExplicitly.incrementAndGet();
-        notifyListeners(l -> l.managerEvicted(tenant, TokenManagersListener.Eviction.EXPLICIT));
-        scheduler.execute(() -> closeEvicted(slot));
-        return true;
+        return map.evict(tenant);
     }
 
     /**
@@ -235,9 +127,7 @@ public final class TokenManagers implements AutoCloseable {
      * @return the count, including managers being created
      */
     public int size() {
-        synchronized (lock) {
-            return slots.size();
-        }
+        return map.size();
     }
 
     /**
@@ -246,8 +136,7 @@ public final class TokenManagers implements AutoCloseable {
      * @return a snapshot
      */
     public Stats stats() {
-        return new Stats(size(), created.get(), evictedIdle.get(), evictedSize.get(), evictedExplicitly.get(),
-                closedManagers.get());
+        return events.stats(size());
     }
 
     /**
@@ -257,9 +146,7 @@ public final class TokenManagers implements AutoCloseable {
      * @return closing it removes the listener
      */
     public AutoCloseable addListener(TokenManagersListener listener) {
-        Objects.requireNonNull(listener, "listener");
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return events.add(listener);
     }
 
     /**
@@ -269,306 +156,17 @@ public final class TokenManagers implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Slot> all;
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (sweep != null) {
-                sweep.cancel();
-                sweep = null;
-            }
-            all = new ArrayList<>(slots.values());
-            slots.clear();
-        }
-        for (Slot slot : all) {
-            if (slot.manager != null) {
-                closeManager(slot);
-            }
+        if (!map.close()) {
+            return;
         }
         // The listeners hear of every close before this returns (unless called from a listener).
-        notifier.flush(System.nanoTime() + CLOSE_EVENTS_TIMEOUT.toNanos());
+        events.flush(CLOSE_EVENTS_TIMEOUT);
     }
 
     @Override
     public String toString() {
-        return "TokenManagers[" + pattern + ", " + client.tokenEndpoint() + ", size=" + size() + "]";
-    }
-
-    private boolean isClosed() {
-        synchronized (lock) {
-            return closed;
-        }
-    }
-
-    private TokenManager create(Slot slot, CompletableFuture<Void> previousClose) {
-        String tenant = slot.tenant;
-        TokenManager manager;
-        try {
-            if (previousClose != null) {
-                awaitClose(tenant, previousClose);
-            }
-            manager = build(tenant);
-        } catch (RuntimeException | Error e) {
-            CompletableFuture<TokenManager> creation;
-            synchronized (lock) {
-                // remove(key, value) does not touch the access order.
-                slots.remove(tenant, slot);
-                creation = slot.creation;
-            }
-            if (e instanceof RuntimeException) {
-                RuntimeException failure = (RuntimeException) e;
-                notifyListeners(l -> l.managerCreationFailed(tenant, failure));
-            }
-            // Waiters get the failure; the next use tries again.
-            creation.completeExceptionally(e);
-            throw e;
-        }
-        CompletableFuture<TokenManager> creation;
-        boolean kept;
-        synchronized (lock) {
-            creation = slot.creation;
-            slot.creation = null;
-            // A slot being created is never evicted: only the registry's close removes it meanwhile.
-            kept = !closed;
-            slot.manager = manager;
-        }
-        created.incrementAndGet();
-        notifyListeners(l -> l.managerCreated(tenant));
-        if (!kept) {
-            closeManager(slot);
-            IllegalStateException gone = closedError();
-            creation.completeExceptionally(gone);
-            throw gone;
-        }
-        creation.complete(manager);
-        return manager;
-    }
-
-    private TokenManager build(String tenant) {
-        CredentialRef ref;
-        String text = pattern.replace(PLACEHOLDER, tenant);
-        try {
-            ref = CredentialRef.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidTenantKeyException("the reference pattern " + pattern + " gives no valid reference for "
-                    + "tenant '" + tenant + "': " + e.getMessage());
-        }
-        TokenManager.Builder builder = TokenManager.builder()
-                .client(client)
-                .clock(clock)
-                .scheduler(scheduler)
-                .name("tenant " + tenant);
-        if (grantKind == GrantKind.RECORD) {
-            builder.tokenRecord(vault, ref);
-        } else {
-            builder.refreshToken(vault, ref);
-        }
-        configure.accept(tenant, builder);
-        return builder.build();
-    }
-
-    private TokenManager awaitCreation(Slot slot) {
-        CompletableFuture<TokenManager> creation;
-        synchronized (lock) {
-            if (slot.manager != null) {
-                return slot.manager;
-            }
-            creation = slot.creation;
-        }
-        try {
-            return creation.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw e;
-        }
-    }
-
-    private void awaitClose(String tenant, CompletableFuture<Void> previousClose) {
-        try {
-            previousClose.get(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            LOG.warn("tenant {}: the previous manager is still closing after {}; creating a new one anyway", tenant,
-                    CLOSE_WAIT);
-        } catch (ExecutionException e) {
-            // The close's own failure was logged by the closing thread.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BigLedgerAuthException("tenant " + tenant + ": interrupted while the previous manager closed",
-                    e, true);
-        }
-    }
-
-    /** Records that the slot's manager is closing, so that the tenant's next manager waits for it. Under lock. */
-    private void markClosing(Slot slot) {
-        slot.closing = new CompletableFuture<>();
-        closing.put(slot.tenant, slot.closing);
-    }
-
-    /**
-     * Removes least recently used managers until the registry is within its maximum; managers being created are
-     * skipped. Call with the lock held.
-     */
-    private List<Slot> overflow() {
-        if (slots.size() <= maximumSize) {
-            return List.of();
-        }
-        List<Slot> victims = new ArrayList<>(1);
-        Iterator<Slot> eldest = slots.values().iterator();
-        while (slots.size() > maximumSize && eldest.hasNext()) {
-            Slot slot = eldest.next();
-            if (slot.manager != null) {
-                eldest.remove();
-                markClosing(slot);
-                victims.add(slot);
-            }
-        }
-        return victims;
-    }
-
-    private void closeLater(List<Slot> victims) {
-        for (Slot victim : victims) {
-            evictedSize.incrementAndGet();
-            notifyListeners(l -> l.managerEvicted(victim.tenant, TokenManagersListener.Eviction.SIZE));
-            closeOnWorker(victim);
-        }
-    }
-
-    /** Closes an evicted manager on a worker of its own; on this thread if the scheduler refuses. */
-    private void closeOnWorker(Slot slot) {
-        try {
-            scheduler.execute(() -> closeEvicted(slot));
-        } catch (RuntimeException | Error refused) {
-            LOG.warn("tenant {}: the scheduler refused to close the evicted manager ({}); closing it here",
-                    slot.tenant, refused.getClass().getName());
-            closeEvicted(slot);
-        }
-    }
-
-    private void closeEvicted(Slot slot) {
-        try {
-            closeManager(slot);
-        } finally {
-            synchronized (lock) {
-                closing.remove(slot.tenant, slot.closing);
-            }
-            slot.closing.complete(null);
-        }
-    }
-
-    private void closeManager(Slot slot) {
-        long start = System.nanoTime();
-        try {
-            slot.manager.close();
-        } catch (RuntimeException e) {
-            LOG.warn("tenant {}: closing its token manager failed: {}", slot.tenant, e.getClass().getName());
-        }
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
-        closedManagers.incrementAndGet();
-        notifyListeners(l -> l.managerClosed(slot.tenant, took));
-    }
-
-    /** Starts the idle sweep; called once, by the builder. */
-    private TokenManagers startSweeping() {
-        synchronized (lock) {
-            sweep = scheduler.schedule(this::sweepIdle, sweepInterval());
-        }
-        return this;
-    }
-
-    /** How often idle managers are looked for: a quarter of the idle time, so one is closed within 1.25 of it. */
-    private Duration sweepInterval() {
-        return idleTimeout.dividedBy(4);
-    }
-
-    private void sweepIdle() {
-        List<Slot> idle = new ArrayList<>();
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            long now = clock.millis();
-            Iterator<Slot> eldest = slots.values().iterator();
-            while (eldest.hasNext()) {
-                Slot slot = eldest.next();
-                if (now - slot.lastUsedMillis < idleTimeout.toMillis()) {
-                    // Access order: every later one was used more recently.
-                    break;
-                }
-                if (slot.manager != null) {
-                    eldest.remove();
-                    markClosing(slot);
-                    idle.add(slot);
-                }
-            }
-            sweep = scheduler.schedule(this::sweepIdle, sweepInterval());
-        }
-        for (Slot slot : idle) {
-            evictedIdle.incrementAndGet();
-            notifyListeners(l -> l.managerEvicted(slot.tenant, TokenManagersListener.Eviction.IDLE));
-            // Each on a worker: one slow close (a store that answers slowly) does not hold back the others.
-            closeOnWorker(slot);
-        }
-    }
-
-    private void notifyListeners(Consumer<TokenManagersListener> event) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        // The listeners of the moment the event happened: one added later hears only later events.
-        List<TokenManagersListener> told = List.copyOf(listeners);
-        notifier.post(() -> {
-            for (TokenManagersListener listener : told) {
-                try {
-                    event.accept(listener);
-                } catch (Throwable e) {
-                    LOG.warn("a token managers listener threw {}", e.getClass().getName());
-                }
-            }
-        });
-    }
-
-    private IllegalStateException closedError() {
-        return new IllegalStateException("TokenManagers for " + pattern + " is closed");
-    }
-
-    /** Refuses a key that is not an identifier, showing it only when that cannot print a credential. */
-    static void checkKey(String tenant) {
-        int length = tenant.length();
-        boolean valid = length > 0 && length <= MAX_KEY_LENGTH && isAlphanumeric(tenant.charAt(0))
-                && !tenant.contains("..");
-        for (int i = 0; valid && i < length; i++) {
-            char c = tenant.charAt(i);
-            valid = isAlphanumeric(c) || c == '.' || c == '_' || c == '-';
-        }
-        if (!valid) {
-            throw new InvalidTenantKeyException("A tenant key must be 1 to " + MAX_KEY_LENGTH + " letters, digits, "
-                    + "'.', '_' or '-', starting with a letter or a digit, without '..'; got " + shown(tenant));
-        }
-    }
-
-    private static boolean isAlphanumeric(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    }
-
-    private static String shown(String key) {
-        boolean printable = key.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
-        boolean credentialLike = Secret.of(key).knownPrefix().isPresent() || key.startsWith("blg_")
-                || key.startsWith("Bearer ") || key.startsWith("eyJ");
-        if (key.isEmpty()) {
-            return "an empty key";
-        }
-        if (key.length() <= SHOWN_KEY_LENGTH && printable && !credentialLike) {
-            return "'" + key + "'";
-        }
-        return "a key of " + key.length() + " characters (not shown)";
+        return "TokenManagers[" + template.pattern() + ", " + template.client().tokenEndpoint() + ", size=" + size()
+                + "]";
     }
 
     /** The registry's counts, as {@link #stats()} read them. Immutable. */
@@ -580,7 +178,7 @@ public final class TokenManagers implements AutoCloseable {
         private final long evictedExplicitly;
         private final long closed;
 
-        private Stats(int size, long created, long evictedIdle, long evictedSize, long evictedExplicitly,
+        Stats(int size, long created, long evictedIdle, long evictedSize, long evictedExplicitly,
                 long closed) {
             this.size = size;
             this.created = created;
@@ -652,11 +250,6 @@ public final class TokenManagers implements AutoCloseable {
         }
     }
 
-    private enum GrantKind {
-        REFRESH_TOKEN,
-        RECORD
-    }
-
     /**
      * Builds a {@link TokenManagers} registry. A client and one grant (with its reference pattern) are required. Each
      * option may be set once. Not thread-safe.
@@ -665,7 +258,7 @@ public final class TokenManagers implements AutoCloseable {
         private final Set<String> set = new HashSet<>();
         private final List<TokenManagersListener> listeners = new ArrayList<>();
         private OAuthClient client;
-        private GrantKind grantKind;
+        private TenantTemplate.Grant grantKind;
         private CredentialVault vault;
         private String pattern;
         private BiConsumer<String, TokenManager.Builder> configure = (tenant, builder) -> { };
@@ -684,27 +277,14 @@ public final class TokenManagers implements AutoCloseable {
             }
         }
 
-        private void grant(GrantKind kind, CredentialVault vault, String pattern) {
+        private void grant(TenantTemplate.Grant kind, CredentialVault vault, String pattern) {
             Objects.requireNonNull(vault, "vault");
             Objects.requireNonNull(pattern, "pattern");
             if (grantKind != null) {
                 throw new IllegalStateException("TokenManagers has two grants: " + grantKind + " and " + kind
                         + "; choose one");
             }
-            int at = pattern.indexOf(PLACEHOLDER);
-            int end = pattern.length();
-            for (char c : new char[] {'?', '#'}) {
-                int i = pattern.indexOf(c);
-                if (i >= 0 && i < end) {
-                    end = i;
-                }
-            }
-            if (at < 0 || at + PLACEHOLDER.length() > end || pattern.indexOf(PLACEHOLDER, at + 1) >= 0) {
-                throw new IllegalArgumentException("TokenManagers reference pattern " + pattern + " must hold "
-                        + PLACEHOLDER + " once, in its path (before any '?' or '#')");
-            }
-            // Fails here, not at the first tenant, when the rest of the pattern is not a reference.
-            CredentialRef.parse(pattern.replace(PLACEHOLDER, "tenant"));
+            TenantKeys.checkPattern(pattern);
             this.grantKind = kind;
             this.vault = vault;
             this.pattern = pattern;
@@ -733,7 +313,7 @@ public final class TokenManagers implements AutoCloseable {
          * @throws IllegalArgumentException if the pattern lacks the placeholder or is not a reference
          */
         public Builder refreshToken(CredentialVault vault, String pattern) {
-            grant(GrantKind.REFRESH_TOKEN, vault, pattern);
+            grant(TenantTemplate.Grant.REFRESH_TOKEN, vault, pattern);
             return this;
         }
 
@@ -749,7 +329,7 @@ public final class TokenManagers implements AutoCloseable {
          * @throws IllegalArgumentException if the pattern lacks the placeholder or is not a reference
          */
         public Builder tokenRecord(CredentialVault vault, String pattern) {
-            grant(GrantKind.RECORD, vault, pattern);
+            grant(TenantTemplate.Grant.RECORD, vault, pattern);
             return this;
         }
 
@@ -850,7 +430,9 @@ public final class TokenManagers implements AutoCloseable {
                 throw new IllegalStateException("TokenManagers needs a grant: call tokenRecord(vault, pattern) or "
                         + "refreshToken(vault, pattern)");
             }
-            return new TokenManagers(this).startSweeping();
+            TokenManagers registry = new TokenManagers(this);
+            registry.map.startSweeping();
+            return registry;
         }
     }
 }

@@ -1,5 +1,7 @@
 package com.bigledger.auth.cli;
 
+import static com.bigledger.auth.cli.CommandRun.setting;
+
 import com.bigledger.auth.AuthorizationException;
 import com.bigledger.auth.BigLedgerAuthException;
 import com.bigledger.auth.CredentialException;
@@ -179,20 +181,14 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Stores stores = new Stores(environment, timeoutOption.timeout())) {
-            return run(stores, err);
-        } catch (Failure f) {
-            err.println(PREFIX + f.getMessage());
-            return f.exitCode;
-        } catch (BigLedgerAuthException e) {
-            err.println(PREFIX + Messages.oneLine(e.getMessage()));
-            return ExitCodes.ERROR;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        return CommandRun.run(spec, PREFIX, () -> {
+            try (Stores stores = new Stores(environment, timeoutOption.timeout())) {
+                return run(stores, err);
+            } catch (BigLedgerAuthException e) {
+                throw new Failure(ExitCodes.ERROR, Messages.oneLine(e.getMessage()));
+            }
+        });
     }
 
     private int run(Stores stores, PrintWriter err) throws Failure {
@@ -416,13 +412,6 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
         }
     }
 
-    private static Optional<String> setting(Stores stores, String option, String variable) {
-        if (option != null) {
-            return Optional.of(option);
-        }
-        return stores.variable(variable).map(Secret::reveal);
-    }
-
     /**
      * Opens a URL in the desktop's browser when there is a desktop (xdg-open, or open on macOS); otherwise does
      * nothing, and the printed URL is all there is.
@@ -447,17 +436,5 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
                 // No opener installed: the URL is printed above.
             }
         };
-    }
-
-    /** A failure of the run: its exit code and one line without a secret. */
-    private static final class Failure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        final int exitCode;
-
-        Failure(int exitCode, String message) {
-            super(message, null, false, false);
-            this.exitCode = exitCode;
-        }
     }
 }

@@ -1,8 +1,5 @@
 package com.bigledger.auth.cli;
 
-import com.bigledger.auth.BigLedgerAuthException;
-import com.bigledger.auth.CredentialConfigurationException;
-import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.VersionedSecret;
 import java.io.PrintWriter;
@@ -78,20 +75,14 @@ final class ResolveCommand implements Callable<Integer> {
         try (Stores stores = new Stores(environment, TimeoutOption.of(spec))) {
             VersionedSecret resolved = stores.vault().handle(ref).versioned();
             return reveal ? printValue(ref, resolved, out, err) : printRedacted(ref, resolved, out);
-        } catch (CredentialNotFoundException e) {
+        } catch (RuntimeException e) {
+            // IllegalStateException: the stores on the class path conflict (two for one scheme);
+            // IllegalArgumentException: the store does not support an option of the reference.
+            if (!CommandRun.isCredentialFailure(e)) {
+                throw e;
+            }
             err.println(failure(ref, e.getMessage()));
-            return ExitCodes.NOT_FOUND;
-        } catch (CredentialConfigurationException e) {
-            err.println(failure(ref, e.getMessage()));
-            return ExitCodes.CONFIGURATION;
-        } catch (BigLedgerAuthException | IllegalStateException e) {
-            // IllegalStateException: the stores on the class path conflict (two for one scheme).
-            err.println(failure(ref, e.getMessage()));
-            return ExitCodes.ERROR;
-        } catch (IllegalArgumentException e) {
-            // The store does not support an option of the reference.
-            err.println(failure(ref, e.getMessage()));
-            return ExitCodes.USAGE;
+            return CommandRun.credentialExitCode(e);
         }
     }
 
@@ -118,9 +109,7 @@ final class ResolveCommand implements Callable<Integer> {
     }
 
     private static String failure(CredentialRef ref, String exceptionMessage) {
-        String message = Messages.oneLine(exceptionMessage);
-        // Credential exceptions already start with the reference; others (a store that cannot start) do not.
-        String detail = message.startsWith(ref + ": ") ? message.substring(ref.toString().length() + 2) : message;
+        String detail = CommandRun.credentialDetail(ref, exceptionMessage);
         return "bigledger-auth resolve: cannot resolve " + ref + ": " + detail;
     }
 }

@@ -2,12 +2,10 @@ package com.bigledger.auth.cli;
 
 import com.bigledger.auth.AccessToken;
 import com.bigledger.auth.BigLedgerAuthException;
-import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
-import com.bigledger.auth.TokenListener;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.oauth.ClientAuthentication;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -116,28 +113,12 @@ final class TokenCommand implements Callable<Integer> {
     /** Where earlier versions' {@code login} stored a plain refresh token by default: named in a hint only. */
     static final String EARLIER_REFRESH_TOKEN_REF = "file:bigledger/refresh_token";
 
-    private static final String PREFIX = "bigledger-auth token: ";
+    static final String PREFIX = "bigledger-auth token: ";
 
     private final Map<String, String> environment;
 
-    private String tokenEndpointOption;
-    private String clientIdOption;
-    private String clientSecretRefOption;
-    /** Taken only to refuse it without echoing it: picocli would quote an unknown option's value. */
-    private String plainClientSecret;
-    private List<String> scopeOptions;
-    private Profile profileOption;
-    private boolean clientCredentialsMode;
-    private boolean publicClient;
-    private RequestFormat formatOption;
-    private ClientAuthentication authOption;
-    private boolean allowInsecureLoopback;
-    private boolean refreshTokenMode;
-    private String tokenRecordOption;
-    private String refreshTokenRefOption;
-    private boolean header;
-    private boolean verbose;
-    private Duration timeout;
+    /** This run's options, read from the parsed model when it starts. */
+    private TokenSettings options;
 
     private CommandSpec spec;
 
@@ -216,252 +197,60 @@ final class TokenCommand implements Callable<Integer> {
         return spec;
     }
 
-    /** Takes this run's values from the parsed model. */
-    private void readOptions() {
-        tokenEndpointOption = CommandSpecs.value(spec, "--token-endpoint");
-        clientIdOption = CommandSpecs.value(spec, "--client-id");
-        clientSecretRefOption = CommandSpecs.value(spec, "--client-secret-ref");
-        plainClientSecret = CommandSpecs.value(spec, "--client-secret");
-        scopeOptions = CommandSpecs.value(spec, "--scope");
-        profileOption = CommandSpecs.value(spec, "--profile");
-        clientCredentialsMode = CommandSpecs.isSet(spec, "--client-credentials");
-        publicClient = CommandSpecs.isSet(spec, "--public-client");
-        formatOption = CommandSpecs.value(spec, "--format");
-        authOption = CommandSpecs.value(spec, "--auth");
-        allowInsecureLoopback = CommandSpecs.isSet(spec, "--allow-insecure-loopback");
-        refreshTokenMode = CommandSpecs.isSet(spec, "--refresh-token");
-        tokenRecordOption = CommandSpecs.value(spec, "--token-record");
-        refreshTokenRefOption = CommandSpecs.value(spec, "--refresh-token-ref");
-        header = CommandSpecs.isSet(spec, "--header");
-        verbose = CommandSpecs.isSet(spec, "--verbose");
-        timeout = TimeoutOption.of(spec);
-    }
-
     @Override
     public Integer call() {
-        readOptions();
+        options = TokenSettings.read(spec);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try {
-            if (plainClientSecret != null) {
-                plainClientSecret = null;
-                throw new Failure(ExitCodes.USAGE, "--client-secret is not accepted: a secret on the command line "
-                        + "stays in shell history and process lists. Put it in " + CLIENT_SECRET + " or a store, "
-                        + "and name it with --client-secret-ref REF");
+        return CommandRun.run(spec, PREFIX, () -> run(out, err));
+    }
+
+    private int run(PrintWriter out, PrintWriter err) throws Failure {
+        if (options.plainClientSecret != null) {
+            options.plainClientSecret = null;
+            throw new Failure(ExitCodes.USAGE, "--client-secret is not accepted: a secret on the command line "
+                    + "stays in shell history and process lists. Put it in " + CLIENT_SECRET + " or a store, "
+                    + "and name it with --client-secret-ref REF");
+        }
+        // The secret and the token are used before the stores close: a value need not outlive its store.
+        try (Stores stores = new Stores(environment, options.timeout)) {
+            TokenSettings.Settings settings = options.settings(stores, httpClient);
+            if (options.verbose) {
+                settings.print(err);
             }
-            // The secret and the token are used before the stores close: a value need not outlive its store.
-            try (Stores stores = new Stores(environment, timeout)) {
-                Settings settings = settings(stores);
-                if (verbose) {
-                    settings.print(err);
+            Secret clientSecret = settings.secretRef == null ? null : clientSecret(stores, settings.secretRef);
+            AccessToken token = fetch(stores, settings, clientSecret, err);
+            if (options.verbose) {
+                printDetails(token, err);
+                if (settings.refresh != null && settings.refresh.record) {
+                    line(err, "from", tokenRequested ? "the token endpoint (stored in the token record)"
+                            : "the token record (no request)");
                 }
-                Secret clientSecret = settings.secretRef == null ? null : clientSecret(stores, settings.secretRef);
-                AccessToken token = fetch(stores, settings, clientSecret, err);
-                if (verbose) {
-                    printDetails(token, err);
-                    if (settings.refresh != null && settings.refresh.record) {
-                        line(err, "from", tokenRequested ? "the token endpoint (stored in the token record)"
-                                : "the token record (no request)");
-                    }
-                }
-                out.print(header ? "Authorization: Bearer " + token.reveal() : token.reveal());
-                out.print('\n');
-                return ExitCodes.OK;
-            } catch (BigLedgerAuthException e) {
-                // The environment store could not start or read a variable (a malformed .env file).
-                throw new Failure(ExitCodes.ERROR, "the environment cannot be read: " + Messages.oneLine(
-                        e.getMessage()));
             }
-        } catch (Failure f) {
-            err.println(PREFIX + f.getMessage());
-            return f.exitCode;
-        } finally {
-            out.flush();
-            err.flush();
-        }
-    }
-
-    /** Reads the settings from the options and the environment, and checks them; nothing is sent yet. */
-    private Settings settings(Stores stores) throws Failure {
-        URI endpoint = endpoint(setting(stores, tokenEndpointOption, TOKEN_ENDPOINT).orElse(DEFAULT_TOKEN_ENDPOINT));
-        String clientId = setting(stores, clientIdOption, CLIENT_ID).orElseThrow(() -> new Failure(ExitCodes.USAGE,
-                "no client id: pass --client-id ID or set " + CLIENT_ID));
-        Set<String> scopes = scopes(stores);
-        Profile profile = profileOption != null ? profileOption : Profile.of(endpoint);
-        RefreshSource refresh = refreshSource(stores, profile);
-        CredentialRef refreshRef = refresh == null ? null : refresh.ref;
-        if (publicClient && refreshRef == null) {
-            throw new Failure(ExitCodes.USAGE, "--public-client: the client_credentials grant needs a client "
-                    + "secret; a public client can only use the refresh token login stored");
-        }
-        // BigLedger takes client_secret in every token request; other servers need none for a refresh token.
-        boolean secretOptional = profile == Profile.OAUTH2 && refreshRef != null;
-        CredentialRef secretRef = publicClient ? null : secretRef(stores, secretOptional, profile);
-        RequestFormat format = formatOption != null ? formatOption : profile.format();
-        ClientAuthentication auth = secretRef == null ? ClientAuthentication.NONE
-                : authOption != null ? authOption : defaultAuthentication(format);
-        try {
-            // A public client of the same endpoint and id checks them before any store or server is called.
-            OAuthClient.builder()
-                    .httpClient(httpClient)
-                    .tokenEndpoint(endpoint)
-                    .clientId(clientId)
-                    .allowInsecureLoopback(allowInsecureLoopback)
-                    .build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            // The endpoint's shape or transport, or the client id; the messages quote no credential.
-            throw new Failure(ExitCodes.USAGE, inCommandLineTerms(Messages.oneLine(e.getMessage())));
-        }
-        return new Settings(endpoint, clientId, scopes, secretRef, format, auth, refresh, profile);
-    }
-
-    /**
-     * Chooses the grant: where the refresh token is for {@code refresh_token} (asked for, or BigLedger's default),
-     * else {@code null} for {@code client_credentials} (asked for, or the default of other servers). The token
-     * record unless a plain refresh token's reference is given; the two together are a usage error, as an option
-     * that silently won over the other would leave the user unsure which one a rotation went to.
-     */
-    private RefreshSource refreshSource(Stores stores, Profile profile) throws Failure {
-        boolean refreshAsked = refreshTokenMode || refreshTokenRefOption != null || tokenRecordOption != null;
-        if (refreshAsked && clientCredentialsMode) {
-            throw new Failure(ExitCodes.USAGE, "--client-credentials conflicts with --refresh-token, --token-record "
-                    + "and --refresh-token-ref: choose one grant");
-        }
-        if (tokenRecordOption != null && refreshTokenRefOption != null) {
-            throw new Failure(ExitCodes.USAGE, "--token-record and --refresh-token-ref conflict: give one, "
-                    + "--token-record REF for a token record that several processes can share, or "
-                    + "--refresh-token-ref REF for a plain refresh token");
-        }
-        boolean refresh = refreshAsked || (profile == Profile.BIGLEDGER && !clientCredentialsMode);
-        if (!refresh) {
-            return null;
-        }
-        String text;
-        String source;
-        boolean record;
-        boolean byDefault = false;
-        if (tokenRecordOption != null || refreshTokenRefOption != null) {
-            record = tokenRecordOption != null;
-            text = record ? tokenRecordOption : refreshTokenRefOption;
-            source = record ? "--token-record" : "--refresh-token-ref";
-        } else {
-            Optional<String> recordVariable = setting(stores, null, TOKEN_RECORD_REF);
-            Optional<String> plainVariable = setting(stores, null, REFRESH_TOKEN_REF);
-            if (recordVariable.isPresent() && plainVariable.isPresent()) {
-                throw new Failure(ExitCodes.USAGE, TOKEN_RECORD_REF + " and " + REFRESH_TOKEN_REF + " are both set; "
-                        + "set only one (" + TOKEN_RECORD_REF + " for a token record that several processes can "
-                        + "share)");
-            }
-            record = plainVariable.isEmpty();
-            byDefault = record && recordVariable.isEmpty();
-            text = record ? recordVariable.orElse(DEFAULT_TOKEN_RECORD_REF) : plainVariable.get();
-            source = record ? TOKEN_RECORD_REF : REFRESH_TOKEN_REF;
-        }
-        try {
-            return new RefreshSource(CredentialRef.parse(text), record, byDefault);
-        } catch (IllegalArgumentException e) {
-            throw new Failure(ExitCodes.USAGE, (record ? "the token record's reference (" : "the refresh token's "
-                    + "reference (") + source + "): " + Messages.without(e.getMessage(), text));
-        }
-    }
-
-    /** Rewords the builder's names in a client's message as the options a user of this command knows. */
-    private static String inCommandLineTerms(String message) {
-        return message.replaceFirst("^tokenEndpoint ", "the token endpoint ")
-                .replaceFirst("^clientId ", "the client id ")
-                .replace("allowInsecureLoopback(true)", "--allow-insecure-loopback");
-    }
-
-    private URI endpoint(String text) throws Failure {
-        URI endpoint;
-        try {
-            endpoint = new URI(text.strip());
-        } catch (URISyntaxException e) {
-            // The reason and position only: the URL may hold credentials in its user info or query.
-            throw new Failure(ExitCodes.USAGE, "the token endpoint is not a valid URL: " + e.getReason()
-                    + " at position " + e.getIndex());
-        }
-        if ("http".equalsIgnoreCase(endpoint.getScheme()) && !allowInsecureLoopback) {
-            throw new Failure(ExitCodes.USAGE, "the token endpoint " + shown(endpoint) + " uses http: only https "
-                    + "is allowed, except to a loopback host (127.0.0.1, ::1, localhost) with "
-                    + "--allow-insecure-loopback, for tests and local servers");
-        }
-        return endpoint;
-    }
-
-    private Set<String> scopes(Stores stores) throws Failure {
-        Set<String> scopes = new TreeSet<>();
-        String source;
-        if (scopeOptions != null) {
-            source = "--scope";
-            for (String option : scopeOptions) {
-                scopes.addAll(List.of(split(option)));
-            }
-        } else {
-            source = SCOPES;
-            setting(stores, null, SCOPES).ifPresent(value -> scopes.addAll(List.of(split(value))));
-        }
-        for (String scope : scopes) {
-            if (!isScopeToken(scope)) {
-                throw new Failure(ExitCodes.USAGE, source + ": not a valid OAuth scope (printable ASCII without "
-                        + "space, \" or \\): " + scope.replaceAll("[^\\x21-\\x7e]", "?"));
-            }
-        }
-        return scopes;
-    }
-
-    private CredentialRef secretRef(Stores stores, boolean optional, Profile profile) throws Failure {
-        String text;
-        String source;
-        if (clientSecretRefOption != null) {
-            text = clientSecretRefOption;
-            source = "--client-secret-ref";
-        } else {
-            Optional<String> fromVariable = setting(stores, null, CLIENT_SECRET_REF);
-            // Only whether it is set: the secret itself is read through its reference, later.
-            boolean secretSet = stores.variable(CLIENT_SECRET).isPresent();
-            if (fromVariable.isPresent() && secretSet) {
-                throw new Failure(ExitCodes.USAGE, CLIENT_SECRET + " and " + CLIENT_SECRET_REF + " are both set; "
-                        + "set only one");
-            }
-            if (fromVariable.isEmpty() && !secretSet) {
-                if (optional) {
-                    return null;
-                }
-                throw new Failure(ExitCodes.USAGE, "no client secret: set " + CLIENT_SECRET + ", or give its "
-                        + "reference with --client-secret-ref REF or " + CLIENT_SECRET_REF + " (such as "
-                        + "aws-sm:prod/bigledger#client_secret)" + (profile == Profile.BIGLEDGER ? "; BigLedger's "
-                        + "token endpoint takes client_secret in every request (for a client registered as public, "
-                        + "which the BigLedger document does not describe, pass --public-client)" : ""));
-            }
-            text = fromVariable.orElse("env:" + CLIENT_SECRET);
-            source = fromVariable.isPresent() ? CLIENT_SECRET_REF : CLIENT_SECRET;
-        }
-        try {
-            return CredentialRef.parse(text);
-        } catch (IllegalArgumentException e) {
-            // Quoted nowhere: a secret pasted in place of its reference would otherwise be printed.
-            throw new Failure(ExitCodes.USAGE, source + ": " + Messages.without(e.getMessage(), text));
+            out.print(options.header ? "Authorization: Bearer " + token.reveal() : token.reveal());
+            out.print('\n');
+            return ExitCodes.OK;
+        } catch (BigLedgerAuthException e) {
+            // The environment store could not start or read a variable (a malformed .env file).
+            throw new Failure(ExitCodes.ERROR, "the environment cannot be read: " + Messages.oneLine(
+                    e.getMessage()));
         }
     }
 
     private static Secret clientSecret(Stores stores, CredentialRef ref) throws Failure {
         try {
             return stores.vault().handle(ref).get();
-        } catch (CredentialNotFoundException e) {
-            throw new Failure(ExitCodes.NOT_FOUND, cannotResolve(ref, e.getMessage()));
-        } catch (CredentialConfigurationException e) {
-            throw new Failure(ExitCodes.CONFIGURATION, cannotResolve(ref, e.getMessage()));
-        } catch (BigLedgerAuthException | IllegalStateException e) {
-            // IllegalStateException: the stores on the class path conflict (two for one scheme).
-            throw new Failure(ExitCodes.ERROR, cannotResolve(ref, e.getMessage()));
-        } catch (IllegalArgumentException e) {
-            // The store does not support an option of the reference.
-            throw new Failure(ExitCodes.USAGE, cannotResolve(ref, e.getMessage()));
+        } catch (RuntimeException e) {
+            // IllegalStateException: the stores on the class path conflict (two for one scheme);
+            // IllegalArgumentException: the store does not support an option of the reference.
+            if (!CommandRun.isCredentialFailure(e)) {
+                throw e;
+            }
+            throw new Failure(CommandRun.credentialExitCode(e), cannotResolve(ref, e.getMessage()));
         }
     }
 
-    private AccessToken fetch(Stores stores, Settings settings, Secret clientSecret, PrintWriter err)
+    private AccessToken fetch(Stores stores, TokenSettings.Settings settings, Secret clientSecret, PrintWriter err)
             throws Failure {
         OAuthClient.Builder builder = OAuthClient.builder()
                 .httpClient(httpClient)
@@ -469,15 +258,16 @@ final class TokenCommand implements Callable<Integer> {
                 .clientId(settings.clientId)
                 .clientAuthentication(settings.auth)
                 .requestFormat(settings.format)
-                .allowInsecureLoopback(allowInsecureLoopback)
+                .allowInsecureLoopback(options.allowInsecureLoopback)
                 .userAgent(userAgent());
         settings.profile.configure(builder);
         if (clientSecret != null) {
             builder.clientSecret(clientSecret);
         }
         OAuthClient client = builder.build();
-        RetryReport retries = new RetryReport(err, shown(settings.endpoint), timeout);
-        RequestInFlight inFlight = new RequestInFlight();
+        TokenProgress.RetryReport retries = new TokenProgress.RetryReport(err, shown(settings.endpoint),
+                options.timeout);
+        TokenProgress.RequestInFlight inFlight = new TokenProgress.RequestInFlight();
         TokenManager.Builder manager = TokenManager.builder()
                 .client(client)
                 .addListener(retries)
@@ -485,11 +275,11 @@ final class TokenCommand implements Callable<Integer> {
                 .scopes(settings.scopes)
                 // The endpoint without its query: the name goes into log lines.
                 .name(shown(settings.endpoint).toString())
-                .timeout(timeout)
+                .timeout(options.timeout)
                 // A request sent just before --timeout ended is given the client's whole bound, so that the
                 // refresh token it rotates is written back rather than lost when the manager closes.
-                .closeTimeout(client.overallTimeout().plus(timeout));
-        RefreshSource refresh = settings.refresh;
+                .closeTimeout(client.overallTimeout().plus(options.timeout));
+        TokenSettings.RefreshSource refresh = settings.refresh;
         if (refresh != null && refresh.record) {
             // Fleet mode: a valid stored access token is used as it is; otherwise one process at a time refreshes.
             manager.tokenRecord(stores.vault(), refresh.ref);
@@ -539,7 +329,8 @@ final class TokenCommand implements Callable<Integer> {
      * Points a user of an earlier version, whose login stored a plain refresh token, at it when the default token
      * record does not exist yet; the store is only asked whether that entry exists, its value is not read.
      */
-    private static String earlierLoginHint(Stores stores, RefreshSource refresh, ReauthenticationRequiredException e) {
+    private static String earlierLoginHint(Stores stores, TokenSettings.RefreshSource refresh,
+            ReauthenticationRequiredException e) {
         if (refresh == null || !refresh.byDefault || !(e.getCause() instanceof CredentialNotFoundException)) {
             return "";
         }
@@ -560,20 +351,8 @@ final class TokenCommand implements Callable<Integer> {
         line(err, "scopes", scopes.isEmpty() ? "(none listed by the server)" : String.join(" ", scopes));
     }
 
-    private static void line(PrintWriter err, String label, String text) {
+    static void line(PrintWriter err, String label, String text) {
         err.println(String.format(Locale.ROOT, "%-12s %s", label, text));
-    }
-
-    /**
-     * Returns the option's value if it was given, else the variable's, if set and not empty.
-     *
-     * @throws BigLedgerAuthException if the variable cannot be read
-     */
-    private static Optional<String> setting(Stores stores, String option, String variable) {
-        if (option != null) {
-            return Optional.of(option);
-        }
-        return stores.variable(variable).map(Secret::reveal);
     }
 
     /**
@@ -609,177 +388,14 @@ final class TokenCommand implements Callable<Integer> {
         }
     }
 
-    private static String[] split(String scopes) {
-        String trimmed = scopes.strip();
-        return trimmed.isEmpty() ? new String[0] : trimmed.split("\\s+");
-    }
-
-    /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
-    private static boolean isScopeToken(String scope) {
-        return !scope.isEmpty() && scope.chars().allMatch(c -> c >= 0x21 && c <= 0x7E && c != '"' && c != '\\');
-    }
-
     private static String cannotResolve(CredentialRef ref, String exceptionMessage) {
-        String message = Messages.oneLine(exceptionMessage);
-        // Credential exceptions already start with the reference; others (a store that cannot start) do not.
-        String detail = message.startsWith(ref + ": ") ? message.substring(ref.toString().length() + 2) : message;
-        return "cannot resolve the client secret at " + ref + ": " + detail;
+        return "cannot resolve the client secret at " + ref + ": " + CommandRun.credentialDetail(ref, exceptionMessage);
     }
 
     /** The command line's product, sent as {@code User-Agent} as the BigLedger document asks. */
     static String userAgent() {
         String version = TokenCommand.class.getPackage().getImplementationVersion();
         return version == null ? "bigledger-auth-cli" : "bigledger-auth-cli/" + version;
-    }
-
-    /** The checked settings of one run. The client secret is not among them: only its reference. */
-    private static final class Settings {
-        final URI endpoint;
-        final String clientId;
-        final Set<String> scopes;
-        final CredentialRef secretRef;
-        final RequestFormat format;
-        final ClientAuthentication auth;
-        final RefreshSource refresh;
-        final Profile profile;
-
-        Settings(URI endpoint, String clientId, Set<String> scopes, CredentialRef secretRef, RequestFormat format,
-                ClientAuthentication auth, RefreshSource refresh, Profile profile) {
-            this.refresh = refresh;
-            this.profile = profile;
-            this.endpoint = endpoint;
-            this.clientId = clientId;
-            this.scopes = Set.copyOf(scopes);
-            this.secretRef = secretRef;
-            this.format = format;
-            this.auth = auth;
-        }
-
-        void print(PrintWriter err) {
-            line(err, "endpoint", shown(endpoint) + " (" + format.name().toLowerCase(Locale.ROOT) + " body, profile "
-                    + profile.id() + ")");
-            line(err, "client id", clientId + " (" + auth.name().toLowerCase(Locale.ROOT) + ")");
-            line(err, "secret ref", secretRef == null ? "(none: a public client)" : secretRef.toString());
-            line(err, "grant", refresh == null ? "client_credentials" : refresh.record
-                    ? "refresh_token in the token record at " + refresh.ref : "refresh_token at " + refresh.ref);
-            line(err, "scopes asked", scopes.isEmpty() ? "(none: the server's default)"
-                    : String.join(" ", new TreeSet<>(scopes)));
-        }
-    }
-
-    /** Where the refresh token of the {@code refresh_token} grant is: a token record, or a plain refresh token. */
-    private static final class RefreshSource {
-        final CredentialRef ref;
-        final boolean record;
-        final boolean byDefault;
-
-        RefreshSource(CredentialRef ref, boolean record, boolean byDefault) {
-            this.ref = ref;
-            this.record = record;
-            this.byDefault = byDefault;
-        }
-    }
-
-    /**
-     * Tells whether a token request has been sent and not yet answered: {@code refreshStarted} is reported when a
-     * request goes out (in fleet mode only by the lease holder), and success or failure ends it. Thread-safe.
-     */
-    private static final class RequestInFlight implements TokenListener {
-        private volatile boolean sent;
-        private volatile boolean everSent;
-
-        @Override
-        public void refreshStarted(String manager, boolean tokenStillServed) {
-            sent = true;
-            everSent = true;
-        }
-
-        @Override
-        public void refreshSucceeded(String manager, Duration took, Instant expiresAt, boolean refreshTokenRotated) {
-            sent = false;
-        }
-
-        @Override
-        public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutiveFailures,
-                boolean tokenStillServed) {
-            sent = false;
-        }
-
-        boolean sent() {
-            return sent;
-        }
-
-        boolean everSent() {
-            return everSent;
-        }
-    }
-
-    /**
-     * Says on stderr that the token endpoint is being retried and why, so that a person does not wait out
-     * {@code --timeout} in silence. Called on the manager's threads; {@link PrintWriter} locks each line.
-     */
-    private static final class RetryReport implements TokenListener {
-        private final PrintWriter err;
-        private final URI endpoint;
-        private final Duration timeout;
-        private volatile Duration pendingDelay;
-        private volatile boolean stopped;
-
-        RetryReport(PrintWriter err, URI endpoint, Duration timeout) {
-            this.err = err;
-            this.endpoint = endpoint;
-            this.timeout = timeout;
-        }
-
-        @Override
-        public void retryScheduled(String manager, Duration delay, int consecutiveFailures) {
-            // The manager schedules the retry, then reports the failure that caused it.
-            pendingDelay = delay;
-        }
-
-        @Override
-        public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutiveFailures,
-                boolean tokenStillServed) {
-            Duration delay = pendingDelay;
-            pendingDelay = null;
-            if (delay != null && failure.retryable() && !stopped) {
-                err.println(PREFIX + "retrying in " + TimeoutOption.format(delay) + ": " + reason(failure) + " ("
-                        + endpoint + "; giving up after " + TimeoutOption.format(timeout) + ")");
-                err.flush();
-            }
-        }
-
-        void stop() {
-            stopped = true;
-        }
-
-        /** The cause in a few words: the I/O exception's kind, else the library's one-line message. */
-        private static String reason(BigLedgerAuthException failure) {
-            for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-                if (cause instanceof java.net.ConnectException) {
-                    return "connection refused";
-                }
-                if (cause instanceof java.net.UnknownHostException) {
-                    return "unknown host";
-                }
-                if (cause instanceof java.net.http.HttpTimeoutException) {
-                    return "no answer in time";
-                }
-            }
-            return Messages.oneLine(failure.getMessage());
-        }
-    }
-
-    /** A failure of the run: its exit code and the one line that says what went wrong, without a secret. */
-    private static final class Failure extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        final int exitCode;
-
-        Failure(int exitCode, String message) {
-            super(message, null, false, false);
-            this.exitCode = exitCode;
-        }
     }
 
     /** Reads {@code form} or {@code json}. */

@@ -7,14 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One cached value that refreshes itself: the primitive under both the credential vault and the token manager.
@@ -208,6 +201,11 @@ public final class RefreshingValue<T> implements AutoCloseable {
             return refreshAt;
         }
 
+        /** {@code expiresAt} in epoch milliseconds, rounded down: what the hot path compares with the time. */
+        long expiresAtMillis() {
+            return expiresAtMillis;
+        }
+
         /**
          * Returns when the value stops being served.
          *
@@ -218,58 +216,17 @@ public final class RefreshingValue<T> implements AutoCloseable {
         }
     }
 
-    /** How soon a step that failed for a reason other than the load (a clock, a scheduler) is tried again. */
-    private static final Duration FAULT_RETRY = Duration.ofSeconds(1);
-    private static final Logger LOG = LoggerFactory.getLogger(RefreshingValue.class);
 
     private final String name;
-    private final Loader<T> loader;
-    private final Clock clock;
-    private final Scheduler scheduler;
-    private final RetryPolicy retryPolicy;
-    private final Listener<T> listener;
-    private final TimeoutError timeoutError;
-    private final Predicate<RuntimeException> holdWaiters;
     private final Duration defaultTimeout;
-    /** Whether the hot path reads the {@link CoarseClock} instead of {@link #clock}. */
-    private final boolean coarse;
-    private final SerialNotifier notifier;
-
-    /** The value served without a lock while the clock is before its expiry; {@code null} when none is. */
-    private volatile Loaded<T> usable;
-
-    // Guarded by this (the value is never handed to code that could lock it). Nothing user-supplied (loader, listener, retry policy, clock or scheduler) runs under it.
-    private Loaded<T> current;
-    /** The outcome waiters share: a load running, or (when {@code held}) a retry waiting for its backoff. */
-    private CompletableFuture<T> inflight;
-    private boolean held;
-    private RuntimeException lastFailure;
-    /** When callers may start the next attempt after {@code lastFailure}; {@code null}: not before a refresh. */
-    private Instant retryDue;
-    private int consecutiveFailures;
-    /** Whether the retry policy must forget past failures before it is asked again. */
-    private boolean resetPolicy;
-    /** Changes when the value is replaced, dropped or closed: a refresh timer of an older one is ignored. */
-    private long generation;
-    /** Changes whenever a retry timer is armed or made moot: an older one is ignored. */
-    private long retrySequence;
-    private boolean retryArmed;
-    private Scheduler.Cancellable refreshTimer;
-    private Scheduler.Cancellable retryTimer;
-    private boolean closed;
+    private final RefreshStateMachine<T> machine;
 
     private RefreshingValue(Builder<T> builder) {
         this.name = builder.name;
-        this.loader = builder.loader;
-        this.clock = builder.clock;
-        this.scheduler = builder.scheduler;
-        this.retryPolicy = builder.retryPolicy;
-        this.listener = builder.listener;
-        this.timeoutError = builder.timeoutError;
-        this.holdWaiters = builder.holdWaiters;
         this.defaultTimeout = builder.defaultTimeout;
-        this.coarse = CoarseClock.publishes(builder.clock) && builder.maxStaleness.compareTo(CoarseClock.BOUND) >= 0;
-        this.notifier = new SerialNotifier(builder.name, builder.scheduler);
+        this.machine = new RefreshStateMachine<>(builder.name, builder.loader, builder.clock, builder.scheduler,
+                builder.retryPolicy, builder.listener, builder.timeoutError, builder.holdWaiters,
+                builder.maxStaleness);
     }
 
     /**
@@ -292,11 +249,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @throws RuntimeException the load's failure, or the timeout error
      */
     public T get() {
-        Loaded<T> loaded = usable;
-        if (loaded != null && nowMillis() < loaded.expiresAtMillis) {
-            return loaded.value;
-        }
-        return slowGet(defaultTimeout);
+        return machine.get(defaultTimeout);
     }
 
     /**
@@ -307,11 +260,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @throws RuntimeException the load's failure, or the timeout error
      */
     public T get(Duration timeout) {
-        Loaded<T> loaded = usable;
-        if (loaded != null && nowMillis() < loaded.expiresAtMillis) {
-            return loaded.value;
-        }
-        return slowGet(timeout);
+        return machine.get(timeout);
     }
 
     /**
@@ -320,8 +269,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @return the value, or empty when none is usable
      */
     public Optional<T> peek() {
-        Loaded<T> loaded = usable;
-        return loaded != null && nowMillis() < loaded.expiresAtMillis ? Optional.of(loaded.value) : Optional.empty();
+        return machine.peek();
     }
 
     /**
@@ -330,9 +278,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @return the last load, or empty before the first success
      */
     public Optional<Loaded<T>> lastLoaded() {
-        synchronized (this) {
-            return Optional.ofNullable(current);
-        }
+        return machine.lastLoaded();
     }
 
     /**
@@ -341,7 +287,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @return {@code true} if the value was dropped
      */
     public boolean invalidate() {
-        return invalidateIf(null);
+        return machine.invalidateIf(null);
     }
 
     /**
@@ -353,7 +299,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
      */
     public boolean invalidate(T seen) {
         Objects.requireNonNull(seen, "seen");
-        return invalidateIf(seen);
+        return machine.invalidateIf(seen);
     }
 
     /**
@@ -361,21 +307,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * non-retryable failure so that loads are tried again.
      */
     public void refresh() {
-        Attempt attempt = null;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            if (inflight != null) {
-                if (held) {
-                    attempt = beginAttempt(inflight);
-                }
-            } else {
-                forgetFailures();
-                attempt = beginAttempt(new CompletableFuture<>());
-            }
-        }
-        launch(attempt);
+        machine.refresh();
     }
 
     /**
@@ -387,7 +319,7 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @param event the listener calls
      */
     public void post(Runnable event) {
-        notifier.post(Objects.requireNonNull(event, "event"));
+        machine.post(Objects.requireNonNull(event, "event"));
     }
 
     /**
@@ -398,529 +330,18 @@ public final class RefreshingValue<T> implements AutoCloseable {
      * @return whether everything queued before the call was delivered
      */
     public boolean flushEvents(long deadlineNanos) {
-        return notifier.flush(deadlineNanos);
+        return machine.flushEvents(deadlineNanos);
     }
 
     /** Stops all timers and fails waiting callers. The value is no longer served. */
     @Override
     public void close() {
-        CompletableFuture<T> waiting;
-        Scheduler.Cancellable refreshing;
-        Scheduler.Cancellable retrying;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            generation++;
-            retrySequence++;
-            retryArmed = false;
-            refreshing = refreshTimer;
-            retrying = retryTimer;
-            refreshTimer = null;
-            retryTimer = null;
-            usable = null;
-            waiting = inflight;
-            inflight = null;
-            held = false;
-        }
-        cancel(refreshing);
-        cancel(retrying);
-        if (waiting != null) {
-            waiting.completeExceptionally(closedError());
-        }
+        machine.close();
     }
 
     @Override
     public String toString() {
         return "RefreshingValue[" + name + "]";
-    }
-
-    /** The hot path's time: the coarse clock's, or the injected clock's; a clock that throws means "expired". */
-    private long nowMillis() {
-        if (coarse) {
-            return CoarseClock.millis();
-        }
-        try {
-            return clock.millis();
-        } catch (RuntimeException e) {
-            return Long.MAX_VALUE;
-        }
-    }
-
-    /** The injected clock's instant, or {@code null} when it throws: every caller has a safe meaning for that. */
-    private Instant now() {
-        try {
-            return clock.instant();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: the clock threw {}; deciding without it", name, e.getClass().getName());
-            return null;
-        }
-    }
-
-    private boolean invalidateIf(T seen) {
-        Attempt attempt = null;
-        Scheduler.Cancellable refreshing;
-        synchronized (this) {
-            if (closed) {
-                return false;
-            }
-            if (seen != null && (current == null || current.value != seen)) {
-                return false;
-            }
-            generation++;
-            refreshing = refreshTimer;
-            refreshTimer = null;
-            usable = null;
-            forgetFailures();
-            if (inflight == null) {
-                attempt = beginAttempt(new CompletableFuture<>());
-            } else if (held) {
-                // The waiters' retry is moot: try again now.
-                attempt = beginAttempt(inflight);
-            }
-        }
-        cancel(refreshing);
-        launch(attempt);
-        return true;
-    }
-
-    /** Call with the lock held. */
-    private void forgetFailures() {
-        lastFailure = null;
-        retryDue = null;
-        consecutiveFailures = 0;
-        resetPolicy = true;
-    }
-
-    private T slowGet(Duration timeout) {
-        CompletableFuture<T> future;
-        Attempt attempt = null;
-        T expired = null;
-        RuntimeException failure = null;
-        synchronized (this) {
-            if (closed) {
-                throw closedError();
-            }
-            Instant now = now();
-            Loaded<T> served = usable;
-            if (served != null) {
-                if (now != null && now.isBefore(served.expiresAt)) {
-                    // The hot path's clock threw, or the coarse clock had not caught up: the value is still good.
-                    return served.value;
-                }
-                expired = served.value;
-                expire();
-            }
-            if (inflight != null) {
-                future = inflight;
-            } else if (lastFailure != null && (retryDue == null || now != null && now.isBefore(retryDue))) {
-                future = null;
-                failure = lastFailure;
-            } else {
-                future = new CompletableFuture<>();
-                attempt = beginAttempt(future);
-            }
-        }
-        if (expired != null) {
-            T value = expired;
-            notifier.post(() -> listener.expired(value));
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        launch(attempt);
-        return await(future, timeout);
-    }
-
-    /** Stops serving a value past its expiry. Call with the lock held. */
-    private void expire() {
-        usable = null;
-        if (inflight == null && retryArmed && lastFailure != null && holdWaiters.test(lastFailure)) {
-            // A retry is already scheduled: callers from now on wait for it, as they would had the value expired
-            // before the failure.
-            inflight = new CompletableFuture<>();
-            held = true;
-        }
-    }
-
-    private T await(CompletableFuture<T> future, Duration timeout) {
-        try {
-            return future.get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
-            }
-            if (cause instanceof Error) {
-                throw (Error) cause;
-            }
-            throw new BigLedgerAuthException(name + ": load failed", cause, true);
-        } catch (TimeoutException e) {
-            RuntimeException last;
-            synchronized (this) {
-                last = lastFailure;
-            }
-            throw timeoutError.create(name, timeout, last);
-        } catch (CancellationException e) {
-            throw closedError();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BigLedgerAuthException(name + ": interrupted while waiting for a load", e, true);
-        }
-    }
-
-    /** One attempt to load, decided under the lock and handed to the scheduler after it is released. */
-    private static final class Attempt {
-        final CompletableFuture<?> future;
-        final Object previous;
-        final boolean served;
-        final Scheduler.Cancellable moot;
-
-        Attempt(CompletableFuture<?> future, Object previous, boolean served, Scheduler.Cancellable moot) {
-            this.future = future;
-            this.previous = previous;
-            this.served = served;
-            this.moot = moot;
-        }
-    }
-
-    /** Makes {@code future} the one waiters share and prepares the attempt. Call with the lock held. */
-    private Attempt beginAttempt(CompletableFuture<T> future) {
-        inflight = future;
-        held = false;
-        Scheduler.Cancellable moot = retryTimer;
-        retryTimer = null;
-        retryArmed = false;
-        retrySequence++;
-        return new Attempt(future, current == null ? null : current.value, usable != null, moot);
-    }
-
-    /** Hands the attempt to a worker; a scheduler that refuses or throws fails it like a load would. */
-    @SuppressWarnings("unchecked")
-    private void launch(Attempt attempt) {
-        if (attempt == null) {
-            return;
-        }
-        cancel(attempt.moot);
-        CompletableFuture<T> future = (CompletableFuture<T>) attempt.future;
-        try {
-            scheduler.execute(() -> runLoad(future, (T) attempt.previous, attempt.served));
-        } catch (Throwable e) {
-            safeFinish(future, null, new BigLedgerAuthException(name + ": the scheduler refused the load ("
-                    + e.getClass().getName() + ")", e, true), false);
-        }
-    }
-
-    private void runLoad(CompletableFuture<T> future, T previous, boolean served) {
-        notifier.post(() -> listener.loadStarted(served));
-        Loaded<T> loaded = null;
-        RuntimeException failure = null;
-        Error error = null;
-        try {
-            loaded = loader.load(previous);
-            if (loaded == null) {
-                failure = new BigLedgerAuthException(name + ": the loader returned nothing", null, false);
-            }
-        } catch (RuntimeException e) {
-            failure = e;
-        } catch (Error e) {
-            failure = new BigLedgerAuthException(name + ": load failed with " + e.getClass().getName(), e, false);
-            error = e;
-        }
-        safeFinish(future, loaded, failure, true);
-        if (error != null) {
-            throw error;
-        }
-    }
-
-    /** {@link #finish}, and whatever it throws, the waiters are completed and the value is not left loading. */
-    private void safeFinish(CompletableFuture<T> future, Loaded<T> loaded, RuntimeException failure,
-            boolean fromLoader) {
-        try {
-            finish(future, loaded, failure, fromLoader);
-        } catch (Throwable e) {
-            synchronized (this) {
-                if (inflight == future) {
-                    inflight = null;
-                    held = false;
-                }
-            }
-            if (loaded != null && failure == null) {
-                future.complete(loaded.value);
-            } else {
-                future.completeExceptionally(failure != null ? failure : e);
-            }
-            LOG.warn("{}: finishing a load failed with {}", name, e.getClass().getName());
-        }
-    }
-
-    private void finish(CompletableFuture<T> future, Loaded<T> loaded, RuntimeException failure,
-            boolean fromLoader) {
-        int failures;
-        boolean reset;
-        synchronized (this) {
-            failures = consecutiveFailures + 1;
-            reset = resetPolicy || failure == null;
-            resetPolicy = false;
-        }
-        // The retry policy runs here, on the load's worker and outside the lock: Resilience4j publishes its events
-        // to user consumers from it.
-        Duration delay = null;
-        if (reset) {
-            resetPolicyQuietly();
-        }
-        if (failure != null) {
-            delay = fromLoader ? nextDelay(failure, failures) : FAULT_RETRY;
-        }
-
-        Scheduler.Cancellable mootRefresh = null;
-        Scheduler.Cancellable mootRetry = null;
-        boolean armRefresh = false;
-        Duration refreshIn = null;
-        long gen;
-        long sequence = 0;
-        boolean hold = false;
-        boolean served;
-        T before = null;
-        T expired = null;
-        synchronized (this) {
-            if (inflight == future) {
-                inflight = null;
-                held = false;
-            }
-            if (closed) {
-                future.completeExceptionally(closedError());
-                return;
-            }
-            Instant now = now();
-            if (failure == null) {
-                before = current == null ? null : current.value;
-                current = loaded;
-                lastFailure = null;
-                retryDue = null;
-                consecutiveFailures = 0;
-                gen = ++generation;
-                mootRefresh = refreshTimer;
-                mootRetry = retryTimer;
-                refreshTimer = null;
-                retryTimer = null;
-                retryArmed = false;
-                retrySequence++;
-                if (now == null || now.isBefore(loaded.expiresAt)) {
-                    // With no clock, the value is published anyway: the hot path reads the clock itself.
-                    usable = loaded;
-                    armRefresh = true;
-                    refreshIn = now == null ? FAULT_RETRY : Duration.between(now, loaded.refreshAt);
-                } else {
-                    // Already past its expiry on arrival: the callers waiting for it get it once, nobody else.
-                    usable = null;
-                }
-            } else {
-                consecutiveFailures++;
-                failures = consecutiveFailures;
-                lastFailure = failure;
-                gen = generation;
-                Loaded<T> last = usable;
-                if (last != null && (now == null || !now.isBefore(last.expiresAt))) {
-                    expired = last.value;
-                    usable = null;
-                }
-                retryDue = delay == null ? null : now == null ? Instant.MIN : now.plus(delay);
-                // With no value to serve, waiters keep waiting through a retry, up to their own deadlines.
-                hold = delay != null && fromLoader && usable == null && holdWaiters.test(failure);
-                if (hold) {
-                    inflight = future;
-                    held = true;
-                }
-                if (delay != null) {
-                    mootRetry = retryTimer;
-                    retryTimer = null;
-                    retryArmed = true;
-                    sequence = ++retrySequence;
-                }
-            }
-            served = usable != null;
-        }
-        cancel(mootRefresh);
-        cancel(mootRetry);
-        if (failure == null) {
-            future.complete(loaded.value);
-            T previous = before;
-            notifier.post(() -> listener.loadSucceeded(previous, loaded));
-            if (armRefresh) {
-                armRefresh(gen, refreshIn);
-            }
-        } else {
-            if (expired != null) {
-                T value = expired;
-                notifier.post(() -> listener.expired(value));
-            }
-            if (delay != null && !armRetry(gen, sequence, delay, future)) {
-                hold = false;
-            }
-            if (!hold) {
-                future.completeExceptionally(failure);
-            }
-            int count = failures;
-            Optional<Duration> retryIn = Optional.ofNullable(delay);
-            notifier.post(() -> listener.loadFailed(failure, count, retryIn, served));
-        }
-    }
-
-    private void resetPolicyQuietly() {
-        try {
-            retryPolicy.reset();
-        } catch (RuntimeException e) {
-            LOG.warn("{}: the retry policy's reset threw {}", name, e.getClass().getName());
-        }
-    }
-
-    /** The retry policy's delay; when the policy itself throws, a short one, so that loading goes on. */
-    private Duration nextDelay(RuntimeException failure, int failures) {
-        try {
-            return retryPolicy.next(failure, failures).orElse(null);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: the retry policy threw {}; retrying in {}", name, e.getClass().getName(), FAULT_RETRY);
-            return FAULT_RETRY;
-        }
-    }
-
-    /**
-     * Arms the one timer of this value's lifetime, at its refresh instant. If the scheduler refuses, the value is
-     * still dropped at its expiry (the hot path checks it) and the next caller loads.
-     */
-    private void armRefresh(long gen, Duration delay) {
-        Scheduler.Cancellable timer;
-        try {
-            timer = scheduler.schedule(() -> onRefreshDue(gen), delay.isNegative() ? Duration.ZERO : delay);
-        } catch (Throwable e) {
-            LOG.warn("{}: the scheduler refused the refresh timer ({}); the value is refreshed by the first call "
-                    + "after it expires", name, e.getClass().getName());
-            return;
-        }
-        boolean moot;
-        synchronized (this) {
-            moot = closed || gen != generation;
-            if (!moot) {
-                refreshTimer = timer;
-            }
-        }
-        if (moot) {
-            cancel(timer);
-        }
-    }
-
-    /**
-     * Arms a retry. If the scheduler refuses, waiters held for it get the failure now and the value stays marked
-     * failed: the first call after the retry was due loads again.
-     *
-     * @return whether the retry is armed
-     */
-    private boolean armRetry(long gen, long sequence, Duration delay, CompletableFuture<T> future) {
-        Scheduler.Cancellable timer = null;
-        Throwable refused = null;
-        try {
-            timer = scheduler.schedule(() -> onRetryDue(gen, sequence), delay);
-        } catch (Throwable e) {
-            refused = e;
-        }
-        boolean moot;
-        synchronized (this) {
-            moot = sequence != retrySequence;
-            if (!moot) {
-                if (refused == null) {
-                    retryTimer = timer;
-                } else {
-                    retryArmed = false;
-                    if (inflight == future && held) {
-                        inflight = null;
-                        held = false;
-                    }
-                }
-            }
-        }
-        if (refused != null) {
-            LOG.warn("{}: the scheduler refused the retry ({}); the first call after {} tries again", name,
-                    refused.getClass().getName(), Durations.format(delay));
-            return false;
-        }
-        if (moot) {
-            cancel(timer);
-        }
-        return true;
-    }
-
-    /**
-     * The refresh instant passed by the scheduler's monotonic timer; runs on a worker, so it may read the clock. A
-     * value found past its expiry (the machine slept) is dropped and nothing is sent until a caller asks; a timer
-     * early by the clock (the clock was set back) is re-armed; otherwise a background load starts, unless one is
-     * pending. When the clock throws, the load starts.
-     */
-    private void onRefreshDue(long gen) {
-        Instant now = now();
-        Attempt attempt = null;
-        T expired = null;
-        Duration early = null;
-        synchronized (this) {
-            if (closed || gen != generation) {
-                return;
-            }
-            refreshTimer = null;
-            Loaded<T> served = usable;
-            if (now != null && served != null && !now.isBefore(served.expiresAt)) {
-                expired = served.value;
-                expire();
-            } else if (now != null && current != null && now.isBefore(current.refreshAt)) {
-                early = Duration.between(now, current.refreshAt);
-            } else if (inflight == null && !retryArmed && lastFailure == null) {
-                attempt = beginAttempt(new CompletableFuture<>());
-            }
-        }
-        if (expired != null) {
-            T value = expired;
-            notifier.post(() -> listener.expired(value));
-        }
-        if (early != null) {
-            armRefresh(gen, early);
-        }
-        launch(attempt);
-    }
-
-    private void onRetryDue(long gen, long sequence) {
-        Attempt attempt = null;
-        synchronized (this) {
-            if (sequence != retrySequence) {
-                return;
-            }
-            retryTimer = null;
-            retryArmed = false;
-            if (closed || gen != generation) {
-                return;
-            }
-            if (inflight == null) {
-                attempt = beginAttempt(new CompletableFuture<>());
-            } else if (held) {
-                attempt = beginAttempt(inflight);
-            }
-        }
-        launch(attempt);
-    }
-
-    private void cancel(Scheduler.Cancellable timer) {
-        if (timer == null) {
-            return;
-        }
-        try {
-            timer.cancel();
-        } catch (RuntimeException e) {
-            // A timer that cannot be cancelled fires into a generation check and does nothing.
-            LOG.debug("{}: cancelling a timer threw {}", name, e.getClass().getName());
-        }
-    }
-
-    private RuntimeException closedError() {
-        return new IllegalStateException(name + " is closed");
     }
 
     /**

@@ -1,5 +1,7 @@
 package com.bigledger.auth.testing;
 
+import static com.bigledger.auth.testing.FakeApiText.quote;
+
 import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import com.sun.net.httpserver.HttpExchange;
@@ -9,17 +11,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -83,31 +76,13 @@ public final class FakeBigLedgerApi implements AutoCloseable {
     private final ExecutorService executor;
     private final String keyPrefix;
     private final Map<String, Company> companies = new ConcurrentHashMap<>();
-    private final Map<String, Grant> apiKeys = new ConcurrentHashMap<>();
-    private final Map<String, Grant> accessTokens = new ConcurrentHashMap<>();
-    private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
-    private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
-    private final Map<String, Client> clients = new ConcurrentHashMap<>();
-    private final List<String> issuedAccessTokens = new CopyOnWriteArrayList<>();
-    private final List<String> issuedRefreshTokens = new CopyOnWriteArrayList<>();
+    private final Map<String, FakeGrant> apiKeys = new ConcurrentHashMap<>();
+    private final FakeAuthorizationServer authorizationServer = new FakeAuthorizationServer();
     private final Map<String, Queue<Response>> scripts = new ConcurrentHashMap<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final Map<String, java.time.Instant> accessTokenDeadlines = new ConcurrentHashMap<>();
-    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
     private volatile String consentCompany;
-    private volatile boolean rotateRefreshTokens = true;
-    private volatile long expiresIn = EXPIRES_IN;
 
     private record Company(String id, String name, String plan) {
-    }
-
-    private record Grant(String companyId, Set<String> permissions) {
-    }
-
-    private record Client(String secret, String redirectUri) {
-    }
-
-    private record PendingCode(String clientId, String redirectUri, String challenge, Grant grant) {
     }
 
     private FakeBigLedgerApi(HttpServer server, ExecutorService executor, String keyPrefix) {
@@ -219,7 +194,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
         java.util.Objects.requireNonNull(companyId, "companyId");
         java.util.Objects.requireNonNull(permissions, "permissions");
         String key = Canary.value(keyPrefix);
-        apiKeys.put(key, new Grant(companyId, new LinkedHashSet<>(List.of(permissions))));
+        apiKeys.put(key, new FakeGrant(companyId, new LinkedHashSet<>(List.of(permissions))));
         return key;
     }
 
@@ -245,7 +220,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
         java.util.Objects.requireNonNull(clientId, "clientId");
         java.util.Objects.requireNonNull(clientSecret, "clientSecret");
         java.util.Objects.requireNonNull(redirectUri, "redirectUri");
-        clients.put(clientId, new Client(clientSecret, redirectUri.toString()));
+        authorizationServer.client(clientId, clientSecret, redirectUri.toString());
         return this;
     }
 
@@ -258,7 +233,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
      * @return this double
      */
     public FakeBigLedgerApi rotateRefreshTokens(boolean rotate) {
-        this.rotateRefreshTokens = rotate;
+        authorizationServer.rotateRefreshTokens(rotate);
         return this;
     }
 
@@ -277,7 +252,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
             throw new IllegalArgumentException("the access token lifetime must be whole seconds, one or more: "
                     + lifetime);
         }
-        this.expiresIn = lifetime.getSeconds();
+        authorizationServer.expiresIn(lifetime.getSeconds());
         return this;
     }
 
@@ -290,7 +265,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
      */
     public FakeBigLedgerApi clock(java.time.Clock clock) {
         java.util.Objects.requireNonNull(clock, "clock");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        authorizationServer.clock(clock);
         return this;
     }
 
@@ -304,7 +279,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
     public String issueRefreshToken(String companyId, String... scopes) {
         java.util.Objects.requireNonNull(companyId, "companyId");
         java.util.Objects.requireNonNull(scopes, "scopes");
-        return newRefreshToken(new Grant(companyId, new LinkedHashSet<>(List.of(scopes))));
+        return authorizationServer.newRefreshToken(new FakeGrant(companyId, new LinkedHashSet<>(List.of(scopes))));
     }
 
     /**
@@ -314,7 +289,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
      */
     public void revokeAccessToken(String accessToken) {
         java.util.Objects.requireNonNull(accessToken, "accessToken");
-        accessTokens.remove(accessToken);
+        authorizationServer.revokeAccessToken(accessToken);
     }
 
     /**
@@ -325,7 +300,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
      */
     public boolean isLive(String refreshToken) {
         java.util.Objects.requireNonNull(refreshToken, "refreshToken");
-        return refreshTokens.containsKey(refreshToken);
+        return authorizationServer.isLive(refreshToken);
     }
 
     /**
@@ -334,7 +309,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
      * @return a snapshot
      */
     public List<String> accessTokens() {
-        return List.copyOf(issuedAccessTokens);
+        return authorizationServer.accessTokens();
     }
 
     /**
@@ -343,7 +318,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
      * @return a snapshot
      */
     public List<String> refreshTokens() {
-        return List.copyOf(issuedRefreshTokens);
+        return authorizationServer.refreshTokens();
     }
 
     /**
@@ -407,9 +382,9 @@ public final class FakeBigLedgerApi implements AutoCloseable {
         String route = request.method() + " " + request.path();
         switch (route) {
             case "GET /oauth/authorize":
-                return authorize(request);
+                return authorizationServer.authorize(request, consentCompany);
             case "POST /oauth/token":
-                return token(request);
+                return authorizationServer.token(request);
             case "GET /v1/auth/verify":
                 return verify(request);
             case "GET /v1/accounts":
@@ -418,89 +393,6 @@ public final class FakeBigLedgerApi implements AutoCloseable {
                 // ASSUMPTION: the document defines no answer for other paths.
                 return error(404, "NOT_FOUND", "No such endpoint");
         }
-    }
-
-    private Response authorize(RecordedRequest request) {
-        // ASSUMPTION: the document shows no error of the authorize endpoint; these are the double's.
-        Map<String, String> query = query(request.query().orElse(""));
-        Client client = clients.get(query.getOrDefault("client_id", ""));
-        if (client == null) {
-            return error(400, "INVALID_CLIENT", "Unknown client_id");
-        }
-        if (!client.redirectUri().equals(query.get("redirect_uri"))) {
-            // Never redirect to an unregistered URI.
-            return error(400, "INVALID_REQUEST", "redirect_uri is not registered for this client");
-        }
-        if (!"code".equals(query.get("response_type")) || !"S256".equals(query.get("code_challenge_method"))
-                || query.get("code_challenge") == null || query.get("state") == null) {
-            return error(400, "INVALID_REQUEST", "response_type=code, state and an S256 code_challenge are required");
-        }
-        Set<String> scopes = new LinkedHashSet<>(List.of(query.getOrDefault("scope", "").split(" ")));
-        scopes.remove("");
-        String code = Canary.value("code_");
-        codes.put(code, new PendingCode(query.get("client_id"), client.redirectUri(), query.get("code_challenge"),
-                new Grant(consentCompany, scopes)));
-        String location = client.redirectUri() + (client.redirectUri().contains("?") ? "&" : "?") + "code="
-                + encode(code) + "&state=" + encode(query.get("state"));
-        return Response.status(302).header("Location", location);
-    }
-
-    private Response token(RecordedRequest request) {
-        // ASSUMPTION: every error below. The document shows the token endpoint's requests and its success only; the
-        // double answers errors with the API's envelope and codes of its own.
-        if (!request.header("Content-Type").orElse("").startsWith("application/json")) {
-            return error(400, "INVALID_REQUEST", "The token endpoint takes application/json");
-        }
-        Map<String, String> body;
-        try {
-            body = request.params();
-        } catch (AssertionError e) {
-            return error(400, "INVALID_REQUEST", "The body is not a flat JSON object");
-        }
-        Client client = clients.get(body.getOrDefault("client_id", ""));
-        if (client == null || !client.secret().equals(body.get("client_secret"))) {
-            return error(401, "UNAUTHORIZED", "Invalid client credentials");
-        }
-        String grantType = body.getOrDefault("grant_type", "");
-        if (grantType.equals("authorization_code")) {
-            PendingCode pending = codes.remove(body.getOrDefault("code", ""));
-            if (pending == null || !pending.clientId().equals(body.get("client_id"))
-                    || !pending.redirectUri().equals(body.get("redirect_uri"))
-                    || !pending.challenge().equals(s256(body.getOrDefault("code_verifier", "")))) {
-                return error(400, "INVALID_GRANT", "The authorization code, redirect_uri or code_verifier is invalid");
-            }
-            return tokens(pending.grant(), true);
-        }
-        if (grantType.equals("refresh_token")) {
-            // ASSUMPTION: the document shows the refresh request, not its answer: whether the refresh token rotates
-            // is rotateRefreshTokens; the rest of the answer is the code exchange's.
-            String presented = body.getOrDefault("refresh_token", "");
-            Grant grant = rotateRefreshTokens ? refreshTokens.remove(presented) : refreshTokens.get(presented);
-            if (grant == null) {
-                return error(400, "INVALID_GRANT", "The refresh token is invalid or was already used");
-            }
-            return tokens(grant, rotateRefreshTokens);
-        }
-        return error(400, "UNSUPPORTED_GRANT_TYPE", "grant_type must be authorization_code or refresh_token");
-    }
-
-    private Response tokens(Grant grant, boolean withRefreshToken) {
-        String accessToken = Canary.value("blg_oauth_at_");
-        long lifetime = expiresIn;
-        accessTokenDeadlines.put(accessToken, clock.instant().plusSeconds(lifetime));
-        accessTokens.put(accessToken, grant);
-        issuedAccessTokens.add(accessToken);
-        String refreshToken = withRefreshToken ? ",\"refresh_token\":" + quote(newRefreshToken(grant)) : "";
-        return Response.json(200, "{\"access_token\":" + quote(accessToken) + refreshToken
-                + ",\"token_type\":\"Bearer\",\"expires_in\":" + lifetime + ",\"scope\":"
-                + quote(String.join(" ", grant.permissions())) + "}");
-    }
-
-    private String newRefreshToken(Grant grant) {
-        String token = Canary.value("blg_oauth_rt_");
-        refreshTokens.put(token, grant);
-        issuedRefreshTokens.add(token);
-        return token;
     }
 
     /** The company and permissions a request may act with, or the error to answer with. */
@@ -514,15 +406,10 @@ public final class FakeBigLedgerApi implements AutoCloseable {
         }
         String credential = authorization.substring("Bearer ".length());
         Optional<String> companyHeader = request.header("X-Company-Id");
-        Grant grant;
+        FakeGrant grant;
         if (credential.startsWith("blg_oauth_at_")) {
-            grant = accessTokens.get(credential);
-            java.time.Instant deadline = accessTokenDeadlines.get(credential);
-            if (grant != null && deadline != null && !clock.instant().isBefore(deadline)) {
-                // Expired: as the document's 401 for any credential it does not accept.
-                accessTokens.remove(credential);
-                grant = null;
-            }
+            // Expired on the clock: as the document's 401 for any credential it does not accept.
+            grant = authorizationServer.accessTokenGrant(credential);
             if (grant == null) {
                 // The document's 401, whose message names the API key whatever the credential.
                 return failed(error(401, "UNAUTHORIZED", "Invalid or missing API key"));
@@ -562,7 +449,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
         Company c = caller.company();
         return Response.json(200, "{\"success\":true,\"data\":{\"authenticated\":true,\"company\":{\"id\":"
                 + quote(c.id()) + ",\"name\":" + quote(c.name()) + ",\"plan\":" + quote(c.plan())
-                + "},\"permissions\":[" + caller.permissions().stream().map(FakeBigLedgerApi::quote)
+                + "},\"permissions\":[" + caller.permissions().stream().map(FakeApiText::quote)
                 .collect(Collectors.joining(",")) + "]}}");
     }
 
@@ -577,45 +464,8 @@ public final class FakeBigLedgerApi implements AutoCloseable {
         return Response.json(200, "{\"success\":true,\"data\":[{\"id\":\"acc_1000\",\"name\":\"Cash\"}]}");
     }
 
-    private static Response error(int status, String code, String message) {
+    /** An error in the API's envelope. */
+    static Response error(int status, String code, String message) {
         return Response.envelopeError(status, code, message);
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        List<String> pairs = raw.isEmpty() ? new ArrayList<>() : List.of(raw.split("&"));
-        for (String pair : pairs) {
-            int eq = pair.indexOf('=');
-            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            out.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static String s256(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
     }
 }

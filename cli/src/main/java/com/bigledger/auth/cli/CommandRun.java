@@ -1,0 +1,120 @@
+package com.bigledger.auth.cli;
+
+import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialConfigurationException;
+import com.bigledger.auth.CredentialNotFoundException;
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.Secret;
+import java.io.PrintWriter;
+import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The skeleton the commands share: a run whose {@link Failure} becomes one line on stderr after the
+ * command's prefix and its exit code, with both streams flushed whatever happens; a setting read from an option or
+ * else an environment variable; and the exit code and message of a credential that cannot be resolved.
+ */
+final class CommandRun {
+
+    /** One run of a command, which fails with a {@link Failure}. */
+    @FunctionalInterface
+    interface Body {
+
+        /**
+         * Runs the command.
+         *
+         * @return the exit code
+         * @throws Failure when the run fails: its exit code and one line
+         */
+        int run() throws Failure;
+    }
+
+    private CommandRun() {
+    }
+
+    /**
+     * Runs a command's body: a failure is printed as {@code prefix + message} on stderr and its exit code returned;
+     * stdout and stderr are flushed at the end.
+     *
+     * @param spec the command's model, whose streams are used
+     * @param prefix what starts each failure line, such as {@code "bigledger-auth token: "}
+     * @param body the run
+     * @return the exit code
+     */
+    static int run(CommandSpec spec, String prefix, Body body) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return body.run();
+        } catch (Failure f) {
+            err.println(prefix + f.getMessage());
+            return f.exitCode;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * Returns the option's value if it was given, else the variable's, if set and not empty.
+     *
+     * @param stores the stores the variable is read through (a {@code .env} file included)
+     * @param option the option's value, or {@code null}
+     * @param variable the variable's name
+     * @return the value, or empty
+     * @throws BigLedgerAuthException if the variable cannot be read
+     */
+    static Optional<String> setting(Stores stores, String option, String variable) {
+        if (option != null) {
+            return Optional.of(option);
+        }
+        return stores.variable(variable).map(Secret::reveal);
+    }
+
+    /**
+     * The exit code of a credential that cannot be resolved: {@link ExitCodes#NOT_FOUND} when the store holds
+     * nothing there, {@link ExitCodes#CONFIGURATION} for a store set up wrong, {@link ExitCodes#USAGE} for an option
+     * the store does not support ({@link IllegalArgumentException}), else {@link ExitCodes#ERROR} (a store that
+     * fails, or stores on the class path that conflict: {@link IllegalStateException}).
+     *
+     * @param failure what resolving threw
+     * @return the exit code
+     */
+    static int credentialExitCode(RuntimeException failure) {
+        if (failure instanceof CredentialNotFoundException) {
+            return ExitCodes.NOT_FOUND;
+        }
+        if (failure instanceof CredentialConfigurationException) {
+            return ExitCodes.CONFIGURATION;
+        }
+        if (failure instanceof IllegalArgumentException) {
+            return ExitCodes.USAGE;
+        }
+        return ExitCodes.ERROR;
+    }
+
+    /**
+     * Tells whether resolving a credential may fail with this exception in a way {@link #credentialExitCode} maps:
+     * the library's exceptions, a conflict of stores, or an option a store does not support.
+     *
+     * @param failure what resolving threw
+     * @return whether it is a resolution failure rather than a bug
+     */
+    static boolean isCredentialFailure(RuntimeException failure) {
+        return failure instanceof BigLedgerAuthException || failure instanceof IllegalStateException
+                || failure instanceof IllegalArgumentException;
+    }
+
+    /**
+     * The detail of a credential failure's message: on one line, without the reference that credential exceptions
+     * already start with (others, such as a store that cannot start, do not).
+     *
+     * @param ref the reference
+     * @param exceptionMessage the exception's message
+     * @return the detail
+     */
+    static String credentialDetail(CredentialRef ref, String exceptionMessage) {
+        String message = Messages.oneLine(exceptionMessage);
+        return message.startsWith(ref + ": ") ? message.substring(ref.toString().length() + 2) : message;
+    }
+}

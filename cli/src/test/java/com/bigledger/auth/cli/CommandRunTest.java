@@ -1,0 +1,46 @@
+package com.bigledger.auth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bigledger.auth.CredentialConfigurationException;
+import com.bigledger.auth.CredentialNotFoundException;
+import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.SourceUnavailableException;
+import org.junit.jupiter.api.Test;
+
+/** The exit codes and messages every command gives a credential that cannot be resolved. */
+class CommandRunTest {
+
+    private static final CredentialRef REF = CredentialRef.parse("env:APP_SECRET");
+
+    @Test
+    void eachKindOfResolutionFailureHasItsExitCode() {
+        assertThat(CommandRun.credentialExitCode(new CredentialNotFoundException(REF, "not set")))
+                .isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(CommandRun.credentialExitCode(new CredentialConfigurationException(REF, "bad setup")))
+                .isEqualTo(ExitCodes.CONFIGURATION);
+        assertThat(CommandRun.credentialExitCode(new SourceUnavailableException(REF, "down", null)))
+                .isEqualTo(ExitCodes.ERROR);
+        assertThat(CommandRun.credentialExitCode(new IllegalStateException("two stores for one scheme")))
+                .isEqualTo(ExitCodes.ERROR);
+        assertThat(CommandRun.credentialExitCode(new IllegalArgumentException("unsupported option")))
+                .isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void onlyTheLibrarysFailuresAndStoreConflictsOrOptionsCountAsResolutionFailures() {
+        assertThat(CommandRun.isCredentialFailure(new CredentialNotFoundException(REF, "not set"))).isTrue();
+        assertThat(CommandRun.isCredentialFailure(new IllegalStateException("conflict"))).isTrue();
+        assertThat(CommandRun.isCredentialFailure(new IllegalArgumentException("option"))).isTrue();
+        assertThat(CommandRun.isCredentialFailure(new NullPointerException("bug"))).isFalse();
+    }
+
+    @Test
+    void theDetailDropsTheReferenceThatCredentialMessagesStartWithAndJoinsLines() {
+        assertThat(CommandRun.credentialDetail(REF, new CredentialNotFoundException(REF, "not set").getMessage()))
+                .doesNotStartWith(REF.toString());
+        assertThat(CommandRun.credentialDetail(REF, REF + ": not set")).isEqualTo("not set");
+        assertThat(CommandRun.credentialDetail(REF, "the store cannot start\nno region")).isEqualTo(
+                "the store cannot start; no region");
+    }
+}

@@ -1,0 +1,54 @@
+package com.bigledger.auth;
+
+import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bigledger.auth.testing.Canary;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The tenant keys and reference patterns of {@link TokenManagers}, checked without a registry. */
+class TenantKeysTest {
+
+    @Test
+    void identifiersUpTo128CharactersAreAccepted() {
+        for (String good : List.of("acme", "Acme-2", "a.b_c-d", "0", "k".repeat(128))) {
+            TenantKeys.check(good);
+        }
+    }
+
+    @Test
+    void keysThatCouldChangeThePathAreRefusedAndShownWhenShortAndPlain() {
+        for (String bad : List.of("../x", "a/b", "a?b", "a#b", "..", ".a", "-a", "a..b", "a b", "é")) {
+            assertThatThrownBy(() -> TenantKeys.check(bad)).as(bad).isInstanceOf(InvalidTenantKeyException.class)
+                    .hasMessageContaining("A tenant key must be");
+        }
+        assertThatThrownBy(() -> TenantKeys.check("a/b")).hasMessageEndingWith("got 'a/b'");
+        assertThatThrownBy(() -> TenantKeys.check("")).hasMessageEndingWith("got an empty key");
+    }
+
+    @Test
+    void keysThatLookLikeCredentialsOrAreLongAreNotShown() {
+        String secretLooking = Canary.value("blg_live_sk_") + "/x";
+        assertThatThrownBy(() -> TenantKeys.check(secretLooking))
+                .hasMessageEndingWith("a key of " + secretLooking.length() + " characters (not shown)");
+        assertThatThrownBy(() -> TenantKeys.check("Bearer x/y")).hasMessageContaining("(not shown)");
+        assertThatThrownBy(() -> TenantKeys.check("k".repeat(129))).hasMessageContaining("129 characters (not shown)");
+    }
+
+    @Test
+    void aPatternHoldsThePlaceholderOnceInItsPath() {
+        TenantKeys.checkPattern("mem:tenants/{tenant}/bigledger");
+        TenantKeys.checkPattern("mem:tenants/{tenant}#refresh_token");
+        for (String bad : List.of("mem:tenants", "mem:t#{tenant}", "mem:t?version={tenant}", "mem:{tenant}/{tenant}")) {
+            assertThatThrownBy(() -> TenantKeys.checkPattern(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{tenant} once, in its path");
+        }
+    }
+
+    @Test
+    void resolvingPutsTheKeyIntoThePattern() {
+        assertThat(TenantKeys.resolve("mem:tenants/{tenant}/bigledger", "acme"))
+                .isEqualTo(CredentialRef.parse("mem:tenants/acme/bigledger"));
+    }
+}
