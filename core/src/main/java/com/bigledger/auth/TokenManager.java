@@ -8,6 +8,7 @@ import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenResponse;
+import com.bigledger.auth.oauth.TokenSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
@@ -91,9 +92,15 @@ public final class TokenManager implements AutoCloseable {
     }
 
     private final String name;
-    private final OAuthClient client;
+    /** The token endpoint: the client's, or the token source's. */
+    private final URI endpoint;
     private final Set<String> scopes;
+    /** Where tokens come from: a built-in grant or a {@link TokenSource}. */
     private final Grant grant;
+    /** Where the refresh token lives; {@code null} when the grant has none. */
+    private final RefreshTokenStorage storage;
+    /** The grant's name in {@link #toString()}. */
+    private final String grantName;
     /** When each token is refreshed and until when it is handed out; shared by the managers of one builder. */
     private final RefreshSchedule refreshSchedule;
     private final Duration retryCooldown;
@@ -127,25 +134,27 @@ public final class TokenManager implements AutoCloseable {
     private int loadsRunning;
 
     private TokenManager(Builder builder) {
-        this.client = builder.client;
-        this.name = builder.name != null ? builder.name : Endpoints.shown(client.tokenEndpoint()).toString();
+        this.endpoint = builder.grant.endpoint(builder.client);
+        this.name = builder.name != null ? builder.name : Endpoints.shown(endpoint).toString();
         this.scopes = Set.copyOf(builder.scopes);
-        this.grant = builder.grant;
+        this.grant = builder.grant.grant(builder.client, endpoint);
+        this.storage = builder.grant.storage();
+        this.grantName = builder.grant.name();
         this.refreshSchedule = builder.refreshSchedule();
         this.retryCooldown = builder.retryCooldown;
         this.closeTimeout = builder.closeTimeout;
-        this.fleet = builder.grant.kind == GrantKind.RECORD ? new Fleet(builder) : null;
+        this.fleet = storage != null && storage.record() ? new Fleet(builder) : null;
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
         this.listeners = new ListenerList<>(builder.listeners);
-        this.guard = EndpointGuard.of(client.tokenEndpoint(), clock, builder.circuitBreakerConfig,
+        this.guard = EndpointGuard.of(endpoint, clock, builder.circuitBreakerConfig,
                 builder.retryConfig);
         this.circuitBreaker = guard.circuitBreaker();
         // One object serves as the value's loader, listener, retry policy and timeout error, and as the write-back's
         // event sink: a manager is kept small, for services that hold one per tenant.
         Hooks hooks = new Hooks();
-        this.refreshTokens = grant.kind != GrantKind.REFRESH_TOKEN ? null : new RefreshTokenWriteBack(name,
-                grant.vault, grant.ref, grant.initialRefreshToken, scheduler, WRITE_BACKOFF, hooks);
+        this.refreshTokens = storage == null || storage.record() ? null : new RefreshTokenWriteBack(name,
+                storage.vault(), storage.ref(), storage.initial(), scheduler, WRITE_BACKOFF, hooks);
         this.value = RefreshingValue.builder(name, hooks)
                 .clock(clock)
                 .scheduler(scheduler)
@@ -257,8 +266,8 @@ public final class TokenManager implements AutoCloseable {
      */
     public void refreshNow() {
         reauthenticationRequired = false;
-        if (grant.ref != null) {
-            grant.vault.invalidate(grant.ref);
+        if (storage != null && storage.ref() != null) {
+            storage.vault().invalidate(storage.ref());
             if (refreshTokens != null) {
                 // Nothing unwritten is held: take what the store holds now.
                 refreshTokens.forgetIfWritten();
@@ -382,7 +391,7 @@ public final class TokenManager implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TokenManager[" + name + ", " + grant.kind + ", state=" + state() + "]";
+        return "TokenManager[" + name + ", " + grantName + ", state=" + state() + "]";
     }
 
     private RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
@@ -393,7 +402,7 @@ public final class TokenManager implements AutoCloseable {
             loadsRunning++;
         }
         try {
-            RefreshingValue.Loaded<AccessToken> loaded = grant.kind == GrantKind.RECORD ? fleet.load(previous)
+            RefreshingValue.Loaded<AccessToken> loaded = fleet != null ? fleet.load(previous)
                     : loadOnce(previous);
             reauthenticationRequired = false;
             return loaded;
@@ -411,9 +420,9 @@ public final class TokenManager implements AutoCloseable {
 
     private RefreshingValue.Loaded<AccessToken> loadOnce(AccessToken previous) {
         // Read before asking the breaker: a store failure is not the endpoint's.
-        Secret used = grant.kind == GrantKind.REFRESH_TOKEN ? currentRefreshToken() : null;
+        Secret used = refreshTokens != null ? currentRefreshToken() : null;
         if (!circuitBreaker.tryAcquirePermission()) {
-            throw new TokenRefreshException(client.tokenEndpoint(), -1, null, null, openWait(),
+            throw new TokenRefreshException(endpoint, -1, null, null, openWait(),
                     "the circuit breaker is open after repeated failures; no request sent", null, true);
         }
         Instant start = clock.instant();
@@ -422,7 +431,7 @@ public final class TokenManager implements AutoCloseable {
         boolean rotated;
         try {
             try {
-                response = request(used);
+                response = grant.fetch(TokenSource.Request.of(previous, used, scopes));
             } catch (ReauthenticationRequiredException refused) {
                 Secret stored = used == null ? null : newerStoredRefreshToken(used);
                 if (stored == null) {
@@ -430,7 +439,7 @@ public final class TokenManager implements AutoCloseable {
                 }
                 // Another process rotated the token and stored the newer one: use it.
                 used = stored;
-                response = request(used);
+                response = grant.fetch(TokenSource.Request.of(previous, used, scopes));
             }
             rotated = response.refreshToken().isPresent() && used != null
                     && !response.refreshToken().get().equals(used);
@@ -473,17 +482,6 @@ public final class TokenManager implements AutoCloseable {
         return RefreshingValue.Loaded.of(token, plan.refreshAt, plan.usableUntil);
     }
 
-    private TokenResponse request(Secret refresh) {
-        switch (grant.kind) {
-            case CLIENT_CREDENTIALS:
-                return client.clientCredentials(scopes);
-            case REFRESH_TOKEN:
-                return client.refresh(refresh, scopes);
-            default:
-                throw new IllegalStateException("unknown grant " + grant.kind);
-        }
-    }
-
     private Secret currentRefreshToken() {
         Secret held = refreshTokens.held();
         if (held != null) {
@@ -491,12 +489,12 @@ public final class TokenManager implements AutoCloseable {
         }
         VersionedSecret stored;
         try {
-            stored = grant.vault.resolve(grant.ref);
+            stored = storage.vault().resolve(storage.ref());
         } catch (CredentialNotFoundException e) {
-            throw new ReauthenticationRequiredException(client.tokenEndpoint(), "no refresh token is stored at "
-                    + grant.ref, e);
+            throw new ReauthenticationRequiredException(endpoint, "no refresh token is stored at "
+                    + storage.ref(), e);
         } catch (CredentialException e) {
-            throw new TokenRefreshException(client.tokenEndpoint(), "the refresh token at " + grant.ref
+            throw new TokenRefreshException(endpoint, "the refresh token at " + storage.ref()
                     + " could not be read", e, e.retryable());
         }
         return refreshTokens.adopt(stored);
@@ -504,7 +502,7 @@ public final class TokenManager implements AutoCloseable {
 
     /** After a refusal, reads the store past the vault's cache; returns a refresh token other than {@code used}. */
     private Secret newerStoredRefreshToken(Secret used) {
-        if (grant.ref == null) {
+        if (storage.ref() == null) {
             return null;
         }
         if (refreshTokens.unwritten()) {
@@ -512,14 +510,14 @@ public final class TokenManager implements AutoCloseable {
             return null;
         }
         try {
-            grant.vault.invalidate(grant.ref);
-            VersionedSecret stored = grant.vault.resolve(grant.ref);
+            storage.vault().invalidate(storage.ref());
+            VersionedSecret stored = storage.vault().resolve(storage.ref());
             if (stored.secret().equals(used)) {
                 return null;
             }
             refreshTokens.useStored(stored);
             LOG.info("{}: the refresh token was refused; the store at {} holds a newer one, using it", name,
-                    grant.ref);
+                    storage.ref());
             return stored.secret();
         } catch (BigLedgerAuthException e) {
             return null;
@@ -715,7 +713,7 @@ public final class TokenManager implements AutoCloseable {
 
         @Override
         public RuntimeException create(String valueName, Duration timeout, RuntimeException last) {
-            return new TokenRefreshException(client.tokenEndpoint(), "no access token within "
+            return new TokenRefreshException(endpoint, "no access token within "
                     + Durations.format(timeout) + (last == null ? "" : "; last failure: " + last.getMessage()), last,
                     true);
         }
@@ -743,7 +741,7 @@ public final class TokenManager implements AutoCloseable {
             }
             BigLedgerAuthException typed = failure instanceof BigLedgerAuthException
                     ? (BigLedgerAuthException) failure
-                    : new TokenRefreshException(client.tokenEndpoint(), "refresh failed with "
+                    : new TokenRefreshException(endpoint, "refresh failed with "
                             + failure.getClass().getName(), failure, false);
             LOG.warn("{}: refresh failed ({} in a row){}: {}", name, consecutiveFailures,
                     valueServed ? ", the current token is still served" : "", typed.getMessage());
@@ -816,8 +814,8 @@ public final class TokenManager implements AutoCloseable {
         private Scheduler.Cancellable recordRetry;
 
         Fleet(Builder b) {
-            this.vault = b.grant.vault;
-            this.ref = b.grant.ref;
+            this.vault = b.grant.storage().vault();
+            this.ref = b.grant.storage().ref();
             this.requestTimeout = b.client.requestTimeout();
             this.leaseTtl = b.leaseTtl;
             this.poll = b.recordPollInterval;
@@ -869,7 +867,7 @@ public final class TokenManager implements AutoCloseable {
                             return meanwhile;
                         }
                     }
-                    throw new LeaseHeld(client.tokenEndpoint(), ref, lease.until, recheck);
+                    throw new LeaseHeld(endpoint, ref, lease.until, recheck);
                 }
                 boolean takeover = lease != null && !lease.heldBy(holder());
                 Instant until = now.plus(leaseTtl());
@@ -899,7 +897,7 @@ public final class TokenManager implements AutoCloseable {
                     return refreshed;
                 }
             }
-            throw new TokenRefreshException(client.tokenEndpoint(), "the token record at " + ref + " kept "
+            throw new TokenRefreshException(endpoint, "the token record at " + ref + " kept "
                     + "changing while this manager read it; trying again", null, true);
         }
 
@@ -921,7 +919,7 @@ public final class TokenManager implements AutoCloseable {
             TokenRecord record = held.record;
             if (!circuitBreaker.tryAcquirePermission()) {
                 release(held);
-                throw new TokenRefreshException(client.tokenEndpoint(), -1, null, null, openWait(),
+                throw new TokenRefreshException(endpoint, -1, null, null, openWait(),
                         "the circuit breaker is open after repeated failures; no request sent", null, true);
             }
             // Only here, where a request is sent, is a refresh started: reading or adopting the record is not one.
@@ -932,7 +930,7 @@ public final class TokenManager implements AutoCloseable {
             long startNanos = System.nanoTime();
             TokenResponse response;
             try {
-                response = client.refresh(record.refreshToken, scopes);
+                response = grant.fetch(TokenSource.Request.of(previous, record.refreshToken, scopes));
                 circuitBreaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             } catch (ReauthenticationRequiredException refused) {
                 circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, refused);
@@ -1012,7 +1010,7 @@ public final class TokenManager implements AutoCloseable {
                 try {
                     writeUnwritten(read().version);
                 } catch (RuntimeException e) {
-                    throw new TokenRefreshException(client.tokenEndpoint(), "the new token record is not yet "
+                    throw new TokenRefreshException(endpoint, "the new token record is not yet "
                             + "written to " + ref + "; no refresh with the refresh token it replaces", e, true);
                 }
                 // Written (or superseded by a newer generation): its retry has nothing left to do.
@@ -1128,13 +1126,13 @@ public final class TokenManager implements AutoCloseable {
             try {
                 stored = vault.read(ref);
             } catch (CredentialNotFoundException e) {
-                throw new ReauthenticationRequiredException(client.tokenEndpoint(), "no token record is stored at "
+                throw new ReauthenticationRequiredException(endpoint, "no token record is stored at "
                         + ref + "; log in (bigledger-auth login) or store one with TokenManager.storeRefreshToken",
                         e);
             } catch (InvalidCredentialException e) {
                 throw e;
             } catch (CredentialException e) {
-                throw new TokenRefreshException(client.tokenEndpoint(), "the token record at " + ref
+                throw new TokenRefreshException(endpoint, "the token record at " + ref
                         + " could not be read", e, e.retryable());
             }
             return new Stored(TokenRecord.decode(ref, stored.secret()), stored.version());
@@ -1145,35 +1143,15 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    private enum GrantKind {
-        CLIENT_CREDENTIALS,
-        REFRESH_TOKEN,
-        RECORD
-    }
-
-    private static final class Grant {
-        final GrantKind kind;
-        final CredentialVault vault;
-        final CredentialRef ref;
-        final Secret initialRefreshToken;
-
-        Grant(GrantKind kind, CredentialVault vault, CredentialRef ref, Secret initialRefreshToken) {
-            this.kind = kind;
-            this.vault = vault;
-            this.ref = ref;
-            this.initialRefreshToken = initialRefreshToken;
-        }
-    }
-
     /**
-     * Builds a {@link TokenManager}. A client and one grant are required. Each option may be set once; setting one
+     * Builds a {@link TokenManager}. A client and one grant (or a {@link TokenSource}) are required. Each option may be set once; setting one
      * twice, or two grants, fails at once. Not thread-safe.
      */
     public static final class Builder {
         private final Set<String> set = new HashSet<>();
         private final List<TokenListener> listeners = new CopyOnWriteArrayList<>();
         private OAuthClient client;
-        private Grant grant;
+        private final GrantChoice grant = new GrantChoice();
         private String name;
         private Set<String> scopes = Set.of();
         // Defaults are shared instances: each manager keeps its options, and 100,000 managers need not keep copies.
@@ -1213,16 +1191,9 @@ public final class TokenManager implements AutoCloseable {
             }
         }
 
-        private void grant(Grant chosen) {
-            if (grant != null) {
-                throw new IllegalStateException("TokenManager has two grants: " + grant.kind + " and " + chosen.kind
-                        + "; choose one");
-            }
-            grant = chosen;
-        }
-
         /**
-         * Sets the OAuth client that talks to the token endpoint. Required.
+         * Sets the OAuth client that talks to the token endpoint. Required, except with a {@link #tokenSource} that
+         * names its endpoint.
          *
          * @param client the client
          * @return this builder
@@ -1239,7 +1210,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder clientCredentials() {
-            grant(new Grant(GrantKind.CLIENT_CREDENTIALS, null, null, null));
+            grant.clientCredentials();
             return this;
         }
 
@@ -1253,8 +1224,8 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshToken(CredentialVault vault, CredentialRef ref) {
-            grant(new Grant(GrantKind.REFRESH_TOKEN, Objects.requireNonNull(vault, "vault"),
-                    Objects.requireNonNull(ref, "ref"), null));
+            grant.storage(new RefreshTokenStorage(Objects.requireNonNull(vault, "vault"),
+                    Objects.requireNonNull(ref, "ref"), null, false));
             return this;
         }
 
@@ -1287,8 +1258,8 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder tokenRecord(CredentialVault vault, CredentialRef record) {
-            grant(new Grant(GrantKind.RECORD, Objects.requireNonNull(vault, "vault"),
-                    Objects.requireNonNull(record, "record"), null));
+            grant.storage(new RefreshTokenStorage(Objects.requireNonNull(vault, "vault"),
+                    Objects.requireNonNull(record, "record"), null, true));
             return this;
         }
 
@@ -1340,7 +1311,26 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshToken(Secret initial) {
-            grant(new Grant(GrantKind.REFRESH_TOKEN, null, null, Objects.requireNonNull(initial, "initial")));
+            grant.storage(new RefreshTokenStorage(null, null, Objects.requireNonNull(initial, "initial"), false));
+            return this;
+        }
+
+        /**
+         * Gets tokens from a {@link TokenSource}: any grant, such as {@link com.bigledger.auth.oauth.JwtBearerGrant}
+         * or {@link com.bigledger.auth.oauth.TokenExchangeGrant}, with the refresh-ahead, single flight, retries,
+         * circuit breaker, events and deadlines of the built-in grants. Conflicts with {@link #clientCredentials()}.
+         * With {@link #refreshToken(CredentialVault, CredentialRef)}, {@link #refreshToken(Secret)} or
+         * {@link #tokenRecord} as well, the source is given the refresh token held, and a refresh token it returns
+         * is written back as with the {@code refresh_token} grant. Without {@link #client(OAuthClient)}, the
+         * source's {@link TokenSource#endpoint() endpoint} names the manager and keys its circuit breaker.
+         *
+         * @param source the source; called on one thread at a time
+         * @return this builder
+         * @throws NullPointerException if {@code source} is {@code null}
+         * @throws IllegalStateException if a token source or {@link #clientCredentials()} was already chosen
+         */
+        public Builder tokenSource(TokenSource source) {
+            grant.source(source);
             return this;
         }
 
@@ -1577,27 +1567,30 @@ public final class TokenManager implements AutoCloseable {
          * Builds the manager. No request is sent until the first {@link TokenManager#token()}.
          *
          * @return the manager
-         * @throws IllegalStateException if the client or the grant is missing
+         * @throws IllegalStateException if the grant is missing, or the client is (a token source that names its
+         *     endpoint needs none, except in fleet mode)
+         * @throws IllegalArgumentException if fleet-mode options do not fit the store or the client
          */
         public TokenManager build() {
-            if (client == null) {
-                throw new IllegalStateException("TokenManager needs a client: call client(OAuthClient)");
-            }
-            if (grant == null) {
-                throw new IllegalStateException("TokenManager needs a grant: call clientCredentials() or "
-                        + "refreshToken(...)");
+            // Fails first without a client, unless a token source names its endpoint.
+            grant.endpoint(client);
+            if (!grant.chosen()) {
+                throw new IllegalStateException("TokenManager needs a grant: call clientCredentials(), "
+                        + "refreshToken(...), tokenRecord(...) or tokenSource(...)");
             }
             boolean fleetOption = set.contains("leaseTtl") || set.contains("recordPollInterval")
                     || set.contains("shareAccessTokens");
-            if (grant.kind != GrantKind.RECORD && fleetOption) {
+            RefreshTokenStorage storage = grant.storage();
+            boolean record = storage != null && storage.record();
+            if (!record && fleetOption) {
                 throw new IllegalStateException("TokenManager options leaseTtl, recordPollInterval and "
                         + "shareAccessTokens need tokenRecord(...)");
             }
-            if (grant.kind == GrantKind.RECORD) {
-                if (!grant.vault.supportsCompareAndSet(grant.ref)) {
-                    throw new IllegalArgumentException("The token record at " + grant.ref + " needs a store with "
-                            + "compare-and-set writes, and the '" + grant.ref.scheme() + "' store has none for it "
-                            + "(use file:, vault: with KV version 2, or aws-sm:)");
+            if (record) {
+                if (!storage.vault().supportsCompareAndSet(storage.ref())) {
+                    throw new IllegalArgumentException("The token record at " + storage.ref() + " needs a store "
+                            + "with compare-and-set writes, and the '" + storage.ref().scheme() + "' store has none "
+                            + "for it (use file:, vault: with KV version 2, or aws-sm:)");
                 }
                 if (leaseTtl != null && leaseTtl.compareTo(client.requestTimeout()) <= 0) {
                     throw new IllegalArgumentException("TokenManager option 'leaseTtl' (" + leaseTtl + ") must be "
@@ -1614,6 +1607,6 @@ public final class TokenManager implements AutoCloseable {
      * @return the endpoint
      */
     public URI tokenEndpoint() {
-        return client.tokenEndpoint();
+        return endpoint;
     }
 }
