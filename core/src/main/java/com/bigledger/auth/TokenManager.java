@@ -32,7 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one OAuth 2.0 grant's access token fresh, for any number of threads.
+ * Keeps one OAuth 2.0 grant's access token fresh, for any number of threads. The grant is client credentials, a
+ * refresh token, or any other as a {@link TokenSource} (such as {@link com.bigledger.auth.oauth.JwtBearerGrant}
+ * and {@link com.bigledger.auth.oauth.TokenExchangeGrant}); everything below holds for each.
  *
  * <ul>
  *   <li><b>Fresh</b>: {@link #token()} returns the cached token: two volatile reads (the token and the coarse
@@ -59,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * defaults that is still 29 s before the server's expiry. Listeners run on a scheduler worker, one event at a time
  * and in order, never under a lock (see {@link TokenListener}).
  *
- * <p>With the refresh-token grant, a rotated refresh token is written back to its store (compare-and-set on the
+ * <p>With a refresh token (the refresh-token grant, or a token source given one), a rotated refresh token is written
+ * back to its store (compare-and-set on the
  * version it was read at) before the new access token is handed out. If the write fails, the new refresh token
  * is kept in memory, used for the next refresh, and the write is retried with backoff; a received refresh token
  * is never dropped, and an older one never overwrites a newer one.
@@ -420,7 +423,7 @@ public final class TokenManager implements AutoCloseable {
 
     private RefreshingValue.Loaded<AccessToken> loadOnce(AccessToken previous) {
         // Read before asking the breaker: a store failure is not the endpoint's.
-        Secret used = refreshTokens != null ? currentRefreshToken() : null;
+        Secret used = refreshTokens != null ? storage.current(refreshTokens, endpoint) : null;
         if (!circuitBreaker.tryAcquirePermission()) {
             throw new TokenRefreshException(endpoint, -1, null, null, openWait(),
                     "the circuit breaker is open after repeated failures; no request sent", null, true);
@@ -433,7 +436,7 @@ public final class TokenManager implements AutoCloseable {
             try {
                 response = grant.fetch(TokenSource.Request.of(previous, used, scopes));
             } catch (ReauthenticationRequiredException refused) {
-                Secret stored = used == null ? null : newerStoredRefreshToken(used);
+                Secret stored = used == null ? null : storage.newerStored(refreshTokens, used, name);
                 if (stored == null) {
                     throw refused;
                 }
@@ -480,48 +483,6 @@ public final class TokenManager implements AutoCloseable {
         RefreshSchedule.Plan plan = refreshSchedule.plan(issuedAt, token.expiresAt(), serverRefreshAt,
                 clock.instant(), ThreadLocalRandom.current().nextDouble());
         return RefreshingValue.Loaded.of(token, plan.refreshAt, plan.usableUntil);
-    }
-
-    private Secret currentRefreshToken() {
-        Secret held = refreshTokens.held();
-        if (held != null) {
-            return held;
-        }
-        VersionedSecret stored;
-        try {
-            stored = storage.vault().resolve(storage.ref());
-        } catch (CredentialNotFoundException e) {
-            throw new ReauthenticationRequiredException(endpoint, "no refresh token is stored at "
-                    + storage.ref(), e);
-        } catch (CredentialException e) {
-            throw new TokenRefreshException(endpoint, "the refresh token at " + storage.ref()
-                    + " could not be read", e, e.retryable());
-        }
-        return refreshTokens.adopt(stored);
-    }
-
-    /** After a refusal, reads the store past the vault's cache; returns a refresh token other than {@code used}. */
-    private Secret newerStoredRefreshToken(Secret used) {
-        if (storage.ref() == null) {
-            return null;
-        }
-        if (refreshTokens.unwritten()) {
-            // The token held in memory is newer than the store's.
-            return null;
-        }
-        try {
-            storage.vault().invalidate(storage.ref());
-            VersionedSecret stored = storage.vault().resolve(storage.ref());
-            if (stored.secret().equals(used)) {
-                return null;
-            }
-            refreshTokens.useStored(stored);
-            LOG.info("{}: the refresh token was refused; the store at {} holds a newer one, using it", name,
-                    storage.ref());
-            return stored.secret();
-        } catch (BigLedgerAuthException e) {
-            return null;
-        }
     }
 
     /**
