@@ -62,10 +62,9 @@ import org.slf4j.LoggerFactory;
  * and in order, never under a lock (see {@link TokenListener}).
  *
  * <p>With a refresh token (the refresh-token grant, or a token source given one), a rotated refresh token is written
- * back to its store (compare-and-set on the
- * version it was read at) before the new access token is handed out. If the write fails, the new refresh token
- * is kept in memory, used for the next refresh, and the write is retried with backoff; a received refresh token
- * is never dropped, and an older one never overwrites a newer one.
+ * back to its store (compare-and-set on the version it was read at) before the new access token is handed out. If
+ * the write fails, the new refresh token is kept in memory, used for the next refresh, and the write is retried
+ * with backoff; a received refresh token is never dropped, and an older one never overwrites a newer one.
  *
  * <p>Thread-safe. {@link #token()} blocks only when no valid token is cached.
  */
@@ -120,7 +119,7 @@ public final class TokenManager implements AutoCloseable {
     private static final Backoff WRITE_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
     private static final RetryConfig DEFAULT_RETRY_CONFIG = newDefaultRetryConfig();
 
-    /** The refresh token held in memory and its write-back to the store; {@code null} but for the refresh-token grant. */
+    /** The refresh token held in memory and its write-back to the store; {@code null} without a refresh token. */
     private final RefreshTokenWriteBack refreshTokens;
     /** Set by {@link #close()}: the fleet's record writes stop being retried. */
     private volatile boolean writesStopped;
@@ -1105,8 +1104,8 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /**
-     * Builds a {@link TokenManager}. A client and one grant (or a {@link TokenSource}) are required. Each option may be set once; setting one
-     * twice, or two grants, fails at once. Not thread-safe.
+     * Builds a {@link TokenManager}. A client and one grant (or a {@link TokenSource}) are required. Each option
+     * may be set once; setting one twice, or two grants, fails at once. Not thread-safe.
      */
     public static final class Builder {
         private final Set<String> set = new HashSet<>();
