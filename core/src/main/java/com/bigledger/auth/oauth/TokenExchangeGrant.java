@@ -30,6 +30,10 @@ import java.util.function.Supplier;
  *         .build();
  * }</pre>
  *
+ * <p>A refused subject or actor token ({@code invalid_grant}) is a retryable failure, not a call to re-authenticate:
+ * both are read again for the next attempt, and the token an upstream manager serves while it refreshes may already
+ * be retired at the server. A refused client is a {@link ReauthenticationRequiredException}.
+ *
  * <p>The response is a token response of RFC 6749 §5.1 (its {@code issued_token_type} is accepted and not kept);
  * the manager needs a {@code Bearer} token with an {@code expires_in} (or the client's
  * {@linkplain OAuthClient.Builder#defaultExpiresIn default}). Immutable and thread-safe; no token is ever shown.
@@ -81,16 +85,34 @@ public final class TokenExchangeGrant implements TokenSource {
      *
      * @param request the manager's request; its scopes are sent
      * @return the token
-     * @throws ReauthenticationRequiredException if the server refused the subject token or the client
+     * @throws ReauthenticationRequiredException if the server refused the client ({@code invalid_client},
+     *     {@code unauthorized_client})
      * @throws InvalidTokenResponseException if the server answered with success but no usable token
      * @throws TokenRefreshException for any other failure, including a token supplier that returned
-     *     {@code null}; see {@link TokenRefreshException#retryable()}
+     *     {@code null}, and a retryable one when the server refused the subject or actor token
+     *     ({@code invalid_grant}): they are read again for the next attempt; see
+     *     {@link TokenRefreshException#retryable()}
      */
     @Override
     public TokenResponse fetch(Request request) {
         Objects.requireNonNull(request, "request");
         Secret subject = read(subjectToken, "subject");
         Secret actor = actorToken == null ? null : read(actorToken, "actor");
+        try {
+            return exchange(subject, actor, request);
+        } catch (ReauthenticationRequiredException refused) {
+            if (!refused.errorCode().equals(Optional.of("invalid_grant"))) {
+                throw refused;
+            }
+            // The subject or actor token was refused, not this client: they are read again for the next attempt
+            // (an upstream manager may have just replaced its token), so the manager retries rather than stops.
+            throw new TokenRefreshException(client.tokenEndpoint(), refused.httpStatus().orElse(-1), "invalid_grant",
+                    refused.errorDescription().orElse(null), null, "the subject or actor token was refused; "
+                    + "they are read again for the next attempt", refused, true);
+        }
+    }
+
+    private TokenResponse exchange(Secret subject, Secret actor, Request request) {
         return client.grant(GRANT_TYPE, request.scopes(), r -> {
             r.secret("subject_token", subject.reveal());
             r.param("subject_token_type", subjectTokenType);

@@ -102,14 +102,31 @@ class TokenExchangeGrantTest {
     }
 
     @Test
-    void aRefusedSubjectTokenRequiresReauthentication() {
-        endpoint.dispatcher(issuer.acceptSubjectToken(Canary.value("accepted_")));
+    void aRefusedSubjectTokenIsARetryableFailureAndTheNextAttemptReadsItAgain() {
+        String accepted = Canary.value("accepted_");
+        endpoint.dispatcher(issuer.acceptSubjectToken(accepted));
+        AtomicReference<String> current = new AtomicReference<>(Canary.value("retired_"));
         TokenExchangeGrant grant = TokenExchangeGrant.builder().client(client(RequestFormat.FORM))
-                .subjectToken(() -> Secret.of(Canary.value("other_")), TokenExchangeGrant.ACCESS_TOKEN_TYPE).build();
+                .subjectToken(() -> Secret.of(current.get()), TokenExchangeGrant.ACCESS_TOKEN_TYPE).build();
+
+        assertThatThrownBy(() -> grant.fetch(request(Set.of())))
+                .isExactlyInstanceOf(TokenRefreshException.class)
+                .matches(e -> ((TokenRefreshException) e).retryable())
+                .matches(e -> ((TokenRefreshException) e).errorCode().equals(java.util.Optional.of("invalid_grant")))
+                .hasMessageContaining("read again for the next attempt");
+        current.set(accepted);
+        assertThat(grant.fetch(request(Set.of())).accessToken().reveal()).isEqualTo(issuer.accessTokens().get(0));
+    }
+
+    @Test
+    void aRefusedClientRequiresReauthentication() {
+        endpoint.enqueue(FakeTokenEndpoint.Response.oauthError(401, "invalid_client", "Client authentication failed"));
+        TokenExchangeGrant grant = TokenExchangeGrant.builder().client(client(RequestFormat.FORM))
+                .subjectToken(() -> Secret.of(Canary.value("subject_")), TokenExchangeGrant.ACCESS_TOKEN_TYPE).build();
 
         assertThatThrownBy(() -> grant.fetch(request(Set.of())))
                 .isInstanceOf(ReauthenticationRequiredException.class)
-                .hasMessageContaining("invalid_grant");
+                .hasMessageContaining("invalid_client");
     }
 
     @Test
