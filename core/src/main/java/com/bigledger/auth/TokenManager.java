@@ -8,6 +8,7 @@ import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenResponse;
+import com.bigledger.auth.oauth.TokenSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import java.net.URI;
@@ -28,7 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one OAuth 2.0 grant's access token fresh, for any number of threads.
+ * Keeps one OAuth 2.0 grant's access token fresh, for any number of threads. The grant is client credentials, a
+ * refresh token, or any other as a {@link TokenSource} (such as {@link com.bigledger.auth.oauth.JwtBearerGrant}
+ * and {@link com.bigledger.auth.oauth.TokenExchangeGrant}); everything below holds for each.
  *
  * <ul>
  *   <li><b>Fresh</b>: {@link #token()} returns the cached token: two volatile reads (the token and the coarse
@@ -55,10 +58,10 @@ import org.slf4j.LoggerFactory;
  * defaults that is still 29 s before the server's expiry. Listeners run on a scheduler worker, one event at a time
  * and in order, never under a lock (see {@link TokenListener}).
  *
- * <p>With the refresh-token grant, a rotated refresh token is written back to its store (compare-and-set on the
- * version it was read at) before the new access token is handed out. If the write fails, the new refresh token
- * is kept in memory, used for the next refresh, and the write is retried with backoff; a received refresh token
- * is never dropped, and an older one never overwrites a newer one.
+ * <p>With a refresh token (the refresh-token grant, or a token source given one), a rotated refresh token is written
+ * back to its store (compare-and-set on the version it was read at) before the new access token is handed out. If
+ * the write fails, the new refresh token is kept in memory, used for the next refresh, and the write is retried
+ * with backoff; a received refresh token is never dropped, and an older one never overwrites a newer one.
  *
  * <p>Thread-safe. {@link #token()} blocks only when no valid token is cached.
  */
@@ -100,9 +103,15 @@ public final class TokenManager implements AutoCloseable {
     }
 
     private final String name;
-    private final OAuthClient client;
+    /** The token endpoint: the client's, or the token source's. */
+    private final URI endpoint;
     private final Set<String> scopes;
+    /** Where tokens come from: a built-in grant or a {@link TokenSource}. */
     private final Grant grant;
+    /** Where the refresh token lives; {@code null} when the grant has none. */
+    private final RefreshTokenStorage storage;
+    /** The grant's name in {@link #toString()}. */
+    private final String grantName;
     /** When each token is refreshed and until when it is handed out; shared by the managers of one builder. */
     private final RefreshSchedule refreshSchedule;
     private final Duration retryCooldown;
@@ -118,7 +127,7 @@ public final class TokenManager implements AutoCloseable {
             java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Fleet.class, Secret.class, "rejected");
     private static final Backoff WRITE_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
 
-    /** The refresh token held in memory and its write-back to the store; {@code null} but for the refresh-token grant. */
+    /** The refresh token held in memory and its write-back to the store; {@code null} without a refresh token. */
     private final RefreshTokenWriteBack refreshTokens;
     /** Set by {@link #close()}: the fleet's record writes stop being retried. */
     private volatile boolean writesStopped;
@@ -135,24 +144,26 @@ public final class TokenManager implements AutoCloseable {
     private int loadsRunning;
 
     private TokenManager(Builder builder) {
-        this.client = builder.client;
-        this.name = builder.name != null ? builder.name : Endpoints.shown(client.tokenEndpoint()).toString();
+        this.endpoint = builder.grant.endpoint(builder.client);
+        this.name = builder.name != null ? builder.name : Endpoints.shown(endpoint).toString();
         this.scopes = Set.copyOf(builder.scopes);
-        this.grant = builder.grant;
+        this.grant = builder.grant.grant(builder.client, endpoint);
+        this.storage = builder.grant.storage();
+        this.grantName = builder.grant.name();
         this.refreshSchedule = builder.refreshSchedule();
         this.retryCooldown = builder.retryCooldown;
         this.closeTimeout = builder.closeTimeout;
-        this.fleet = builder.grant.kind == GrantKind.RECORD ? new Fleet(builder) : null;
+        this.fleet = storage != null && storage.record() ? new Fleet(builder) : null;
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
         this.listeners = new ListenerList<>(builder.listeners);
-        this.guard = EndpointGuard.of(client.tokenEndpoint(), clock, builder.circuitBreaker, builder.retry);
+        this.guard = EndpointGuard.of(endpoint, clock, builder.circuitBreaker, builder.retry);
         this.circuitBreaker = guard.circuitBreaker();
         // One object serves as the value's loader, listener, retry policy and timeout error, and as the write-back's
         // event sink: a manager is kept small, for services that hold one per tenant.
         Hooks hooks = new Hooks();
-        this.refreshTokens = grant.kind != GrantKind.REFRESH_TOKEN ? null : new RefreshTokenWriteBack(name,
-                grant.vault, grant.ref, grant.initialRefreshToken, scheduler, WRITE_BACKOFF, hooks);
+        this.refreshTokens = storage == null || storage.record() ? null : new RefreshTokenWriteBack(name,
+                storage.vault(), storage.ref(), storage.initial(), scheduler, WRITE_BACKOFF, hooks);
         this.value = RefreshingValue.builder(name, hooks)
                 .clock(clock)
                 .scheduler(scheduler)
@@ -264,8 +275,8 @@ public final class TokenManager implements AutoCloseable {
      */
     public void refreshNow() {
         reauthenticationRequired = false;
-        if (grant.ref != null) {
-            grant.vault.invalidate(grant.ref);
+        if (storage != null && storage.ref() != null) {
+            storage.vault().invalidate(storage.ref());
             if (refreshTokens != null) {
                 // Nothing unwritten is held: take what the store holds now.
                 refreshTokens.forgetIfWritten();
@@ -393,7 +404,7 @@ public final class TokenManager implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TokenManager[" + name + ", " + grant.kind + ", state=" + state() + "]";
+        return "TokenManager[" + name + ", " + grantName + ", state=" + state() + "]";
     }
 
     private RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
@@ -404,7 +415,7 @@ public final class TokenManager implements AutoCloseable {
             loadsRunning++;
         }
         try {
-            RefreshingValue.Loaded<AccessToken> loaded = grant.kind == GrantKind.RECORD ? fleet.load(previous)
+            RefreshingValue.Loaded<AccessToken> loaded = fleet != null ? fleet.load(previous)
                     : loadOnce(previous);
             reauthenticationRequired = false;
             return loaded;
@@ -422,9 +433,9 @@ public final class TokenManager implements AutoCloseable {
 
     private RefreshingValue.Loaded<AccessToken> loadOnce(AccessToken previous) {
         // Read before asking the breaker: a store failure is not the endpoint's.
-        Secret used = grant.kind == GrantKind.REFRESH_TOKEN ? currentRefreshToken() : null;
+        Secret used = refreshTokens != null ? storage.current(refreshTokens, endpoint) : null;
         if (!circuitBreaker.tryAcquirePermission()) {
-            throw new TokenRefreshException(client.tokenEndpoint(), -1, null, null, openWait(),
+            throw new TokenRefreshException(endpoint, -1, null, null, openWait(),
                     "the circuit breaker is open after repeated failures; no request sent", null, true);
         }
         Instant start = clock.instant();
@@ -433,15 +444,15 @@ public final class TokenManager implements AutoCloseable {
         boolean rotated;
         try {
             try {
-                response = request(used);
+                response = grant.fetch(TokenSource.Request.of(previous, used, scopes));
             } catch (ReauthenticationRequiredException refused) {
-                Secret stored = used == null ? null : newerStoredRefreshToken(used);
+                Secret stored = used == null ? null : storage.newerStored(refreshTokens, used, name);
                 if (stored == null) {
                     throw refused;
                 }
                 // Another process rotated the token and stored the newer one: use it.
                 used = stored;
-                response = request(used);
+                response = grant.fetch(TokenSource.Request.of(previous, used, scopes));
             }
             rotated = response.refreshToken().isPresent() && used != null
                     && !response.refreshToken().get().equals(used);
@@ -482,59 +493,6 @@ public final class TokenManager implements AutoCloseable {
         RefreshSchedule.Plan plan = refreshSchedule.plan(issuedAt, token.expiresAt(), serverRefreshAt,
                 clock.instant(), ThreadLocalRandom.current().nextDouble());
         return RefreshingValue.Loaded.of(token, plan.refreshAt, plan.usableUntil);
-    }
-
-    private TokenResponse request(Secret refresh) {
-        switch (grant.kind) {
-            case CLIENT_CREDENTIALS:
-                return client.clientCredentials(scopes);
-            case REFRESH_TOKEN:
-                return client.refresh(refresh, scopes);
-            default:
-                throw new IllegalStateException("unknown grant " + grant.kind);
-        }
-    }
-
-    private Secret currentRefreshToken() {
-        Secret held = refreshTokens.held();
-        if (held != null) {
-            return held;
-        }
-        VersionedSecret stored;
-        try {
-            stored = grant.vault.resolve(grant.ref);
-        } catch (CredentialNotFoundException e) {
-            throw new ReauthenticationRequiredException(client.tokenEndpoint(), "no refresh token is stored at "
-                    + grant.ref, e);
-        } catch (CredentialException e) {
-            throw new TokenRefreshException(client.tokenEndpoint(), "the refresh token at " + grant.ref
-                    + " could not be read", e, e.retryable());
-        }
-        return refreshTokens.adopt(stored);
-    }
-
-    /** After a refusal, reads the store past the vault's cache; returns a refresh token other than {@code used}. */
-    private Secret newerStoredRefreshToken(Secret used) {
-        if (grant.ref == null) {
-            return null;
-        }
-        if (refreshTokens.unwritten()) {
-            // The token held in memory is newer than the store's.
-            return null;
-        }
-        try {
-            grant.vault.invalidate(grant.ref);
-            VersionedSecret stored = grant.vault.resolve(grant.ref);
-            if (stored.secret().equals(used)) {
-                return null;
-            }
-            refreshTokens.useStored(stored);
-            LOG.info("{}: the refresh token was refused; the store at {} holds a newer one, using it", name,
-                    grant.ref);
-            return stored.secret();
-        } catch (BigLedgerAuthException e) {
-            return null;
-        }
     }
 
     /**
@@ -678,7 +636,7 @@ public final class TokenManager implements AutoCloseable {
 
         @Override
         public RuntimeException create(String valueName, Duration timeout, RuntimeException last) {
-            return new TokenRefreshException(client.tokenEndpoint(), "no access token within "
+            return new TokenRefreshException(endpoint, "no access token within "
                     + Durations.format(timeout) + (last == null ? "" : "; last failure: " + last.getMessage()), last,
                     true);
         }
@@ -706,7 +664,7 @@ public final class TokenManager implements AutoCloseable {
             }
             BigLedgerAuthException typed = failure instanceof BigLedgerAuthException
                     ? (BigLedgerAuthException) failure
-                    : new TokenRefreshException(client.tokenEndpoint(), "refresh failed with "
+                    : new TokenRefreshException(endpoint, "refresh failed with "
                             + failure.getClass().getName(), failure, false);
             LOG.warn("{}: refresh failed ({} in a row){}: {}", name, consecutiveFailures,
                     valueServed ? ", the current token is still served" : "", typed.getMessage());
@@ -779,8 +737,8 @@ public final class TokenManager implements AutoCloseable {
         private Scheduler.Cancellable recordRetry;
 
         Fleet(Builder b) {
-            this.vault = b.grant.vault;
-            this.ref = b.grant.ref;
+            this.vault = b.grant.storage().vault();
+            this.ref = b.grant.storage().ref();
             this.requestTimeout = b.client.requestTimeout();
             this.leaseTtl = b.leaseTtl;
             this.poll = b.recordPollInterval;
@@ -832,7 +790,7 @@ public final class TokenManager implements AutoCloseable {
                             return meanwhile;
                         }
                     }
-                    throw new LeaseHeld(client.tokenEndpoint(), ref, lease.until, recheck);
+                    throw new LeaseHeld(endpoint, ref, lease.until, recheck);
                 }
                 boolean takeover = lease != null && !lease.heldBy(holder());
                 Instant until = now.plus(leaseTtl());
@@ -862,7 +820,7 @@ public final class TokenManager implements AutoCloseable {
                     return refreshed;
                 }
             }
-            throw new TokenRefreshException(client.tokenEndpoint(), "the token record at " + ref + " kept "
+            throw new TokenRefreshException(endpoint, "the token record at " + ref + " kept "
                     + "changing while this manager read it; trying again", null, true);
         }
 
@@ -884,7 +842,7 @@ public final class TokenManager implements AutoCloseable {
             TokenRecord record = held.record;
             if (!circuitBreaker.tryAcquirePermission()) {
                 release(held);
-                throw new TokenRefreshException(client.tokenEndpoint(), -1, null, null, openWait(),
+                throw new TokenRefreshException(endpoint, -1, null, null, openWait(),
                         "the circuit breaker is open after repeated failures; no request sent", null, true);
             }
             // Only here, where a request is sent, is a refresh started: reading or adopting the record is not one.
@@ -895,7 +853,7 @@ public final class TokenManager implements AutoCloseable {
             long startNanos = System.nanoTime();
             TokenResponse response;
             try {
-                response = client.refresh(record.refreshToken, scopes);
+                response = grant.fetch(TokenSource.Request.of(previous, record.refreshToken, scopes));
                 circuitBreaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
             } catch (ReauthenticationRequiredException refused) {
                 circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, refused);
@@ -975,7 +933,7 @@ public final class TokenManager implements AutoCloseable {
                 try {
                     writeUnwritten(read().version);
                 } catch (RuntimeException e) {
-                    throw new TokenRefreshException(client.tokenEndpoint(), "the new token record is not yet "
+                    throw new TokenRefreshException(endpoint, "the new token record is not yet "
                             + "written to " + ref + "; no refresh with the refresh token it replaces", e, true);
                 }
                 // Written (or superseded by a newer generation): its retry has nothing left to do.
@@ -1091,13 +1049,13 @@ public final class TokenManager implements AutoCloseable {
             try {
                 stored = vault.read(ref);
             } catch (CredentialNotFoundException e) {
-                throw new ReauthenticationRequiredException(client.tokenEndpoint(), "no token record is stored at "
+                throw new ReauthenticationRequiredException(endpoint, "no token record is stored at "
                         + ref + "; log in (bigledger-auth login) or store one with TokenManager.storeRefreshToken",
                         e);
             } catch (InvalidCredentialException e) {
                 throw e;
             } catch (CredentialException e) {
-                throw new TokenRefreshException(client.tokenEndpoint(), "the token record at " + ref
+                throw new TokenRefreshException(endpoint, "the token record at " + ref
                         + " could not be read", e, e.retryable());
             }
             return new Stored(TokenRecord.decode(ref, stored.secret()), stored.version());
@@ -1108,35 +1066,15 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    private enum GrantKind {
-        CLIENT_CREDENTIALS,
-        REFRESH_TOKEN,
-        RECORD
-    }
-
-    private static final class Grant {
-        final GrantKind kind;
-        final CredentialVault vault;
-        final CredentialRef ref;
-        final Secret initialRefreshToken;
-
-        Grant(GrantKind kind, CredentialVault vault, CredentialRef ref, Secret initialRefreshToken) {
-            this.kind = kind;
-            this.vault = vault;
-            this.ref = ref;
-            this.initialRefreshToken = initialRefreshToken;
-        }
-    }
-
     /**
-     * Builds a {@link TokenManager}. A client and one grant are required. Each option may be set once; setting one
-     * twice, or two grants, fails at once. Not thread-safe.
+     * Builds a {@link TokenManager}. A client and one grant (or a {@link TokenSource}) are required. Each option
+     * may be set once; setting one twice, or two grants, fails at once. Not thread-safe.
      */
     public static final class Builder {
         private final Set<String> set = new HashSet<>();
         private final List<TokenListener> listeners = new CopyOnWriteArrayList<>();
         private OAuthClient client;
-        private Grant grant;
+        private final GrantChoice grant = new GrantChoice();
         private String name;
         private Set<String> scopes = Set.of();
         // Defaults are shared instances: each manager keeps its options, and 100,000 managers need not keep copies.
@@ -1176,16 +1114,9 @@ public final class TokenManager implements AutoCloseable {
             }
         }
 
-        private void grant(Grant chosen) {
-            if (grant != null) {
-                throw new IllegalStateException("TokenManager has two grants: " + grant.kind + " and " + chosen.kind
-                        + "; choose one");
-            }
-            grant = chosen;
-        }
-
         /**
-         * Sets the OAuth client that talks to the token endpoint. Required.
+         * Sets the OAuth client that talks to the token endpoint. Required, except with a {@link #tokenSource} that
+         * names its endpoint.
          *
          * @param client the client
          * @return this builder
@@ -1202,7 +1133,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder clientCredentials() {
-            grant(new Grant(GrantKind.CLIENT_CREDENTIALS, null, null, null));
+            grant.clientCredentials();
             return this;
         }
 
@@ -1216,8 +1147,8 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshToken(CredentialVault vault, CredentialRef ref) {
-            grant(new Grant(GrantKind.REFRESH_TOKEN, Objects.requireNonNull(vault, "vault"),
-                    Objects.requireNonNull(ref, "ref"), null));
+            grant.storage(new RefreshTokenStorage(Objects.requireNonNull(vault, "vault"),
+                    Objects.requireNonNull(ref, "ref"), null, false));
             return this;
         }
 
@@ -1250,8 +1181,8 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder tokenRecord(CredentialVault vault, CredentialRef record) {
-            grant(new Grant(GrantKind.RECORD, Objects.requireNonNull(vault, "vault"),
-                    Objects.requireNonNull(record, "record"), null));
+            grant.storage(new RefreshTokenStorage(Objects.requireNonNull(vault, "vault"),
+                    Objects.requireNonNull(record, "record"), null, true));
             return this;
         }
 
@@ -1303,7 +1234,26 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshToken(Secret initial) {
-            grant(new Grant(GrantKind.REFRESH_TOKEN, null, null, Objects.requireNonNull(initial, "initial")));
+            grant.storage(new RefreshTokenStorage(null, null, Objects.requireNonNull(initial, "initial"), false));
+            return this;
+        }
+
+        /**
+         * Gets tokens from a {@link TokenSource}: any grant, such as {@link com.bigledger.auth.oauth.JwtBearerGrant}
+         * or {@link com.bigledger.auth.oauth.TokenExchangeGrant}, with the refresh-ahead, single flight, retries,
+         * circuit breaker, events and deadlines of the built-in grants. Conflicts with {@link #clientCredentials()}.
+         * With {@link #refreshToken(CredentialVault, CredentialRef)}, {@link #refreshToken(Secret)} or
+         * {@link #tokenRecord} as well, the source is given the refresh token held, and a refresh token it returns
+         * is written back as with the {@code refresh_token} grant. Without {@link #client(OAuthClient)}, the
+         * source's {@link TokenSource#endpoint() endpoint} names the manager and keys its circuit breaker.
+         *
+         * @param source the source; called on one thread at a time
+         * @return this builder
+         * @throws NullPointerException if {@code source} is {@code null}
+         * @throws IllegalStateException if a token source or {@link #clientCredentials()} was already chosen
+         */
+        public Builder tokenSource(TokenSource source) {
+            grant.source(source);
             return this;
         }
 
@@ -1539,27 +1489,30 @@ public final class TokenManager implements AutoCloseable {
          * Builds the manager. No request is sent until the first {@link TokenManager#token()}.
          *
          * @return the manager
-         * @throws IllegalStateException if the client or the grant is missing
+         * @throws IllegalStateException if the grant is missing, or the client is (a token source that names its
+         *     endpoint needs none, except in fleet mode)
+         * @throws IllegalArgumentException if fleet-mode options do not fit the store or the client
          */
         public TokenManager build() {
-            if (client == null) {
-                throw new IllegalStateException("TokenManager needs a client: call client(OAuthClient)");
-            }
-            if (grant == null) {
-                throw new IllegalStateException("TokenManager needs a grant: call clientCredentials() or "
-                        + "refreshToken(...)");
+            // Fails first without a client, unless a token source names its endpoint.
+            grant.endpoint(client);
+            if (!grant.chosen()) {
+                throw new IllegalStateException("TokenManager needs a grant: call clientCredentials(), "
+                        + "refreshToken(...), tokenRecord(...) or tokenSource(...)");
             }
             boolean fleetOption = set.contains("leaseTtl") || set.contains("recordPollInterval")
                     || set.contains("shareAccessTokens");
-            if (grant.kind != GrantKind.RECORD && fleetOption) {
+            RefreshTokenStorage storage = grant.storage();
+            boolean record = storage != null && storage.record();
+            if (!record && fleetOption) {
                 throw new IllegalStateException("TokenManager options leaseTtl, recordPollInterval and "
                         + "shareAccessTokens need tokenRecord(...)");
             }
-            if (grant.kind == GrantKind.RECORD) {
-                if (!grant.vault.supportsCompareAndSet(grant.ref)) {
-                    throw new IllegalArgumentException("The token record at " + grant.ref + " needs a store with "
-                            + "compare-and-set writes, and the '" + grant.ref.scheme() + "' store has none for it "
-                            + "(use file:, vault: with KV version 2, or aws-sm:)");
+            if (record) {
+                if (!storage.vault().supportsCompareAndSet(storage.ref())) {
+                    throw new IllegalArgumentException("The token record at " + storage.ref() + " needs a store "
+                            + "with compare-and-set writes, and the '" + storage.ref().scheme() + "' store has none "
+                            + "for it (use file:, vault: with KV version 2, or aws-sm:)");
                 }
                 if (leaseTtl != null && leaseTtl.compareTo(client.requestTimeout()) <= 0) {
                     throw new IllegalArgumentException("TokenManager option 'leaseTtl' (" + leaseTtl + ") must be "
@@ -1576,6 +1529,6 @@ public final class TokenManager implements AutoCloseable {
      * @return the endpoint
      */
     public URI tokenEndpoint() {
-        return client.tokenEndpoint();
+        return endpoint;
     }
 }

@@ -19,6 +19,7 @@ import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
 import com.bigledger.auth.store.env.EnvCredentialSource;
 import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.ExtensionGrantIssuer;
 import com.bigledger.auth.testing.FakeBigLedgerApi;
 import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
@@ -144,6 +145,30 @@ class ReadmeExamplesTest {
                     .build();
             assertThat(ServiceTokens.bearer(client)).isEqualTo(token);
             assertThat(endpoint.takeRequest().body()).contains("\"grant_type\":\"client_credentials\"");
+        }
+    }
+
+    @Test
+    void otherGrantsExamplesGetTokensWithASignedAssertionAndByExchange() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair key = generator.generateKeyPair();
+        ExtensionGrantIssuer issuer = new ExtensionGrantIssuer(3600).jwtBearerKey(key.getPublic());
+        try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start()) {
+            endpoint.dispatcher(issuer);
+            OAuthClient client = OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId("my-service")
+                    .clientSecret(Canary.secret("")).allowInsecureLoopback(true).build();
+            try (TokenManager signed = OtherGrants.jwtBearer(client, key.getPrivate());
+                 TokenManager exchanged = OtherGrants.exchange(client, signed)) {
+                String upstream = signed.bearerToken();
+                assertThat(exchanged.bearerToken()).isNotEqualTo(upstream);
+                assertThat(issuer.accessTokens()).hasSize(2);
+                assertThat(issuer.assertionClaims().get(0)).containsEntry("iss", "my-service")
+                        .containsEntry("sub", "my-service");
+                FakeTokenEndpoint.RecordedRequest exchange = endpoint.requests().get(1);
+                assertThat(exchange.values("subject_token")).containsExactly(upstream);
+                assertThat(exchange.values("audience")).containsExactly("ledger-api");
+            }
         }
     }
 

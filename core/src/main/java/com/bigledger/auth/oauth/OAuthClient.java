@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A client of one OAuth 2.0 token endpoint (RFC 6749 §3.2): gets tokens with the {@code client_credentials},
@@ -166,6 +167,20 @@ public final class OAuthClient {
         r.param("redirect_uri", redirectUri.toString());
         r.secret("code_verifier", codeVerifier.reveal());
         return endpoint.execute(r, Set.of());
+    }
+
+    /**
+     * Sends a token request of another grant (an extension grant of RFC 6749 §4.5, such as
+     * {@link JwtBearerGrant}'s and {@link TokenExchangeGrant}'s) with this client's authentication, timeouts, body
+     * limits and error mapping: {@code grant_type}, the parameters {@code parameters} adds (secret ones with
+     * {@link TokenRequest#secret}, so that an echo of them is taken out of messages), then {@code scope}.
+     */
+    TokenResponse grant(String grantType, Set<String> scopes, Consumer<TokenRequest> parameters) {
+        Set<String> checked = Scopes.check(scopes);
+        TokenRequest r = endpoint.request(grantType);
+        parameters.accept(r);
+        r.scope(checked);
+        return endpoint.execute(r, checked);
     }
 
     /**

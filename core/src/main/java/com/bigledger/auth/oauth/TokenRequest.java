@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,8 +104,21 @@ final class TokenRequest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = TokenBodies.JSON.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
+            // A repeated parameter (RFC 8693's audience and resource) is one member holding an array.
+            Map<String, List<String>> members = new LinkedHashMap<>();
             for (String[] p : params) {
-                g.writeStringField(p[0], p[1]);
+                members.computeIfAbsent(p[0], name -> new ArrayList<>()).add(p[1]);
+            }
+            for (Map.Entry<String, List<String>> member : members.entrySet()) {
+                if (member.getValue().size() == 1) {
+                    g.writeStringField(member.getKey(), member.getValue().get(0));
+                    continue;
+                }
+                g.writeArrayFieldStart(member.getKey());
+                for (String value : member.getValue()) {
+                    g.writeString(value);
+                }
+                g.writeEndArray();
             }
             g.writeEndObject();
         } catch (IOException e) {

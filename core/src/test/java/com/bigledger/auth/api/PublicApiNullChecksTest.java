@@ -1,5 +1,6 @@
 package com.bigledger.auth.api;
 
+import com.bigledger.auth.AccessToken;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Scheduler;
@@ -14,7 +15,10 @@ import com.bigledger.auth.bigledger.VerifyResult;
 import com.bigledger.auth.internal.Backoff;
 import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.oauth.AuthorizationRequest;
+import com.bigledger.auth.oauth.JwtBearerGrant;
 import com.bigledger.auth.oauth.OAuthClient;
+import com.bigledger.auth.oauth.TokenExchangeGrant;
+import com.bigledger.auth.oauth.TokenSource;
 import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.spi.ReferenceOptions;
 import com.bigledger.auth.spi.RefreshingCredential;
@@ -78,6 +82,8 @@ class PublicApiNullChecksTest {
             "UnauthorizedException(URI,int,String,String,String)#2",
             "UnauthorizedException(URI,int,String,String,String)#3",
             // Values that may be absent.
+            "Request.of(AccessToken,Secret,Set)#0",
+            "Request.of(AccessToken,Secret,Set)#1",
             "WriteResult.written(String)#0",
             "WriteResult.conflict(String)#0",
             "VerifyResult(boolean,Company,List)#1",
@@ -97,6 +103,13 @@ class PublicApiNullChecksTest {
             Map.entry(OAuthClient.class, PublicApiNullChecksTest::oauthClient),
             Map.entry(OAuthClient.Builder.class, OAuthClient::builder),
             Map.entry(TokenResponse.Builder.class, TokenResponse::builder),
+            Map.entry(TokenSource.Request.class, () -> TokenSource.Request.of(null, null, Set.of())),
+            Map.entry(JwtBearerGrant.class, () -> JwtBearerGrant.builder().client(oauthClient())
+                    .assertion(() -> Canary.secret("eyJ.null_check_")).build()),
+            Map.entry(JwtBearerGrant.Builder.class, JwtBearerGrant::builder),
+            Map.entry(TokenExchangeGrant.class, () -> TokenExchangeGrant.builder().client(oauthClient())
+                    .subjectToken(() -> Canary.secret("null_check_"), TokenExchangeGrant.ACCESS_TOKEN_TYPE).build()),
+            Map.entry(TokenExchangeGrant.Builder.class, TokenExchangeGrant::builder),
             Map.entry(AuthorizationRequest.Builder.class, AuthorizationRequest::builder),
             Map.entry(BigLedgerAuth.class, PublicApiNullChecksTest::auth),
             Map.entry(BigLedgerAuth.Builder.class, BigLedgerAuth::builder),
@@ -155,6 +168,7 @@ class PublicApiNullChecksTest {
                 .setDefault(HttpRequest.class, HttpRequest.newBuilder(ENDPOINT).build())
                 .setDefault(Duration.class, Duration.ofSeconds(1))
                 .setDefault(Instant.class, Instant.EPOCH)
+                .setDefault(AccessToken.class, new AccessToken(Canary.secret("null_check_"), Instant.EPOCH, Set.of()))
                 .setDefault(Clock.class, new FakeClock())
                 .setDefault(URI.class, ENDPOINT);
     }

@@ -48,7 +48,8 @@ public final class AuthServer {
     private AuthServer() {
         Map<String, Object> properties = new HashMap<>();
         Map<String, Secret> secrets = new HashMap<>();
-        for (String client : new String[] {"cc-client", "tm-client", "proxy-client", "login-client", "fleet-client"}) {
+        for (String client : new String[] {"cc-client", "tm-client", "proxy-client", "login-client", "fleet-client",
+                "exchange-client"}) {
             Secret secret = Canary.secret("");
             secrets.put(client, secret);
             properties.put(PREFIX + client + ".registration.client-secret", "{noop}" + secret.reveal());

@@ -658,6 +658,57 @@ public final class FakeTokenEndpoint implements AutoCloseable {
         }
 
         /**
+         * Returns every value of one body parameter, in order, for a parameter that may repeat (RFC 8693's
+         * {@code audience} and {@code resource}): each form field of that name, or a JSON member's text or the
+         * texts of its array.
+         *
+         * @param name the parameter's name
+         * @return the values; empty when the parameter is absent
+         * @throws AssertionError if the content type is neither form nor JSON, or the body does not parse
+         */
+        public List<String> values(String name) {
+            Objects.requireNonNull(name, "name");
+            String type = header("Content-Type").orElse("");
+            List<String> out = new java.util.ArrayList<>();
+            if (type.startsWith("application/x-www-form-urlencoded")) {
+                for (String pair : body.isEmpty() ? new String[0] : body.split("&")) {
+                    int eq = pair.indexOf('=');
+                    String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                    if (key.equals(name)) {
+                        out.add(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                    }
+                }
+                return List.copyOf(out);
+            }
+            if (!type.startsWith("application/json")) {
+                throw new AssertionError("Not a form or JSON body: Content-Type " + type);
+            }
+            try (JsonParser p = JSON.createParser(body)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new AssertionError("The JSON body is not an object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean wanted = p.currentName().equals(name);
+                    JsonToken value = p.nextToken();
+                    if (value == JsonToken.START_ARRAY) {
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            if (wanted) {
+                                out.add(p.getText());
+                            }
+                        }
+                    } else if (value.isStructStart()) {
+                        p.skipChildren();
+                    } else if (wanted) {
+                        out.add(p.getText());
+                    }
+                }
+            } catch (IOException e) {
+                throw new AssertionError("The JSON body does not parse (" + e.getClass().getSimpleName() + ")");
+            }
+            return List.copyOf(out);
+        }
+
+        /**
          * Returns the client id and secret of an {@code Authorization: Basic} header, each form-decoded as
          * RFC 6749 §2.3.1 says.
          *

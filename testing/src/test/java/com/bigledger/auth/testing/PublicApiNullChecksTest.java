@@ -50,6 +50,7 @@ class PublicApiNullChecksTest {
                     () -> new FakeTokenEndpoint.RotatingIssuer("client", "secret", 60)),
             Map.entry(FaultPolicy.Dispatcher.class, () -> FaultPolicy.firstRequests(1,
                     () -> FakeTokenEndpoint.Response.status(503)).otherwise(request -> FakeTokenEndpoint.Response.status(200))),
+            Map.entry(ExtensionGrantIssuer.class, () -> new ExtensionGrantIssuer(60)),
             Map.entry(LeakCheckExtension.class, LeakCheckExtension::new));
 
     @AfterAll
