@@ -8,11 +8,11 @@ final class ExitCodes {
 
     /**
      * The configuration is unusable: {@code doctor} found at least one problem, or another command a setting that is
-     * missing or wrong, such as the vault file's passphrase; one line each.
+     * missing or wrong, such as the secrets file's passphrase; one line each.
      */
     static final int PROBLEMS = 1;
 
-    /** The configuration cannot be used: a setting is missing or wrong, such as the vault file's passphrase. */
+    /** The configuration cannot be used: a setting is missing or wrong, such as the secrets file's passphrase. */
     static final int CONFIGURATION = PROBLEMS;
 
     /** The command line was wrong: an unknown option, a missing argument, a malformed reference. */

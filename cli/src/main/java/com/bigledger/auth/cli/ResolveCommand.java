@@ -5,6 +5,7 @@ import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.VersionedSecret;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Objects;
@@ -75,13 +76,13 @@ final class ResolveCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         // Printed before the stores are closed: a value is not assumed to outlive the store that loaded it.
-        try (Stores stores = new Stores(environment, TimeoutOption.of(spec))) {
+        try (Stores stores = new Stores(environment, TimeoutOption.of(spec), Stores.warnings(err))) {
             VersionedSecret resolved = stores.vault().handle(ref).versioned();
             return reveal ? printValue(ref, resolved, out, err) : printRedacted(ref, resolved, out);
         } catch (CredentialNotFoundException e) {
             err.println(failure(ref, e.getMessage()));
             return ExitCodes.NOT_FOUND;
-        } catch (CredentialConfigurationException e) {
+        } catch (CredentialConfigurationException | EnvironmentSettings.InvalidSettingException e) {
             err.println(failure(ref, e.getMessage()));
             return ExitCodes.CONFIGURATION;
         } catch (BigLedgerAuthException | IllegalStateException e) {

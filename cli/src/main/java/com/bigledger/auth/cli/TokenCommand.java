@@ -251,7 +251,7 @@ final class TokenCommand implements Callable<Integer> {
                         + "and name it with --client-secret-ref REF");
             }
             // The secret and the token are used before the stores close: a value need not outlive its store.
-            try (Stores stores = new Stores(environment, timeout)) {
+            try (Stores stores = new Stores(environment, timeout, Stores.warnings(err))) {
                 Settings settings = settings(stores);
                 if (verbose) {
                     settings.print(err);
@@ -284,8 +284,8 @@ final class TokenCommand implements Callable<Integer> {
 
     /** Reads the settings from the options and the environment, and checks them; nothing is sent yet. */
     private Settings settings(Stores stores) throws Failure {
-        URI endpoint = endpoint(setting(stores, tokenEndpointOption, TOKEN_ENDPOINT).orElse(DEFAULT_TOKEN_ENDPOINT));
-        String clientId = setting(stores, clientIdOption, CLIENT_ID).orElseThrow(() -> new Failure(ExitCodes.USAGE,
+        URI endpoint = endpoint(stores.setting(tokenEndpointOption, TOKEN_ENDPOINT).orElse(DEFAULT_TOKEN_ENDPOINT));
+        String clientId = stores.setting(clientIdOption, CLIENT_ID).orElseThrow(() -> new Failure(ExitCodes.USAGE,
                 "no client id: pass --client-id ID or set " + CLIENT_ID));
         Set<String> scopes = scopes(stores);
         Profile profile = profileOption != null ? profileOption : Profile.of(endpoint);
@@ -346,8 +346,8 @@ final class TokenCommand implements Callable<Integer> {
             text = record ? tokenRecordOption : refreshTokenRefOption;
             source = record ? "--token-record" : "--refresh-token-ref";
         } else {
-            Optional<String> recordVariable = setting(stores, null, TOKEN_RECORD_REF);
-            Optional<String> plainVariable = setting(stores, null, REFRESH_TOKEN_REF);
+            Optional<String> recordVariable = stores.setting(null, TOKEN_RECORD_REF);
+            Optional<String> plainVariable = stores.setting(null, REFRESH_TOKEN_REF);
             if (recordVariable.isPresent() && plainVariable.isPresent()) {
                 throw new Failure(ExitCodes.USAGE, TOKEN_RECORD_REF + " and " + REFRESH_TOKEN_REF + " are both set; "
                         + "set only one (" + TOKEN_RECORD_REF + " for a token record that several processes can "
@@ -400,7 +400,7 @@ final class TokenCommand implements Callable<Integer> {
             }
         } else {
             source = SCOPES;
-            setting(stores, null, SCOPES).ifPresent(value -> scopes.addAll(List.of(split(value))));
+            stores.setting(null, SCOPES).ifPresent(value -> scopes.addAll(List.of(split(value))));
         }
         for (String scope : scopes) {
             if (!isScopeToken(scope)) {
@@ -418,7 +418,7 @@ final class TokenCommand implements Callable<Integer> {
             text = clientSecretRefOption;
             source = "--client-secret-ref";
         } else {
-            Optional<String> fromVariable = setting(stores, null, CLIENT_SECRET_REF);
+            Optional<String> fromVariable = stores.setting(null, CLIENT_SECRET_REF);
             // Only whether it is set: the secret itself is read through its reference, later.
             boolean secretSet = stores.variable(CLIENT_SECRET).isPresent();
             if (fromVariable.isPresent() && secretSet) {
@@ -565,17 +565,6 @@ final class TokenCommand implements Callable<Integer> {
         err.println(String.format(Locale.ROOT, "%-12s %s", label, text));
     }
 
-    /**
-     * Returns the option's value if it was given, else the variable's, if set and not empty.
-     *
-     * @throws BigLedgerAuthException if the variable cannot be read
-     */
-    private static Optional<String> setting(Stores stores, String option, String variable) {
-        if (option != null) {
-            return Optional.of(option);
-        }
-        return stores.variable(variable).map(Secret::reveal);
-    }
 
     /**
      * Chooses the request format for an endpoint when none is given: JSON for BigLedger's hosts, whose token

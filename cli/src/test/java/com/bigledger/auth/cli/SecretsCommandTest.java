@@ -99,7 +99,7 @@ class SecretsCommandTest {
 
         assertThat(list.exitCode()).isEqualTo(get.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(list.errLines()).singleElement().asString()
-                .isEqualTo("bigledger-auth secrets list: there is no vault file at " + missing);
+                .isEqualTo("bigledger-auth secrets list: there is no secrets file at " + missing);
     }
 
     @Test
@@ -111,7 +111,7 @@ class SecretsCommandTest {
                 {"resolve", "file:seed"}}) {
             CliRun run = CliRun.of(noPassphrase, command);
             assertThat(run.exitCode()).as(String.join(" ", command)).isEqualTo(ExitCodes.CONFIGURATION);
-            assertThat(run.err()).contains("no passphrase for the vault", "BIGLEDGER_VAULT_PASSPHRASE is not set");
+            assertThat(run.err()).contains("no passphrase for the secrets file", "BIGLEDGER_SECRETS_PASSPHRASE is not set");
         }
     }
 

@@ -25,7 +25,7 @@ public final class VaultDouble implements AutoCloseable {
 
     /** Writes a KV 2 secret of one field at {@code secret/path}, as another client would. */
     public int put(String path, String field, String value) {
-        return vault.root().put("secret", path, TestVaults.fields(field, value));
+        return vault.root().put("secret", path, TestSecretsFiles.fields(field, value));
     }
 
     /**
@@ -33,7 +33,7 @@ public final class VaultDouble implements AutoCloseable {
      * closes it.
      */
     public VaultCredentialSource source() {
-        return TestVaults.withToken(vault).build();
+        return TestSecretsFiles.withToken(vault).build();
     }
 
     /** The double's address, {@code http://127.0.0.1:PORT}, for other processes. */
@@ -68,7 +68,7 @@ public final class VaultDouble implements AutoCloseable {
 
     /** A new source that logs in with AppRole, reading the secret id from {@code secretIds}; the caller closes it. */
     public VaultCredentialSource appRoleSource(String roleId, CredentialRef secretId, CredentialSource secretIds) {
-        return TestVaults.builder(vault).authentication(VaultAuthentication.appRole(roleId, secretId, secretIds))
+        return TestSecretsFiles.builder(vault).authentication(VaultAuthentication.appRole(roleId, secretId, secretIds))
                 .build();
     }
 

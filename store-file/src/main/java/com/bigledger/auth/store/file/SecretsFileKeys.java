@@ -21,7 +21,7 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  * used by two algorithms. Thread-safe: the keys are only read after construction; {@link #destroy()} wipes them, and
  * a source stops handing them out before it calls it.
  */
-final class VaultKeys {
+final class SecretsFileKeys {
 
     private static final byte[] ENTRY_INFO = "BLGV 2 entry key".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MAC_INFO = "BLGV 2 file MAC key".getBytes(StandardCharsets.US_ASCII);
@@ -31,7 +31,7 @@ final class VaultKeys {
     private final WipeableKey entry;
     private final WipeableKey mac;
 
-    private VaultKeys(byte[] master) {
+    private SecretsFileKeys(byte[] master) {
         this.master = new WipeableKey(master.clone(), "AES");
         this.entry = new WipeableKey(hkdf(master, ENTRY_INFO), "AES");
         this.mac = new WipeableKey(hkdf(master, MAC_INFO), "HmacSHA256");
@@ -42,8 +42,8 @@ final class VaultKeys {
      *
      * @param master the 32-byte master key; copied, and the caller wipes its own array
      */
-    static VaultKeys of(byte[] master) {
-        return new VaultKeys(master);
+    static SecretsFileKeys of(byte[] master) {
+        return new SecretsFileKeys(master);
     }
 
     /** The AES key for the key check and the entries of a file of the given format version. */
