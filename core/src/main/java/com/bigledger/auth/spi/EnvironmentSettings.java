@@ -250,7 +250,7 @@ public final class EnvironmentSettings {
      * Removes the text a reference parser quoted from its message: a value pasted into a reference variable must
      * not show in an error.
      *
-     * @param message the parser's message
+     * @param message the parser's message, or {@code null}
      * @param text the text that was parsed
      * @return the message without the text
      * @throws NullPointerException if {@code text} is {@code null}

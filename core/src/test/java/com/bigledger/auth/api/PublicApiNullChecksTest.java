@@ -16,6 +16,7 @@ import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.oauth.AuthorizationRequest;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenResponse;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
@@ -80,7 +81,9 @@ class PublicApiNullChecksTest {
             "WriteResult.conflict(String)#0",
             "VerifyResult(boolean,Company,List)#1",
             "ServerText.description(String)#0",
-            "ServerText.code(String)#0");
+            "ServerText.code(String)#0",
+            // A parser's message, which may be absent.
+            "EnvironmentSettings.withoutValue(String,String)#0");
 
     private static final Map<Class<?>, Supplier<?>> SAMPLES = Map.ofEntries(
             Map.entry(Secret.class, () -> Canary.secret("null_check_")),
@@ -112,7 +115,8 @@ class PublicApiNullChecksTest {
             Map.entry(com.bigledger.auth.internal.ExecutorScheduler.class, Scheduler::systemDefault),
             Map.entry(com.bigledger.auth.internal.SerialNotifier.class,
                     () -> new com.bigledger.auth.internal.SerialNotifier("null-check", Scheduler.systemDefault())),
-            Map.entry(RefreshingValue.Builder.class, PublicApiNullChecksTest::refreshingValue));
+            Map.entry(RefreshingValue.Builder.class, PublicApiNullChecksTest::refreshingValue),
+            Map.entry(EnvironmentSettings.class, () -> EnvironmentSettings.of(Map.of("NULL_CHECK", "value"))));
 
     static List<Class<?>> publicTypes() {
         return PublicTypes.of(CredentialRef.class);
