@@ -169,7 +169,8 @@ final class SecretsCommand {
         String name;
 
         @Option(names = "--ref", paramLabel = "REF",
-                description = "Any writable reference instead of an entry of the secrets file, such as aws-sm:dev/app#api_key.")
+                description = "Any writable reference instead of an entry of the secrets file, such as "
+                        + "aws-sm:dev/app#api_key.")
         String ref;
 
         @Override
@@ -216,7 +217,8 @@ final class SecretsCommand {
         @Parameters(paramLabel = "NAME", arity = "0..1", description = "The entry's name in the secrets file.")
         String name;
 
-        @Option(names = "--ref", paramLabel = "REF", description = "Any reference instead of an entry of the secrets file.")
+        @Option(names = "--ref", paramLabel = "REF",
+                description = "Any reference instead of an entry of the secrets file.")
         String ref;
 
         @Option(names = "--reveal", description = "Print the value itself, alone on one line (for scripts).")

@@ -18,7 +18,7 @@ import java.util.HexFormat;
  * mix. Temporary files of writers that crashed before their rename are deleted by the next writer.
  *
  * <p>Thread-safe as far as its own state goes (none), but a replacement and {@link #deleteAbandoned} must run under
- * the vault's {@link SecretsFileLock}, so that no live writer's temporary file is taken for an abandoned one.
+ * the secrets file's {@link SecretsFileLock}, so that no live writer's temporary file is taken for an abandoned one.
  */
 final class AtomicFileReplace {
 

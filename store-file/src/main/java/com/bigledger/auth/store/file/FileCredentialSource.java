@@ -34,8 +34,8 @@ import java.util.function.Supplier;
  * {@code docs/adr/0005-file-store-format.md}.
  *
  * <p>Writes are compare-and-set on the entry's version, serialised across threads and processes by an advisory
- * lock on a {@code .lock} file beside the secrets file, and crash-safe: the new file is written to a temporary file in the
- * same folder, forced to disk, then atomically renamed over the old one, so a reader or a crash sees the old file
+ * lock on a {@code .lock} file beside the secrets file, and crash-safe: the new file is written to a temporary file
+ * in the same folder, forced to disk, then atomically renamed over the old one, so a reader or a crash sees the old file
  * or the new one, never a mix. Files are created with mode 0600; on POSIX systems a secrets file or key file that its
  * group or others may read is refused. A wrong key, a tampered byte, a truncated file and an unknown format each
  * raise their own {@link SecretsFileException}; no error ever holds a secret.
@@ -164,7 +164,10 @@ public final class FileCredentialSource implements WritableCredentialSource {
         return open(() -> secretsFile.load(ref));
     }
 
-    /** {@inheritDoc} Every write holds the secrets file's lock (threads and processes) and compares the entry's version. */
+    /**
+     * {@inheritDoc} Every write holds the secrets file's lock (threads and processes) and compares the entry's
+     * version.
+     */
     @Override
     public boolean supportsCompareAndSet(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
@@ -498,7 +501,8 @@ public final class FileCredentialSource implements WritableCredentialSource {
         private static CredentialRef checkRef(CredentialRef ref) {
             Objects.requireNonNull(ref, "ref");
             if (ref.scheme().equals(SCHEME)) {
-                throw new IllegalArgumentException("The secrets file's passphrase cannot be kept in the secrets file itself: " + ref);
+                throw new IllegalArgumentException("The secrets file's passphrase cannot be kept in the secrets file "
+                        + "itself: " + ref);
             }
             return ref;
         }

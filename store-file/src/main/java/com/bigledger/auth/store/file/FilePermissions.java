@@ -14,8 +14,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The file store's permissions: files created with mode 0600 and folders with 0700 on POSIX systems, and a vault or
- * key file that its group or others may read or write refused. Elsewhere (Windows) files get the platform's
+ * The file store's permissions: files created with mode 0600 and folders with 0700 on POSIX systems, and a secrets
+ * file or key file that its group or others may read or write refused. Elsewhere (Windows) files get the platform's
  * defaults and are not checked.
  *
  * <p>Stateless and thread-safe.

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The vault's keys, derived from the master key once per key derivation (the file's salt and parameters) and kept
- * until {@link #destroy()}: only the first read of a passphrase-protected file pays for Argon2id.
+ * The secrets file's keys, derived from the master key once per key derivation (the file's salt and parameters) and
+ * kept until {@link #destroy()}: only the first read of a passphrase-protected file pays for Argon2id.
  *
  * <p>Thread-safe: derivation runs under the cache's lock, so that threads opening the file together wait for one
  * derivation rather than each running Argon2id. A replaced entry (the file was made again with a new salt) is not

@@ -20,8 +20,8 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Where a secrets file's master key comes from — a key file, a passphrase value, or a passphrase at a reference — and the
- * master key made from it for a file's key derivation: the key file's 32 bytes, or Argon2id of the passphrase with
+ * Where a secrets file's master key comes from — a key file, a passphrase value, or a passphrase at a reference — and
+ * the master key made from it for a file's key derivation: the key file's 32 bytes, or Argon2id of the passphrase with
  * the file's salt and cost (refused before any derivation when the cost is below RFC 9106's floor and weak costs
  * are not allowed). The passphrase is handled as bytes, never as a {@code String}, and wiped after use.
  *
@@ -114,7 +114,8 @@ final class KeyMaterial {
             String value = environment.raw(passphraseRef.path()).orElse(null);
             if (value == null || value.isEmpty()) {
                 throw new CredentialConfigurationException(ref, "no passphrase for the secrets file: "
-                        + passphraseRef.path() + " is not set (or set " + FileCredentialSource.KEY_FILE_VARIABLE + " or "
+                        + passphraseRef.path() + " is not set (or set " + FileCredentialSource.KEY_FILE_VARIABLE
+                        + " or "
                         + FileCredentialSource.PASSPHRASE_REF_VARIABLE + ")");
             }
             Secret whole = Secret.of(value);

@@ -27,7 +27,7 @@ import javax.crypto.SecretKey;
  * format on its first write; once this object has read the current format, a format 1 file is refused as an older
  * copy put back.
  *
- * <p>Thread-safe: reads need no lock (a reader sees the old file or the new one), writes hold the vault's lock,
+ * <p>Thread-safe: reads need no lock (a reader sees the old file or the new one), writes hold the file's lock,
  * keys come from the thread-safe {@link KeyCache}, and the one flag it sets is volatile. Blocks on file I/O and on
  * the lock.
  */
@@ -163,7 +163,8 @@ final class SecretsFile {
         if (keyMaterial.keyFile().isPresent()) {
             kdf = new SecretsFileFormat.Kdf(SecretsFileFormat.KDF_RAW_KEY, new byte[0], null);
         } else {
-            kdf = new SecretsFileFormat.Kdf(SecretsFileFormat.KDF_ARGON2ID, SecretsFileCipher.newSalt(), newFileParameters);
+            kdf = new SecretsFileFormat.Kdf(SecretsFileFormat.KDF_ARGON2ID, SecretsFileCipher.newSalt(),
+                    newFileParameters);
         }
         return SecretsFileCipher.keyChecked(ref, keyCache.keys(ref, kdf), kdf, 0, Map.of());
     }
@@ -183,7 +184,8 @@ final class SecretsFile {
         for (Map.Entry<String, SecretsFileFormat.Entry> e : current.entries.entrySet()) {
             Secret value = SecretsFileCipher.decrypt(ref, file, oldKey, e.getKey(), e.getValue());
             try {
-                entries.put(e.getKey(), SecretsFileCipher.encrypt(ref, newKey, e.getKey(), e.getValue().version, value));
+                entries.put(e.getKey(),
+                        SecretsFileCipher.encrypt(ref, newKey, e.getKey(), e.getValue().version, value));
             } finally {
                 value.destroy();
             }
@@ -208,8 +210,8 @@ final class SecretsFile {
     }
 
     /**
-     * The vault's keys, after checking, before any entry is decrypted: for a file of the current format, that its
-     * MAC matches (which only the right key can make, so the key check is read only to tell a wrong key from
+     * The secrets file's keys, after checking, before any entry is decrypted: for a file of the current format, that
+     * its MAC matches (which only the right key can make, so the key check is read only to tell a wrong key from
      * tampering when it does not); for a format 1 file, the key check, and that it is not an older copy put back
      * after this source read the current format.
      */
@@ -217,7 +219,8 @@ final class SecretsFile {
         if (contents.formatVersion != SecretsFileFormat.VERSION && sawCurrentFormat) {
             throw new SecretsFileException(Reason.TAMPERED, ref, file,
                     "it is in format " + contents.formatVersion + ", but "
-                    + "this source read it in format " + SecretsFileFormat.VERSION + " before: an older copy was put back");
+                    + "this source read it in format " + SecretsFileFormat.VERSION
+                    + " before: an older copy was put back");
         }
         SecretsFileKeys keys = keyCache.keys(ref, contents.kdf);
         if (contents.bytes != null && keys.macMatches(contents.bytes, 0, contents.macOffset, contents.mac)) {

@@ -177,7 +177,8 @@ final class SecretsFileFormat {
     static Contents decode(byte[] bytes, CredentialRef ref, Path file) {
         int magicSeen = Math.min(bytes.length, MAGIC.length);
         if (!Arrays.equals(bytes, 0, magicSeen, MAGIC, 0, magicSeen)) {
-            throw new SecretsFileException(Reason.TAMPERED, ref, file, "it does not start with the secrets file signature "
+            throw new SecretsFileException(Reason.TAMPERED, ref, file,
+                    "it does not start with the secrets file signature "
                     + "(is it a secrets file?)");
         }
         if (bytes.length < PREFIX_LENGTH) {
@@ -209,7 +210,8 @@ final class SecretsFileFormat {
             throw new SecretsFileException(Reason.TAMPERED, ref, file, "its checksum does not match its contents");
         }
         if (version != VERSION && version != VERSION_1) {
-            throw new SecretsFileException(Reason.UNSUPPORTED_FORMAT, ref, file, "format version " + version + " is not "
+            throw new SecretsFileException(Reason.UNSUPPORTED_FORMAT, ref, file,
+                    "format version " + version + " is not "
                     + "supported; this release reads versions " + VERSION_1 + " and " + VERSION + " (was it written "
                     + "by a newer release?)");
         }

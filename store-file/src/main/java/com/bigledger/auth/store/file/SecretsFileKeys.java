@@ -11,8 +11,8 @@ import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
- * The keys of one vault, derived once from its master key (the Argon2id output, or the raw key file) and kept for
- * as long as the source keeps the master key: the entry key (AES-256-GCM, for the key check and the entries of
+ * The keys of one secrets file, derived once from its master key (the Argon2id output, or the raw key file) and kept
+ * for as long as the source keeps the master key: the entry key (AES-256-GCM, for the key check and the entries of
  * format 2), the file MAC key (HMAC-SHA256 over the whole file) and the master key itself, which format 1 used
  * directly.
  *
@@ -117,7 +117,7 @@ final class SecretsFileKeys {
         @Override
         public byte[] getEncoded() {
             if (destroyed) {
-                throw new IllegalStateException("The vault key was wiped when its source was closed");
+                throw new IllegalStateException("The secrets file's key was wiped when its source was closed");
             }
             return key.clone();
         }
@@ -135,11 +135,11 @@ final class SecretsFileKeys {
 
         @Override
         public String toString() {
-            return "VaultKey[" + algorithm + (destroyed ? ", destroyed" : "") + "]";
+            return "SecretsFileKey[" + algorithm + (destroyed ? ", destroyed" : "") + "]";
         }
 
         private void writeObject(java.io.ObjectOutputStream out) throws java.io.NotSerializableException {
-            throw new java.io.NotSerializableException("A vault key is never serialized");
+            throw new java.io.NotSerializableException("A secrets file's key is never serialized");
         }
     }
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The lock that serialises the writers of one secrets file: a {@link ReentrantLock} shared by every source of this
  * JVM for that path (a {@link FileLock} is held per JVM, not per thread), then an advisory lock on the
- * {@code .lock} file beside the vault, which other processes take too. Held across a writer's read, change and
- * {@linkplain AtomicFileReplace atomic replace}, so no other thread or process writes in between. The vault's
+ * {@code .lock} file beside the secrets file, which other processes take too. Held across a writer's read, change and
+ * {@linkplain AtomicFileReplace atomic replace}, so no other thread or process writes in between. The secrets file's
  * folder is created (mode 0700) before the lock file, and abandoned temporary files are deleted once it is held.
  *
  * <p>Thread-safe: that is its purpose. Blocks while another thread or process holds the lock.

@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A vault's keys are derived once per master key, kept for reads and writes, and wiped on close. */
+/** A secrets file's keys are derived once per master key, kept for reads and writes, and wiped on close. */
 class KeyCacheTest {
 
     @TempDir
