@@ -15,6 +15,7 @@ import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
 import com.bigledger.auth.oauth.TokenResponse;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -186,6 +187,9 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
         } catch (Failure f) {
             err.println(PREFIX + f.getMessage());
             return f.exitCode;
+        } catch (EnvironmentSettings.InvalidSettingException e) {
+            err.println(PREFIX + Messages.oneLine(e.getMessage()));
+            return ExitCodes.CONFIGURATION;
         } catch (BigLedgerAuthException e) {
             err.println(PREFIX + Messages.oneLine(e.getMessage()));
             return ExitCodes.ERROR;

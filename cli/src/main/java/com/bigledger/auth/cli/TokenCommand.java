@@ -14,6 +14,7 @@ import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -268,6 +269,9 @@ final class TokenCommand implements Callable<Integer> {
                 out.print(header ? "Authorization: Bearer " + token.reveal() : token.reveal());
                 out.print('\n');
                 return ExitCodes.OK;
+            } catch (EnvironmentSettings.InvalidSettingException e) {
+                // A variable given twice: under its old and its new name, with different values.
+                throw new Failure(ExitCodes.CONFIGURATION, Messages.oneLine(e.getMessage()));
             } catch (BigLedgerAuthException e) {
                 // The environment store could not start or read a variable (a malformed .env file).
                 throw new Failure(ExitCodes.ERROR, "the environment cannot be read: " + Messages.oneLine(
