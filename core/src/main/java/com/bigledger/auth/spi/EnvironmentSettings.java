@@ -40,6 +40,9 @@ public final class EnvironmentSettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnvironmentSettings.class);
 
+    /** Values shorter than this cannot be a usable secret, and are too short to search for in a message. */
+    private static final int SHORTEST_SECRET = 8;
+
     /** The old names warned about in this process by logged settings: one warning each. */
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
 
@@ -247,18 +250,33 @@ public final class EnvironmentSettings {
     }
 
     /**
-     * Removes the text a reference parser quoted from its message: a value pasted into a reference variable must
-     * not show in an error.
+     * Removes the text a parser quoted from its message, such as the message of {@link CredentialRef#parse}: a value
+     * pasted into a reference variable must not show in an error.
      *
      * @param message the parser's message, or {@code null}
      * @param text the text that was parsed
-     * @return the message without the text
+     * @return the message without the text, or a message without detail when the text cannot be taken out
      * @throws NullPointerException if {@code text} is {@code null}
      */
     public static String withoutValue(String message, String text) {
         Objects.requireNonNull(text, "text");
-        String cleaned = String.valueOf(message).replace("'" + text + "'", "(value not shown)");
-        return text.length() >= 8 && cleaned.contains(text) ? "its value is not shown" : cleaned;
+        String cleaned = String.valueOf(message);
+        if (text.isEmpty()) {
+            return cleaned;
+        }
+        cleaned = cleaned.replace("'" + text + "'", "(value not shown)");
+        String stripped = text.strip();
+        if (!stripped.isEmpty()) {
+            cleaned = cleaned.replace("'" + stripped + "'", "(value not shown)");
+        }
+        // Line by line: a value holding a line break (a Kubernetes secret made from a file) may be quoted in pieces.
+        for (String part : stripped.split("\\R")) {
+            String piece = part.strip();
+            if (piece.length() >= SHORTEST_SECRET && cleaned.contains(piece)) {
+                return "(detail not shown: it quotes the value)";
+            }
+        }
+        return cleaned;
     }
 
     private void warn(String deprecated, String current) {

@@ -139,6 +139,21 @@ class EnvironmentSettingsTest {
     }
 
     @Test
+    void aParserMessageLosesAQuotedValueEvenOneWithLineBreaks() {
+        String value = Canary.value("blg_live_sk_") + "\n";
+        String split = Canary.value("") + "\r\n" + Canary.value("");
+
+        String quoted = EnvironmentSettings.withoutValue("Invalid reference '" + value.strip() + "' at position 0",
+                value);
+        String unquoted = EnvironmentSettings.withoutValue("cannot use " + split + " here", split);
+
+        assertThat(Canary.leaksIn(quoted)).isFalse();
+        assertThat(quoted).contains("position 0");
+        assertThat(Canary.leaksIn(unquoted)).isFalse();
+        assertThat(EnvironmentSettings.withoutValue("no value in here", "absent value")).isEqualTo("no value in here");
+    }
+
+    @Test
     void variablesAreReadThroughALookupWhenOneIsGiven() {
         EnvironmentSettings env = EnvironmentSettings.of(
                 name -> name.equals(OLD) ? Optional.of("from the lookup") : Optional.empty(), warnings::add)
