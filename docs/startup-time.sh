@@ -58,7 +58,7 @@ median "bigledger-auth token (loopback endpoint)" "$root/bigledger-auth" token -
 # there; the timed runs print it with no request.
 chmod 700 "$store"
 head -c 32 /dev/urandom > "$store/key"; chmod 600 "$store/key"
-export BIGLEDGER_VAULT_FILE="$store/startup.blgv" BIGLEDGER_VAULT_KEY_FILE="$store/key"
+export BIGLEDGER_SECRETS_FILE="$store/startup.blgv" BIGLEDGER_SECRETS_KEY_FILE="$store/key"
 printf '{"bigledger_token_record":1,"generation":1,"refresh_token":"startup-time-refresh-token"}' \
   | "$root/bigledger-auth" secrets put bigledger/token_record >/dev/null 2>&1
 "$root/bigledger-auth" token --refresh-token --allow-insecure-loopback \

@@ -2,7 +2,7 @@ package com.bigledger.auth;
 
 /**
  * The store is not configured to serve the reference: a setting it needs is missing or unusable, such as the
- * passphrase of an encrypted vault file. Not retryable: the same call fails the same way until the configuration
+ * passphrase of an encrypted secrets file. Not retryable: the same call fails the same way until the configuration
  * changes. The message names the setting, never its value.
  */
 public class CredentialConfigurationException extends CredentialException {

@@ -5,6 +5,7 @@ import com.bigledger.auth.CredentialConfigurationException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.io.PrintWriter;
 import java.util.Optional;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,22 +57,6 @@ final class CommandRun {
     }
 
     /**
-     * Returns the option's value if it was given, else the variable's, if set and not empty.
-     *
-     * @param stores the stores the variable is read through (a {@code .env} file included)
-     * @param option the option's value, or {@code null}
-     * @param variable the variable's name
-     * @return the value, or empty
-     * @throws BigLedgerAuthException if the variable cannot be read
-     */
-    static Optional<String> setting(Stores stores, String option, String variable) {
-        if (option != null) {
-            return Optional.of(option);
-        }
-        return stores.variable(variable).map(Secret::reveal);
-    }
-
-    /**
      * The exit code of a credential that cannot be resolved: {@link ExitCodes#NOT_FOUND} when the store holds
      * nothing there, {@link ExitCodes#CONFIGURATION} for a store set up wrong, {@link ExitCodes#USAGE} for an option
      * the store does not support ({@link IllegalArgumentException}), else {@link ExitCodes#ERROR} (a store that
@@ -84,7 +69,8 @@ final class CommandRun {
         if (failure instanceof CredentialNotFoundException) {
             return ExitCodes.NOT_FOUND;
         }
-        if (failure instanceof CredentialConfigurationException) {
+        if (failure instanceof CredentialConfigurationException
+                || failure instanceof EnvironmentSettings.InvalidSettingException) {
             return ExitCodes.CONFIGURATION;
         }
         if (failure instanceof IllegalArgumentException) {

@@ -3,6 +3,7 @@ package com.bigledger.auth.cli;
 import com.bigledger.auth.BigLedgerAuthException;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
 import com.bigledger.auth.bigledger.BigLedgerSettings;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +45,7 @@ final class DoctorCommand implements Callable<Integer> {
     static final String API_KEY = "BIGLEDGER_API_KEY";
     static final String COMPANY_ID = "BIGLEDGER_COMPANY_ID";
     static final String ENVIRONMENT = "BIGLEDGER_ENVIRONMENT";
-    static final String REF_SUFFIX = "_REF";
+    static final String REF_SUFFIX = EnvironmentSettings.REF_SUFFIX;
 
     private final Map<String, String> environment;
 
@@ -74,7 +75,7 @@ final class DoctorCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Checkup checkup = new Checkup();
-        try (Stores stores = new Stores(environment, TimeoutOption.of(spec))) {
+        try (Stores stores = new Stores(environment, TimeoutOption.of(spec), Stores.warnings(err))) {
             checkup.run(stores);
         } catch (BigLedgerAuthException e) {
             // The environment store could not start (a malformed .env file): nothing else can be read.

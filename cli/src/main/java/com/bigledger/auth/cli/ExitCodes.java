@@ -8,11 +8,11 @@ final class ExitCodes {
 
     /**
      * The configuration is unusable: {@code doctor} found at least one problem, or another command a setting that is
-     * missing or wrong, such as the vault file's passphrase; one line each.
+     * missing or wrong, such as the secrets file's passphrase; one line each.
      */
     static final int PROBLEMS = 1;
 
-    /** The configuration cannot be used: a setting is missing or wrong, such as the vault file's passphrase. */
+    /** The configuration cannot be used: a setting is missing or wrong, such as the secrets file's passphrase. */
     static final int CONFIGURATION = PROBLEMS;
 
     /** The command line was wrong: an unknown option, a missing argument, a malformed reference. */
@@ -46,7 +46,7 @@ final class ExitCodes {
     /** Help lines, {@code code:description}, for picocli's exit code lists. */
     static final String OK_HELP = "0:success (doctor: no problem found)";
     static final String PROBLEMS_HELP = "1:configuration problem: doctor found problems, or a setting is missing or "
-            + "unusable, such as the vault passphrase (one line each on stderr)";
+            + "unusable, such as the secrets file's passphrase (one line each on stderr)";
     static final String USAGE_HELP = "2:usage error: unknown option, missing argument, malformed reference";
     static final String NOT_FOUND_HELP = "3:the credential was not found";
     static final String ERROR_HELP = "4:other error: store, token endpoint or API unavailable, access denied, "

@@ -1,7 +1,5 @@
 package com.bigledger.auth.cli;
 
-import static com.bigledger.auth.cli.CommandRun.setting;
-
 import com.bigledger.auth.AuthorizationException;
 import com.bigledger.auth.BigLedgerAuthException;
 import com.bigledger.auth.CredentialException;
@@ -17,6 +15,7 @@ import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
 import com.bigledger.auth.oauth.TokenResponse;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -183,8 +182,10 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         return CommandRun.run(spec, PREFIX, () -> {
-            try (Stores stores = new Stores(environment, timeoutOption.timeout())) {
+            try (Stores stores = new Stores(environment, timeoutOption.timeout(), Stores.warnings(err))) {
                 return run(stores, err);
+            } catch (EnvironmentSettings.InvalidSettingException e) {
+                throw new Failure(ExitCodes.CONFIGURATION, Messages.oneLine(e.getMessage()));
             } catch (BigLedgerAuthException e) {
                 throw new Failure(ExitCodes.ERROR, Messages.oneLine(e.getMessage()));
             }
@@ -192,11 +193,11 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private int run(Stores stores, PrintWriter err) throws Failure {
-        String clientId = setting(stores, clientIdOption, TokenCommand.CLIENT_ID).orElseThrow(() -> new Failure(
+        String clientId = stores.setting(clientIdOption, TokenCommand.CLIENT_ID).orElseThrow(() -> new Failure(
                 ExitCodes.USAGE, "no client id: pass --client-id ID or set " + TokenCommand.CLIENT_ID));
-        URI authorize = uri(setting(stores, authorizationEndpointOption, AUTHORIZATION_ENDPOINT)
+        URI authorize = uri(stores.setting(authorizationEndpointOption, AUTHORIZATION_ENDPOINT)
                 .orElse(DEFAULT_AUTHORIZATION_ENDPOINT), "authorization endpoint");
-        URI tokenEndpoint = uri(setting(stores, tokenEndpointOption, TokenCommand.TOKEN_ENDPOINT)
+        URI tokenEndpoint = uri(stores.setting(tokenEndpointOption, TokenCommand.TOKEN_ENDPOINT)
                 .orElse(TokenCommand.DEFAULT_TOKEN_ENDPOINT), "token endpoint");
         Destination destination = destination(stores);
         CredentialRef store = destination.ref;
@@ -204,7 +205,7 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
         if (scopeOptions != null) {
             scopeOptions.forEach(s -> scopes.addAll(List.of(s.strip().split("\\s+"))));
         } else {
-            setting(stores, null, TokenCommand.SCOPES).ifPresent(s -> scopes.addAll(List.of(s.strip().split("\\s+"))));
+            stores.setting(null, TokenCommand.SCOPES).ifPresent(s -> scopes.addAll(List.of(s.strip().split("\\s+"))));
         }
         scopes.remove("");
         Profile profile = profileOption != null ? profileOption : Profile.of(tokenEndpoint);
@@ -218,7 +219,7 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
 
         URI redirectAsked;
         try {
-            redirectAsked = CallbackListener.check(new URI(setting(stores, redirectUriOption, REDIRECT_URI)
+            redirectAsked = CallbackListener.check(new URI(stores.setting(redirectUriOption, REDIRECT_URI)
                     .orElse(CallbackListener.DEFAULT_REDIRECT_URI.toString()).strip()));
         } catch (URISyntaxException e) {
             throw new Failure(ExitCodes.USAGE, "the redirect URI (--redirect-uri or " + REDIRECT_URI + ") is not a "
@@ -319,8 +320,8 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
             record = tokenRecordOption != null;
             ref = record ? ref(tokenRecordOption, "--token-record") : ref(storeOption, "--store");
         } else {
-            Optional<String> recordVariable = setting(stores, null, TokenCommand.TOKEN_RECORD_REF);
-            Optional<String> plainVariable = setting(stores, null, TokenCommand.REFRESH_TOKEN_REF);
+            Optional<String> recordVariable = stores.setting(null, TokenCommand.TOKEN_RECORD_REF);
+            Optional<String> plainVariable = stores.setting(null, TokenCommand.REFRESH_TOKEN_REF);
             if (recordVariable.isPresent() && plainVariable.isPresent()) {
                 throw new Failure(ExitCodes.USAGE, TokenCommand.TOKEN_RECORD_REF + " and "
                         + TokenCommand.REFRESH_TOKEN_REF + " are both set; set only one");
@@ -375,7 +376,7 @@ final class LoginCommand implements java.util.concurrent.Callable<Integer> {
         if (clientSecretRefOption != null) {
             return Optional.of(ref(clientSecretRefOption, "--client-secret-ref"));
         }
-        Optional<String> fromVariable = setting(stores, null, TokenCommand.CLIENT_SECRET_REF);
+        Optional<String> fromVariable = stores.setting(null, TokenCommand.CLIENT_SECRET_REF);
         if (fromVariable.isPresent()) {
             return Optional.of(ref(fromVariable.get(), TokenCommand.CLIENT_SECRET_REF));
         }

@@ -1,10 +1,9 @@
 package com.bigledger.auth.cli;
 
+import com.bigledger.auth.spi.EnvironmentSettings;
+
 /** Shapes messages for the terminal: one line each, and never quoting a value that may be a secret. */
 final class Messages {
-
-    /** Values shorter than this cannot be a usable secret, and are too short to search for in a message. */
-    private static final int SHORTEST_SECRET = 8;
 
     private Messages() {
     }
@@ -34,19 +33,8 @@ final class Messages {
         if (message == null || value.isEmpty()) {
             return oneLine(message);
         }
-        // Redacted before the lines are joined: joining rewrites line breaks, so a value holding one (a Kubernetes
-        // secret made from a file ends with "\n") would no longer be found once the message is on one line.
-        String cleaned = message.replace("'" + value + "'", "(value not shown)");
-        String stripped = value.strip();
-        if (!stripped.isEmpty()) {
-            cleaned = cleaned.replace("'" + stripped + "'", "(value not shown)");
-        }
-        for (String part : stripped.split("\\R")) {
-            String piece = part.strip();
-            if (piece.length() >= SHORTEST_SECRET && cleaned.contains(piece)) {
-                return "(detail not shown: it quotes the value)";
-            }
-        }
-        return oneLine(cleaned);
+        // Redacted before the lines are joined: joining rewrites line breaks, so a value holding one would no longer
+        // be found once the message is on one line.
+        return oneLine(EnvironmentSettings.withoutValue(message, value));
     }
 }

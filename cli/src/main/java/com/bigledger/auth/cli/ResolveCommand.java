@@ -2,6 +2,7 @@ package com.bigledger.auth.cli;
 
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.VersionedSecret;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Objects;
@@ -72,7 +73,7 @@ final class ResolveCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         // Printed before the stores are closed: a value is not assumed to outlive the store that loaded it.
-        try (Stores stores = new Stores(environment, TimeoutOption.of(spec))) {
+        try (Stores stores = new Stores(environment, TimeoutOption.of(spec), Stores.warnings(err))) {
             VersionedSecret resolved = stores.vault().handle(ref).versioned();
             return reveal ? printValue(ref, resolved, out, err) : printRedacted(ref, resolved, out);
         } catch (RuntimeException e) {

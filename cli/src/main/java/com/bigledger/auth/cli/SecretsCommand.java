@@ -7,6 +7,7 @@ import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import com.bigledger.auth.store.file.FileCredentialSource;
 import java.io.ByteArrayOutputStream;
 import java.io.Console;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,17 +35,19 @@ import picocli.CommandLine.Spec;
  * reference for {@code put} and {@code get}.
  *
  * <p>Why stdin only for {@code put}: a value given as an argument stays in shell history and process lists. At a
- * terminal the value is read without echo. The vault file and its key come from {@code BIGLEDGER_VAULT_FILE},
- * {@code BIGLEDGER_VAULT_PASSPHRASE} (or {@code _REF}) and {@code BIGLEDGER_VAULT_KEY_FILE}, as in a service;
+ * terminal the value is read without echo. The secrets file and its key come from {@code BIGLEDGER_SECRETS_FILE},
+ * {@code BIGLEDGER_SECRETS_PASSPHRASE} (or {@code _REF}) and {@code BIGLEDGER_SECRETS_KEY_FILE}, as in a service;
  * {@code --file} names another file. Not thread-safe: picocli sets the fields before each run.
  */
 @Command(
         name = "secrets",
         description = {
-            "Manages secrets in the encrypted vault file (by default $BIGLEDGER_VAULT_FILE, else "
+            "Manages secrets in the encrypted secrets file (by default $BIGLEDGER_SECRETS_FILE, else "
                     + "$XDG_CONFIG_HOME/bigledger/vault.blgv or ~/.config/bigledger/vault.blgv), protected by the "
-                    + "passphrase in BIGLEDGER_VAULT_PASSPHRASE (or at the reference BIGLEDGER_VAULT_PASSPHRASE_REF) "
-                    + "or the key file BIGLEDGER_VAULT_KEY_FILE."
+                    + "passphrase in BIGLEDGER_SECRETS_PASSPHRASE (or at the reference "
+                    + "BIGLEDGER_SECRETS_PASSPHRASE_REF) or the key file BIGLEDGER_SECRETS_KEY_FILE. The old names "
+                    + "BIGLEDGER_VAULT_FILE, BIGLEDGER_VAULT_PASSPHRASE(_REF), BIGLEDGER_VAULT_KEY_FILE and "
+                    + "BIGLEDGER_VAULT_ALLOW_WEAK_KDF still work for one release, with a warning."
         },
         synopsisSubcommandLabel = "COMMAND",
         exitCodeListHeading = "%nExit codes:%n",
@@ -57,18 +61,19 @@ final class SecretsCommand {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     private boolean helpRequested;
 
-    /** Where the vault is and how it is opened; shared by the subcommands. */
-    static final class VaultOptions {
+    /** Where the secrets file is and how it is opened; shared by the subcommands. */
+    static final class FileOptions {
         @Option(names = "--file", paramLabel = "PATH",
-                description = "The vault file. By default, BIGLEDGER_VAULT_FILE, else bigledger/vault.blgv under "
+                description = "The secrets file. By default, BIGLEDGER_SECRETS_FILE, else bigledger/vault.blgv under "
                         + "XDG_CONFIG_HOME or ~/.config.")
         Path file;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
         boolean helpRequested;
 
-        FileCredentialSource source(Map<String, String> environment) {
-            FileCredentialSource.Builder builder = FileCredentialSource.builder().environment(environment);
+        FileCredentialSource source(Map<String, String> environment, Consumer<String> warnings) {
+            FileCredentialSource.Builder builder = FileCredentialSource.builder()
+                    .environment(EnvironmentSettings.of(environment, warnings));
             if (file != null) {
                 builder.file(file);
             }
@@ -85,7 +90,7 @@ final class SecretsCommand {
         CommandSpec spec;
 
         @Mixin
-        VaultOptions vault;
+        FileOptions secretsFile;
 
         @Mixin
         TimeoutOption timeoutOption;
@@ -93,6 +98,9 @@ final class SecretsCommand {
         abstract String verb();
 
         abstract int run(PrintWriter out, PrintWriter err) throws Exception;
+
+        /** Where this run's deprecation warnings go: its standard error, each once. */
+        private Consumer<String> warnings;
 
         Base(Map<String, String> environment, InputStream stdin) {
             this.environment = Objects.requireNonNull(environment, "environment");
@@ -107,16 +115,27 @@ final class SecretsCommand {
             return stdin;
         }
 
+        /** Opens the secrets file this run names. */
+        FileCredentialSource source() {
+            return secretsFile.source(environment, warnings);
+        }
+
+        /** Opens the stores, for a reference other than the secrets file's. */
+        Stores stores() {
+            return new Stores(environment, timeoutOption.timeout(), warnings);
+        }
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            warnings = Stores.warnings(err);
             try {
                 return run(out, err);
             } catch (CredentialNotFoundException e) {
                 err.println("bigledger-auth secrets " + verb() + ": " + Messages.oneLine(e.getMessage()));
                 return ExitCodes.NOT_FOUND;
-            } catch (CredentialConfigurationException e) {
+            } catch (CredentialConfigurationException | EnvironmentSettings.InvalidSettingException e) {
                 err.println("bigledger-auth secrets " + verb() + ": " + Messages.oneLine(e.getMessage()));
                 return ExitCodes.CONFIGURATION;
             } catch (BigLedgerAuthException | IllegalStateException | IOException e) {
@@ -146,11 +165,12 @@ final class SecretsCommand {
         }
 
         @Parameters(paramLabel = "NAME", arity = "0..1",
-                description = "The entry's name in the vault file, such as bigledger/api_key.")
+                description = "The entry's name in the secrets file, such as bigledger/api_key.")
         String name;
 
         @Option(names = "--ref", paramLabel = "REF",
-                description = "Any writable reference instead of a vault entry, such as aws-sm:dev/app#api_key.")
+                description = "Any writable reference instead of an entry of the secrets file, such as "
+                        + "aws-sm:dev/app#api_key.")
         String ref;
 
         @Override
@@ -165,12 +185,12 @@ final class SecretsCommand {
             try {
                 WriteResult result;
                 if (target.scheme().equals(FileCredentialSource.SCHEME) && ref == null) {
-                    try (FileCredentialSource source = vault.source(environment())) {
+                    try (FileCredentialSource source = source()) {
                         result = source.write(target, value, Optional.empty());
                         err.println("stored " + target + " in " + source.file() + version(result));
                     }
                 } else {
-                    try (Stores stores = new Stores(environment(), timeoutOption.timeout())) {
+                    try (Stores stores = stores()) {
                         result = stores.vault().write(target, value, Optional.empty());
                         err.println("stored " + target + version(result));
                     }
@@ -194,10 +214,11 @@ final class SecretsCommand {
             super(environment, stdin);
         }
 
-        @Parameters(paramLabel = "NAME", arity = "0..1", description = "The entry's name in the vault file.")
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "The entry's name in the secrets file.")
         String name;
 
-        @Option(names = "--ref", paramLabel = "REF", description = "Any reference instead of a vault entry.")
+        @Option(names = "--ref", paramLabel = "REF",
+                description = "Any reference instead of an entry of the secrets file.")
         String ref;
 
         @Option(names = "--reveal", description = "Print the value itself, alone on one line (for scripts).")
@@ -213,11 +234,11 @@ final class SecretsCommand {
             CredentialRef target = target(name, ref);
             VersionedSecret loaded;
             if (ref == null) {
-                try (FileCredentialSource source = vault.source(environment())) {
+                try (FileCredentialSource source = source()) {
                     loaded = source.load(target);
                 }
             } else {
-                try (Stores stores = new Stores(environment(), timeoutOption.timeout())) {
+                try (Stores stores = stores()) {
                     loaded = stores.vault().handle(target).versioned();
                     return print(out, target, loaded);
                 }
@@ -239,7 +260,7 @@ final class SecretsCommand {
     }
 
     /** {@code list}: the entries' names. */
-    @Command(name = "list", description = "Prints the names of the vault file's entries, one a line (never values).")
+    @Command(name = "list", description = "Prints the names of the secrets file's entries, one a line (never values).")
     static final class ListNames extends Base {
         ListNames(Map<String, String> environment, InputStream stdin) {
             super(environment, stdin);
@@ -252,10 +273,10 @@ final class SecretsCommand {
 
         @Override
         int run(PrintWriter out, PrintWriter err) {
-            try (FileCredentialSource source = vault.source(environment())) {
+            try (FileCredentialSource source = source()) {
                 if (!Files.exists(source.file())) {
                     // As get says it: the library's names() is empty for a missing file, a typo in --file here.
-                    err.println("bigledger-auth secrets list: there is no vault file at " + source.file());
+                    err.println("bigledger-auth secrets list: there is no secrets file at " + source.file());
                     return ExitCodes.NOT_FOUND;
                 }
                 List<String> names = source.names();
@@ -266,13 +287,13 @@ final class SecretsCommand {
     }
 
     /** {@code rm}: removes an entry. */
-    @Command(name = "rm", description = "Removes an entry from the vault file.")
+    @Command(name = "rm", description = "Removes an entry from the secrets file.")
     static final class Remove extends Base {
         Remove(Map<String, String> environment, InputStream stdin) {
             super(environment, stdin);
         }
 
-        @Parameters(paramLabel = "NAME", description = "The entry's name in the vault file.")
+        @Parameters(paramLabel = "NAME", description = "The entry's name in the secrets file.")
         String name;
 
         @Override
@@ -282,10 +303,10 @@ final class SecretsCommand {
 
         @Override
         int run(PrintWriter out, PrintWriter err) {
-            try (FileCredentialSource source = vault.source(environment())) {
+            try (FileCredentialSource source = source()) {
                 if (!source.remove(name)) {
                     throw new CredentialNotFoundException(CredentialRef.of(FileCredentialSource.SCHEME, name),
-                            "the vault file " + source.file() + " has no such entry");
+                            "the secrets file " + source.file() + " has no such entry");
                 }
                 err.println("removed file:" + name + " from " + source.file());
                 return ExitCodes.OK;
@@ -348,7 +369,7 @@ final class SecretsCommand {
     /**
      * Builds the command with its subcommands.
      *
-     * @param environment the variables the vault and the stores are configured from
+     * @param environment the variables the secrets file and the stores are configured from
      * @param stdin where {@code put} reads the value
      * @return the command line of {@code secrets}
      */

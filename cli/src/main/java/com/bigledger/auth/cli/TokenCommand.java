@@ -11,6 +11,7 @@ import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -213,7 +214,7 @@ final class TokenCommand implements Callable<Integer> {
                     + "and name it with --client-secret-ref REF");
         }
         // The secret and the token are used before the stores close: a value need not outlive its store.
-        try (Stores stores = new Stores(environment, options.timeout)) {
+        try (Stores stores = new Stores(environment, options.timeout, Stores.warnings(err))) {
             TokenSettings.Settings settings = options.settings(stores, httpClient);
             if (options.verbose) {
                 settings.print(err);
@@ -230,6 +231,9 @@ final class TokenCommand implements Callable<Integer> {
             out.print(options.header ? "Authorization: Bearer " + token.reveal() : token.reveal());
             out.print('\n');
             return ExitCodes.OK;
+        } catch (EnvironmentSettings.InvalidSettingException e) {
+            // A variable given twice: under its old and its new name, with different values.
+            throw new Failure(ExitCodes.CONFIGURATION, Messages.oneLine(e.getMessage()));
         } catch (BigLedgerAuthException e) {
             // The environment store could not start or read a variable (a malformed .env file).
             throw new Failure(ExitCodes.ERROR, "the environment cannot be read: " + Messages.oneLine(

@@ -1,6 +1,5 @@
 package com.bigledger.auth.cli;
 
-import static com.bigledger.auth.cli.CommandRun.setting;
 import static com.bigledger.auth.cli.TokenCommand.CLIENT_ID;
 import static com.bigledger.auth.cli.TokenCommand.CLIENT_SECRET;
 import static com.bigledger.auth.cli.TokenCommand.CLIENT_SECRET_REF;
@@ -84,8 +83,8 @@ final class TokenSettings {
 
     /** Reads the settings from the options and the environment, and checks them; nothing is sent yet. */
     Settings settings(Stores stores, LazyHttpClient httpClient) throws Failure {
-        URI endpoint = endpoint(setting(stores, tokenEndpointOption, TOKEN_ENDPOINT).orElse(DEFAULT_TOKEN_ENDPOINT));
-        String clientId = setting(stores, clientIdOption, CLIENT_ID).orElseThrow(() -> new Failure(ExitCodes.USAGE,
+        URI endpoint = endpoint(stores.setting(tokenEndpointOption, TOKEN_ENDPOINT).orElse(DEFAULT_TOKEN_ENDPOINT));
+        String clientId = stores.setting(clientIdOption, CLIENT_ID).orElseThrow(() -> new Failure(ExitCodes.USAGE,
                 "no client id: pass --client-id ID or set " + CLIENT_ID));
         Set<String> scopes = scopes(stores);
         Profile profile = profileOption != null ? profileOption : Profile.of(endpoint);
@@ -146,8 +145,8 @@ final class TokenSettings {
             text = record ? tokenRecordOption : refreshTokenRefOption;
             source = record ? "--token-record" : "--refresh-token-ref";
         } else {
-            Optional<String> recordVariable = setting(stores, null, TOKEN_RECORD_REF);
-            Optional<String> plainVariable = setting(stores, null, REFRESH_TOKEN_REF);
+            Optional<String> recordVariable = stores.setting(null, TOKEN_RECORD_REF);
+            Optional<String> plainVariable = stores.setting(null, REFRESH_TOKEN_REF);
             if (recordVariable.isPresent() && plainVariable.isPresent()) {
                 throw new Failure(ExitCodes.USAGE, TOKEN_RECORD_REF + " and " + REFRESH_TOKEN_REF + " are both set; "
                         + "set only one (" + TOKEN_RECORD_REF + " for a token record that several processes can "
@@ -200,7 +199,7 @@ final class TokenSettings {
             }
         } else {
             source = SCOPES;
-            setting(stores, null, SCOPES).ifPresent(value -> scopes.addAll(List.of(split(value))));
+            stores.setting(null, SCOPES).ifPresent(value -> scopes.addAll(List.of(split(value))));
         }
         for (String scope : scopes) {
             if (!isScopeToken(scope)) {
@@ -218,7 +217,7 @@ final class TokenSettings {
             text = clientSecretRefOption;
             source = "--client-secret-ref";
         } else {
-            Optional<String> fromVariable = setting(stores, null, CLIENT_SECRET_REF);
+            Optional<String> fromVariable = stores.setting(null, CLIENT_SECRET_REF);
             // Only whether it is set: the secret itself is read through its reference, later.
             boolean secretSet = stores.variable(CLIENT_SECRET).isPresent();
             if (fromVariable.isPresent() && secretSet) {

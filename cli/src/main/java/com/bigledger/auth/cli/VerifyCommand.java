@@ -12,6 +12,7 @@ import com.bigledger.auth.bigledger.ForbiddenException;
 import com.bigledger.auth.bigledger.InvalidCompanyException;
 import com.bigledger.auth.bigledger.UnauthorizedException;
 import com.bigledger.auth.bigledger.VerifyResult;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.HashMap;
@@ -109,7 +110,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out, PrintWriter err) {
-        try (Stores stores = new Stores(environment, timeoutOption.timeout());
+        try (Stores stores = new Stores(environment, timeoutOption.timeout(), Stores.warnings(err));
              BigLedgerAuth auth = auth(stores)) {
             out.println(line("environment", auth.environment().id()));
             out.println(line("base url", auth.baseUrl().toString()));
@@ -134,7 +135,7 @@ final class VerifyCommand implements Callable<Integer> {
             return failed(err, e, ExitCodes.INVALID_COMPANY);
         } catch (CredentialNotFoundException e) {
             return failed(err, e, ExitCodes.NOT_FOUND);
-        } catch (CredentialConfigurationException e) {
+        } catch (CredentialConfigurationException | EnvironmentSettings.InvalidSettingException e) {
             return failed(err, e, ExitCodes.CONFIGURATION);
         } catch (BigLedgerAuthException e) {
             // Another API error (BigLedgerApiException), an unreachable API or store.

@@ -233,9 +233,9 @@ class CliProcessIT {
     @Test
     void loginIsReachableAtItsRedirectUriInAJvmThatPrefersIpv6() throws Exception {
         Path vault = outputDir.resolve("login.blgv");
-        Map<String, String> stores = Map.of("BIGLEDGER_VAULT_FILE", vault.toString(),
-                "BIGLEDGER_VAULT_PASSPHRASE", "process test passphrase, not a secret",
-                "BIGLEDGER_VAULT_ALLOW_WEAK_KDF", "true");
+        Map<String, String> stores = Map.of("BIGLEDGER_SECRETS_FILE", vault.toString(),
+                "BIGLEDGER_SECRETS_PASSPHRASE", "process test passphrase, not a secret",
+                "BIGLEDGER_SECRETS_ALLOW_WEAK_KDF", "true");
         com.bigledger.auth.store.file.FileCredentialSource.builder().environment(stores)
                 .kdfParameters(com.bigledger.auth.store.file.KdfParameters.argon2id(64, 1, 1)).build()
                 .write(com.bigledger.auth.CredentialRef.parse("file:seed"), com.bigledger.auth.Secret.of("seed"),
@@ -300,9 +300,9 @@ class CliProcessIT {
     @Test
     void secretsPutReadsStdinAndGetRevealsItThroughTheRunnableJar() throws Exception {
         Path vault = outputDir.resolve("vault.blgv");
-        Map<String, String> environment = Map.of("BIGLEDGER_VAULT_FILE", vault.toString(),
-                "BIGLEDGER_VAULT_PASSPHRASE", "process test passphrase, not a secret",
-                "BIGLEDGER_VAULT_ALLOW_WEAK_KDF", "true");
+        Map<String, String> environment = Map.of("BIGLEDGER_SECRETS_FILE", vault.toString(),
+                "BIGLEDGER_SECRETS_PASSPHRASE", "process test passphrase, not a secret",
+                "BIGLEDGER_SECRETS_ALLOW_WEAK_KDF", "true");
         // Cheap key derivation for the test: the jar uses the cost written in the file's header.
         com.bigledger.auth.store.file.FileCredentialSource.builder().environment(environment)
                 .kdfParameters(com.bigledger.auth.store.file.KdfParameters.argon2id(64, 1, 1)).build()

@@ -9,6 +9,7 @@ import com.bigledger.auth.store.file.KdfParameters;
 import com.bigledger.auth.testing.Canary;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,7 +100,7 @@ class SecretsCommandTest {
 
         assertThat(list.exitCode()).isEqualTo(get.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(list.errLines()).singleElement().asString()
-                .isEqualTo("bigledger-auth secrets list: there is no vault file at " + missing);
+                .isEqualTo("bigledger-auth secrets list: there is no secrets file at " + missing);
     }
 
     @Test
@@ -111,8 +112,48 @@ class SecretsCommandTest {
                 {"resolve", "file:seed"}}) {
             CliRun run = CliRun.of(noPassphrase, command);
             assertThat(run.exitCode()).as(String.join(" ", command)).isEqualTo(ExitCodes.CONFIGURATION);
-            assertThat(run.err()).contains("no passphrase for the vault", "BIGLEDGER_VAULT_PASSPHRASE is not set");
+            assertThat(run.err()).contains("no passphrase for the secrets file",
+                    "BIGLEDGER_SECRETS_PASSPHRASE is not set");
         }
+    }
+
+    @Test
+    void theOldVariableNamesStillWorkWithOneWarningEachOnStderr() {
+        Map<String, String> old = Map.of("BIGLEDGER_VAULT_FILE", vault.toString(),
+                "BIGLEDGER_VAULT_PASSPHRASE", PASSPHRASE, "BIGLEDGER_VAULT_ALLOW_WEAK_KDF", "true");
+
+        CliRun list = CliRun.of(old, "secrets", "list");
+        CliRun resolve = CliRun.of(old, "resolve", "file:seed");
+
+        assertThat(list.exitCode()).as(list.err()).isEqualTo(ExitCodes.OK);
+        assertThat(list.out().lines()).containsExactly("seed");
+        assertThat(resolve.exitCode()).as(resolve.err()).isEqualTo(ExitCodes.OK);
+        for (CliRun run : List.of(list, resolve)) {
+            assertThat(run.errLines()).containsExactlyInAnyOrder(
+                    warning("BIGLEDGER_VAULT_FILE", "BIGLEDGER_SECRETS_FILE"),
+                    warning("BIGLEDGER_VAULT_PASSPHRASE", "BIGLEDGER_SECRETS_PASSPHRASE"),
+                    warning("BIGLEDGER_VAULT_ALLOW_WEAK_KDF", "BIGLEDGER_SECRETS_ALLOW_WEAK_KDF"));
+            assertThat(run.err()).doesNotContain(PASSPHRASE);
+        }
+    }
+
+    @Test
+    void anOldAndANewVariableSetToDifferentValuesIsAConfigurationProblemNamingBoth() {
+        Map<String, String> both = Map.of(FileCredentialSource.FILE_VARIABLE, vault.toString(),
+                "BIGLEDGER_VAULT_FILE", folder.resolve("other.blgv").toString(),
+                FileCredentialSource.PASSPHRASE_VARIABLE, PASSPHRASE, FileCredentialSource.ALLOW_WEAK_KDF_VARIABLE,
+                "true");
+
+        CliRun list = CliRun.of(both, "secrets", "list");
+
+        assertThat(list.exitCode()).isEqualTo(ExitCodes.CONFIGURATION);
+        assertThat(list.errLines()).singleElement().asString()
+                .contains("BIGLEDGER_VAULT_FILE and BIGLEDGER_SECRETS_FILE are both set");
+    }
+
+    private static String warning(String old, String current) {
+        return "bigledger-auth: warning: " + old + " is deprecated and will stop working in the next release; set "
+                + current + " instead";
     }
 
     @Test

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code token} and {@code login} on the token record that fleet-mode managers share, against a fake token endpoint
- * that rotates refresh tokens, with the record in a vault file.
+ * that rotates refresh tokens, with the record in a secrets file.
  */
 class TokenRecordCommandTest {
 

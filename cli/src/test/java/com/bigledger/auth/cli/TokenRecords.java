@@ -8,7 +8,7 @@ import com.bigledger.auth.store.file.FileCredentialSource;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The token record in a test's vault file, where {@code login} puts it and {@code token} reads it by default. */
+/** The token record in a test's secrets file, where {@code login} puts it and {@code token} reads it by default. */
 final class TokenRecords {
 
     /** The default record's reference, spelled out: the documented interface. */

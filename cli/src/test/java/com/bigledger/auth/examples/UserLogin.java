@@ -12,7 +12,7 @@ import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
 
-/** A user's login with OAuth 2.0 and PKCE, whose refresh token is kept in Vault. */
+/** A user's login with OAuth 2.0 and PKCE, whose refresh token is kept in HashiCorp Vault. */
 public final class UserLogin {
 
     private final BigLedgerOAuth oauth;

@@ -43,7 +43,7 @@ import java.util.Optional;
 public final class BigLedgerAuth implements AutoCloseable {
 
     /** The suffix of a setting that holds a reference to the value instead of the value. */
-    public static final String REF_SUFFIX = "_REF";
+    public static final String REF_SUFFIX = com.bigledger.auth.spi.EnvironmentSettings.REF_SUFFIX;
 
     /** The environment variable of the API key. */
     public static final String API_KEY_VARIABLE = "BIGLEDGER_API_KEY";

@@ -5,6 +5,7 @@ import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.VersionedSecret;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,7 @@ public final class BigLedgerSettings {
     public static BigLedgerSettings read(Map<String, String> variables, Supplier<CredentialVault> vault) {
         Objects.requireNonNull(variables, "variables");
         Objects.requireNonNull(vault, "vault");
-        Reader r = new Reader(variables, vault);
+        Reader r = new Reader(EnvironmentSettings.of(variables), vault);
         r.read();
         return new BigLedgerSettings(r);
     }
@@ -225,7 +226,7 @@ public final class BigLedgerSettings {
     /** One reading of the variables. */
     private static final class Reader {
 
-        private final Map<String, String> variables;
+        private final EnvironmentSettings variables;
         private final Supplier<CredentialVault> vaultSupplier;
         private CredentialVault vault;
 
@@ -239,7 +240,7 @@ public final class BigLedgerSettings {
         final List<ConfigProblem> warnings = new ArrayList<>();
         final List<RuntimeException> loadFailures = new ArrayList<>();
 
-        Reader(Map<String, String> variables, Supplier<CredentialVault> vault) {
+        Reader(EnvironmentSettings variables, Supplier<CredentialVault> vault) {
             this.variables = variables;
             this.vaultSupplier = vault;
         }
@@ -299,9 +300,9 @@ public final class BigLedgerSettings {
 
         /** Reads a variable or its {@code _REF} form; {@code null} when neither is set. */
         private Setting setting(String name) {
-            String refName = name + BigLedgerAuth.REF_SUFFIX;
-            String direct = variables.get(name);
-            String refText = variables.get(refName);
+            String refName = name + EnvironmentSettings.REF_SUFFIX;
+            String direct = variables.raw(name).orElse(null);
+            String refText = variables.raw(refName).orElse(null);
             if (direct != null && refText != null) {
                 problem(ConfigProblem.Kind.SETTING_CONFLICT, name + " and " + refName + " are both set; set only one");
                 return new Setting(name, null, null);
@@ -324,7 +325,7 @@ public final class BigLedgerSettings {
             } catch (IllegalArgumentException e) {
                 problem(ConfigProblem.Kind.SETTING_INVALID, refName + " is not a valid reference "
                         + "(scheme:path[?options][#field], such as aws-sm:prod/bigledger#api_key): "
-                        + without(e.getMessage(), refText.strip()));
+                        + EnvironmentSettings.withoutValue(e.getMessage(), refText.strip()));
                 return new Setting(refName, null, null);
             }
             try {
@@ -352,17 +353,12 @@ public final class BigLedgerSettings {
 
         private static ConfigProblem missing(String variable, String what) {
             return new ConfigProblem(ConfigProblem.Kind.SETTING_MISSING, variable + " is not set (" + what + "; or "
-                    + variable + BigLedgerAuth.REF_SUFFIX + " with a reference such as aws-sm:prod/bigledger#api_key)");
+                    + variable + EnvironmentSettings.REF_SUFFIX
+                    + " with a reference such as aws-sm:prod/bigledger#api_key)");
         }
 
         private static ConfigProblem labelled(String label, ConfigProblem problem) {
             return new ConfigProblem(problem.kind(), label + ": " + problem.message());
-        }
-
-        /** A parse message without the text it quotes: a key pasted into a {@code _REF} variable must not show. */
-        private static String without(String message, String text) {
-            String cleaned = String.valueOf(message).replace("'" + text + "'", "(value not shown)");
-            return text.length() >= 8 && cleaned.contains(text) ? "its value is not shown" : cleaned;
         }
     }
 }

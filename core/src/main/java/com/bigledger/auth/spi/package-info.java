@@ -15,6 +15,9 @@
  *       ({@link com.bigledger.auth.spi.SecretFields.Store}).
  *   <li>{@link com.bigledger.auth.spi.RefreshingCredential} keeps a store's own login token fresh, and
  *       {@link com.bigledger.auth.spi.EndpointChecks} checks and redacts the endpoint a store talks to.
+ *   <li>{@link com.bigledger.auth.spi.EnvironmentSettings} reads a store's environment variables as every other
+ *       part of the library does (values, {@code _REF} references, renamed variables with a deprecation warning,
+ *       typed errors naming the variable).
  * </ul>
  *
  * <p>The SPI depends on the JDK and core's value types alone. Its types change only compatibly within a major

@@ -22,6 +22,7 @@ import com.bigledger.auth.oauth.TokenSource;
 import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.spi.ReferenceOptions;
 import com.bigledger.auth.spi.RefreshingCredential;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
@@ -88,7 +89,9 @@ class PublicApiNullChecksTest {
             "WriteResult.conflict(String)#0",
             "VerifyResult(boolean,Company,List)#1",
             "ServerText.description(String)#0",
-            "ServerText.code(String)#0");
+            "ServerText.code(String)#0",
+            // A parser's message, which may be absent.
+            "EnvironmentSettings.withoutValue(String,String)#0");
 
     private static final Map<Class<?>, Supplier<?>> SAMPLES = Map.ofEntries(
             Map.entry(Secret.class, () -> Canary.secret("null_check_")),
@@ -134,7 +137,8 @@ class PublicApiNullChecksTest {
             Map.entry(ReferenceOptions.class, () -> ReferenceOptions.builder("null-check").option("mode").build()),
             Map.entry(ReferenceOptions.Builder.class, () -> ReferenceOptions.builder("null-check")),
             Map.entry(RefreshingCredential.class, () -> refreshingCredential().build()),
-            Map.entry(RefreshingCredential.Builder.class, PublicApiNullChecksTest::refreshingCredential));
+            Map.entry(RefreshingCredential.Builder.class, PublicApiNullChecksTest::refreshingCredential),
+            Map.entry(EnvironmentSettings.class, () -> EnvironmentSettings.of(Map.of("NULL_CHECK", "value"))));
 
     static List<Class<?>> publicTypes() {
         return PublicTypes.of(CredentialRef.class);

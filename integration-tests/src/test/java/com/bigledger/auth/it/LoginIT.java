@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with rotation.
  *
  * <p>The command line runs in the test JVM ({@link CliInProcess}) over an environment of its own: the server's
- * endpoints, the confidential client {@code login-client} (its secret in the file vault), and a vault file made
+ * endpoints, the confidential client {@code login-client} (its secret in the secrets file), and a secrets file made
  * here with a cheap Argon2id cost. {@code login} listens on 127.0.0.1 at a random port and prints the authorize URL;
  * the {@link Browser} takes that URL from the command's output, logs in through the server's form and follows the
  * redirects to the command's listener. The refresh token must end up in the vault and nowhere in the output; each
@@ -79,8 +79,8 @@ class LoginIT {
                     "BIGLEDGER_TOKEN_ENDPOINT", server.tokenEndpoint().toString(),
                     "BIGLEDGER_CLIENT_ID", CLIENT_ID,
                     "BIGLEDGER_CLIENT_SECRET_REF", CLIENT_SECRET.toString(),
-                    "BIGLEDGER_VAULT_FILE", vaultFile.toString(),
-                    "BIGLEDGER_VAULT_PASSPHRASE", passphrase.reveal(),
+                    "BIGLEDGER_SECRETS_FILE", vaultFile.toString(),
+                    "BIGLEDGER_SECRETS_PASSPHRASE", passphrase.reveal(),
                     FileCredentialSource.ALLOW_WEAK_KDF_VARIABLE, "true",
                     // A plain refresh token, not the token record: each token run then refreshes, and the rotation
                     // is seen run by run. The record's own behaviour is checked by the cli module's tests.

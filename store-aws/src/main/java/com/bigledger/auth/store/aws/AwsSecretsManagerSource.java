@@ -12,6 +12,7 @@ import com.bigledger.auth.WriteResult;
 import com.bigledger.auth.spi.EndpointChecks;
 import com.bigledger.auth.spi.SecretFields;
 import com.bigledger.auth.spi.WritableCredentialSource;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -116,7 +117,7 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
     private AwsSecretsManagerSource(Builder builder) {
         this.clients = new SecretsManagerClients(builder.client, builder.region, builder.endpointOverride,
                 builder.allowInsecureLoopback != null ? builder.allowInsecureLoopback
-                        : "true".equalsIgnoreCase(System.getenv(ALLOW_INSECURE_LOOPBACK_VARIABLE)),
+                        : EnvironmentSettings.system().isTrue(ALLOW_INSECURE_LOOPBACK_VARIABLE),
                 builder.credentialsProvider);
         this.pacer = new WritePacer(builder.minWriteInterval == null ? Duration.ZERO : builder.minWriteInterval,
                 builder.clock == null ? Clock.systemUTC() : builder.clock);

@@ -8,6 +8,7 @@ import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.spi.SecretFields;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -284,10 +285,8 @@ public final class EnvCredentialSource implements CredentialSource {
             Map<String, String> env = process ? System.getenv() : environment;
             Path file = dotenvFile;
             if (file == null) {
-                String named = env.get(DOTENV_VARIABLE);
-                if (named != null && !named.isBlank()) {
-                    file = Path.of(named);
-                }
+                file = EnvironmentSettings.of(env).value(DOTENV_VARIABLE).filter(named -> !named.isBlank())
+                        .map(Path::of).orElse(null);
             }
             DotenvFile dotenv = file == null ? null : DotenvFile.open(file.toAbsolutePath().normalize());
             return new EnvCredentialSource(env, process, dotenv);

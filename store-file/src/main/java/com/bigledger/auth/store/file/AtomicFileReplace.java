@@ -12,13 +12,13 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Crash-safe replacement of the vault file: the new bytes go to an owner-only temporary file in the same folder
+ * Crash-safe replacement of the secrets file: the new bytes go to an owner-only temporary file in the same folder
  * ({@code .NAME.RANDOM.tmp}), forced to disk, then atomically renamed over the file, and the folder forced so that
  * the rename is durable where the platform allows it. A reader or a crash sees the old file or the new one, never a
  * mix. Temporary files of writers that crashed before their rename are deleted by the next writer.
  *
  * <p>Thread-safe as far as its own state goes (none), but a replacement and {@link #deleteAbandoned} must run under
- * the vault's {@link VaultFileLock}, so that no live writer's temporary file is taken for an abandoned one.
+ * the secrets file's {@link SecretsFileLock}, so that no live writer's temporary file is taken for an abandoned one.
  */
 final class AtomicFileReplace {
 

@@ -8,6 +8,7 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,30 +21,32 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
- * The {@code file} store: named secrets in one local file, each encrypted with AES-256-GCM, read and written
- * through {@code file:NAME[#field]} references.
+ * The {@code file} store: named secrets in one local, encrypted secrets file, each encrypted with AES-256-GCM, read
+ * and written through {@code file:NAME[#field]} references.
  *
- * <p>The key is derived with Argon2id from a passphrase (by default the {@code BIGLEDGER_VAULT_PASSPHRASE} variable,
- * or any reference) or read from a raw 256-bit key file. Each entry's authenticated data is its name and version,
+ * <p>The key is derived with Argon2id from a passphrase (by default the {@value #PASSPHRASE_VARIABLE} variable, or
+ * any reference) or read from a raw 256-bit key file. Each entry's authenticated data is its name and version,
  * and the whole file carries a MAC over its generation and entry list, so a changed, swapped, deleted, added or
- * reordered entry, or one put back from an older copy, is a {@link VaultFileException} (TAMPERED), checked before any
+ * reordered entry, or one put back from an older copy, is a {@link SecretsFileException} (TAMPERED), checked before any
  * entry is decrypted; restoring an older copy of the whole file cannot be detected by the file alone. Files of
  * format 1 (no file MAC) are still read, and rewritten in the current format on the next write; once this source
  * has read the current format, a format 1 file is refused. The format and why it is so:
  * {@code docs/adr/0005-file-store-format.md}.
  *
  * <p>Writes are compare-and-set on the entry's version, serialised across threads and processes by an advisory
- * lock on a {@code .lock} file beside the vault, and crash-safe: the new file is written to a temporary file in the
- * same folder, forced to disk, then atomically renamed over the old one, so a reader or a crash sees the old file
- * or the new one, never a mix. Files are created with mode 0600; on POSIX systems a vault or key file that its
+ * lock on a {@code .lock} file beside the secrets file, and crash-safe: the new file is written to a temporary file
+ * in the same folder, forced to disk, then atomically renamed over the old one, so a reader or a crash sees the old file
+ * or the new one, never a mix. Files are created with mode 0600; on POSIX systems a secrets file or key file that its
  * group or others may read is refused. A wrong key, a tampered byte, a truncated file and an unknown format each
- * raise their own {@link VaultFileException}; no error ever holds a secret.
+ * raise their own {@link SecretsFileException}; no error ever holds a secret.
  *
  * <p>The Argon2id cost a file's header asks for is capped (see {@link KdfParameters#argon2id}), and a cost below
  * RFC 9106's floor is refused unless {@link Builder#allowWeakKdf(boolean)} says otherwise, with an
- * {@link VaultFileException} (UNSAFE_KDF_PARAMETERS) before any derivation. The passphrase is handled as bytes, never
- * as a
- * {@code String}, and wiped after use.
+ * {@link SecretsFileException} (UNSAFE_KDF_PARAMETERS) before any derivation. The passphrase is handled as bytes,
+ * never as a {@code String}, and wiped after use.
+ *
+ * <p>The variables were named {@code BIGLEDGER_VAULT_FILE}, {@code BIGLEDGER_VAULT_PASSPHRASE} and so on before;
+ * the old names are still read, with a deprecation warning, for one release (see {@link EnvironmentSettings}).
  *
  * <p>Thread-safe; reads and writes block on file I/O, and the first read of a passphrase-protected file on key
  * derivation: the keys are derived once per master key (the file's salt and parameters) and kept until
@@ -54,27 +57,44 @@ public final class FileCredentialSource implements WritableCredentialSource {
     /** The scheme this source serves. */
     public static final String SCHEME = "file";
 
-    /** The variable naming the vault file. */
-    public static final String FILE_VARIABLE = "BIGLEDGER_VAULT_FILE";
+    /** The variable naming the secrets file; {@code BIGLEDGER_VAULT_FILE} before. */
+    public static final String FILE_VARIABLE = "BIGLEDGER_SECRETS_FILE";
 
-    /** The variable holding the passphrase, read when no other key is configured. */
-    public static final String PASSPHRASE_VARIABLE = "BIGLEDGER_VAULT_PASSPHRASE";
+    /**
+     * The variable holding the passphrase, read when no other key is configured; {@code BIGLEDGER_VAULT_PASSPHRASE}
+     * before.
+     */
+    public static final String PASSPHRASE_VARIABLE = "BIGLEDGER_SECRETS_PASSPHRASE";
 
-    /** The variable holding a reference to the passphrase, such as {@code aws-sm:dev/vault#passphrase}. */
-    public static final String PASSPHRASE_REF_VARIABLE = "BIGLEDGER_VAULT_PASSPHRASE_REF";
+    /**
+     * The variable holding a reference to the passphrase, such as {@code aws-sm:dev/bigledger#passphrase};
+     * {@code BIGLEDGER_VAULT_PASSPHRASE_REF} before.
+     */
+    public static final String PASSPHRASE_REF_VARIABLE = PASSPHRASE_VARIABLE + EnvironmentSettings.REF_SUFFIX;
 
-    /** The variable naming a raw 256-bit key file, used instead of a passphrase. */
-    public static final String KEY_FILE_VARIABLE = "BIGLEDGER_VAULT_KEY_FILE";
+    /**
+     * The variable naming a raw 256-bit key file, used instead of a passphrase; {@code BIGLEDGER_VAULT_KEY_FILE}
+     * before.
+     */
+    public static final String KEY_FILE_VARIABLE = "BIGLEDGER_SECRETS_KEY_FILE";
 
     /**
      * The variable that, set to {@code true}, opens and creates files with an Argon2id cost below RFC 9106's floor;
-     * for tests only.
+     * for tests only. {@code BIGLEDGER_VAULT_ALLOW_WEAK_KDF} before.
      */
-    public static final String ALLOW_WEAK_KDF_VARIABLE = "BIGLEDGER_VAULT_ALLOW_WEAK_KDF";
+    public static final String ALLOW_WEAK_KDF_VARIABLE = "BIGLEDGER_SECRETS_ALLOW_WEAK_KDF";
+
+    /** The variables' old names, read for one release with a deprecation warning: current name, old name. */
+    static final Map<String, String> OLD_NAMES = Map.of(
+            FILE_VARIABLE, "BIGLEDGER_VAULT_FILE",
+            PASSPHRASE_VARIABLE, "BIGLEDGER_VAULT_PASSPHRASE",
+            PASSPHRASE_REF_VARIABLE, "BIGLEDGER_VAULT_PASSPHRASE_REF",
+            KEY_FILE_VARIABLE, "BIGLEDGER_VAULT_KEY_FILE",
+            ALLOW_WEAK_KDF_VARIABLE, "BIGLEDGER_VAULT_ALLOW_WEAK_KDF");
 
     private final Path file;
     private final KeyMaterial keyMaterial;
-    private final VaultFile vaultFile;
+    private final SecretsFile secretsFile;
     /** Read-held by every operation, write-held by {@link #close()}: keys are never wiped under a running one. */
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private boolean closed;
@@ -82,13 +102,13 @@ public final class FileCredentialSource implements WritableCredentialSource {
     private FileCredentialSource(Builder builder, boolean allowWeakKdf) {
         this.file = builder.file.toAbsolutePath().normalize();
         this.keyMaterial = builder.keyMaterial();
-        this.vaultFile = new VaultFile(file, keyMaterial, builder.kdfParameters == null
+        this.secretsFile = new SecretsFile(file, keyMaterial, builder.kdfParameters == null
                 ? KdfParameters.RFC_9106_SECOND_RECOMMENDED : builder.kdfParameters, allowWeakKdf);
     }
 
     /**
-     * Creates a source configured from the process environment: the file named by {@value #FILE_VARIABLE} (by
-     * default {@code $XDG_CONFIG_HOME/bigledger/vault.blgv} or {@code ~/.config/bigledger/vault.blgv}), the key
+     * Creates a source configured from the process environment: the secrets file named by {@value #FILE_VARIABLE}
+     * (by default {@code $XDG_CONFIG_HOME/bigledger/vault.blgv} or {@code ~/.config/bigledger/vault.blgv}), the key
      * file named by {@value #KEY_FILE_VARIABLE} if set, else the passphrase at {@value #PASSPHRASE_REF_VARIABLE}
      * if set, else in {@value #PASSPHRASE_VARIABLE}. Nothing is read until the first load or write.
      *
@@ -108,7 +128,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
     }
 
     /**
-     * Returns the vault file's path.
+     * Returns the secrets file's path.
      *
      * @return the absolute path
      */
@@ -131,9 +151,9 @@ public final class FileCredentialSource implements WritableCredentialSource {
      *
      * @param ref {@code file:NAME[#field]}
      * @return the value and its version
-     * @throws CredentialNotFoundException if there is no vault file or no such entry or field
+     * @throws CredentialNotFoundException if there is no secrets file or no such entry or field
      * @throws CredentialConfigurationException if the file needs a passphrase and none is set
-     * @throws VaultFileException or a subtype if the file is unsafe, tampered, truncated, of an unknown format,
+     * @throws SecretsFileException or a subtype if the file is unsafe, tampered, truncated, of an unknown format,
      *     asks for a key derivation out of range, or the key does not open it
      * @throws SourceUnavailableException if the file cannot be read
      * @throws IllegalStateException if this source was closed
@@ -141,10 +161,13 @@ public final class FileCredentialSource implements WritableCredentialSource {
     @Override
     public VersionedSecret load(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
-        return open(() -> vaultFile.load(ref));
+        return open(() -> secretsFile.load(ref));
     }
 
-    /** {@inheritDoc} Every write holds the vault file's lock (threads and processes) and compares the entry's version. */
+    /**
+     * {@inheritDoc} Every write holds the secrets file's lock (threads and processes) and compares the entry's
+     * version.
+     */
     @Override
     public boolean supportsCompareAndSet(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
@@ -153,14 +176,14 @@ public final class FileCredentialSource implements WritableCredentialSource {
 
     /**
      * Writes an entry, or one field of its JSON object, if its version is still {@code expectedVersion}. Blocks on
-     * the file lock (while another thread or process writes) and on file I/O. Creates the vault file, and its
+     * the file lock (while another thread or process writes) and on file I/O. Creates the secrets file, and its
      * folder with mode 0700, when missing.
      *
      * @param ref {@code file:NAME[#field]}
      * @param value the new value
      * @param expectedVersion the entry's version last read; empty to write whatever is there (or to create)
      * @return the new version, or a conflict with the current one (empty when the entry is gone)
-     * @throws VaultFileException or a subtype if the existing file cannot be opened safely
+     * @throws SecretsFileException or a subtype if the existing file cannot be opened safely
      * @throws SourceUnavailableException if the file cannot be written
      * @throws IllegalStateException if this source was closed
      */
@@ -170,7 +193,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(expectedVersion, "expectedVersion");
         checkName(ref.path());
-        return open(() -> vaultFile.write(ref, value, expectedVersion));
+        return open(() -> secretsFile.write(ref, value, expectedVersion));
     }
 
     /**
@@ -178,30 +201,30 @@ public final class FileCredentialSource implements WritableCredentialSource {
      *
      * @param name the entry's name
      * @return {@code true} if it was there
-     * @throws VaultFileException or a subtype if the file cannot be opened safely
+     * @throws SecretsFileException or a subtype if the file cannot be opened safely
      * @throws SourceUnavailableException if the file cannot be written
      * @throws IllegalStateException if this source was closed
      */
     public boolean remove(String name) {
         CredentialRef ref = CredentialRef.of(SCHEME, checkName(name));
-        return open(() -> vaultFile.remove(ref, name));
+        return open(() -> secretsFile.remove(ref, name));
     }
 
     /**
      * Returns the names of the entries, sorted, after checking that the key opens the file. Blocks on file I/O.
      *
-     * @return the names; empty when there is no vault file
-     * @throws VaultFileException or a subtype if the file cannot be opened safely
+     * @return the names; empty when there is no secrets file
+     * @throws SecretsFileException or a subtype if the file cannot be opened safely
      * @throws SourceUnavailableException if the file cannot be read
      * @throws IllegalStateException if this source was closed
      */
     public List<String> names() {
         CredentialRef ref = CredentialRef.of(SCHEME, "*");
-        return open(() -> vaultFile.names(ref));
+        return open(() -> secretsFile.names(ref));
     }
 
     /**
-     * Wipes the keys derived for the vault file and this source's copy of the passphrase. Waits for operations in
+     * Wipes the keys derived for the secrets file and this source's copy of the passphrase. Waits for operations in
      * progress; every later use fails with {@link IllegalStateException}. Calling it again does nothing.
      */
     @Override
@@ -212,21 +235,21 @@ public final class FileCredentialSource implements WritableCredentialSource {
                 return;
             }
             closed = true;
-            vaultFile.keyCache().destroy();
+            secretsFile.keyCache().destroy();
             keyMaterial.destroy();
         } finally {
             closeLock.writeLock().unlock();
         }
     }
 
-    /** How many times this source derived a vault's keys from a master key; for tests of the key cache. */
+    /** How many times this source derived the file's keys from a master key; for tests of the key cache. */
     long keyDerivations() {
-        return vaultFile.keyCache().derivations();
+        return secretsFile.keyCache().derivations();
     }
 
     /** The keys now cached, if any; for tests that they are wiped on close. */
-    Optional<VaultKeys> cachedKeys() {
-        return vaultFile.keyCache().cached();
+    Optional<SecretsFileKeys> cachedKeys() {
+        return secretsFile.keyCache().cached();
     }
 
     @Override
@@ -250,10 +273,10 @@ public final class FileCredentialSource implements WritableCredentialSource {
 
     private static String checkName(String name) {
         Objects.requireNonNull(name, "name");
-        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > VaultFormat.MAX_NAME_BYTES
+        if (name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > SecretsFileFormat.MAX_NAME_BYTES
                 || name.chars().anyMatch(Character::isISOControl) || name.equals("*")) {
             throw new IllegalArgumentException("Entry name '" + name.replaceAll("\\p{Cntrl}", "?") + "' is not "
-                    + "valid: 1 to " + VaultFormat.MAX_NAME_BYTES + " bytes of UTF-8, no control characters, "
+                    + "valid: 1 to " + SecretsFileFormat.MAX_NAME_BYTES + " bytes of UTF-8, no control characters, "
                     + "not '*'");
         }
         return name;
@@ -264,7 +287,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
      * Not thread-safe.
      */
     public static final class Builder {
-        private Map<String, String> environment;
+        private EnvironmentSettings environment;
         private Path file;
         private Path keyFile;
         private Secret passphrase;
@@ -284,13 +307,24 @@ public final class FileCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder environment(Map<String, String> environment) {
+            return environment(EnvironmentSettings.of(environment));
+        }
+
+        /**
+         * Sets the environment the defaults are read from, with where its deprecation warnings go (such as a
+         * command line's standard error). By default, the process environment, with warnings logged.
+         *
+         * @param environment the settings
+         * @return this builder
+         */
+        public Builder environment(EnvironmentSettings environment) {
             once(this.environment, "environment");
-            this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+            this.environment = Objects.requireNonNull(environment, "environment");
             return this;
         }
 
         /**
-         * Sets the vault file. By default, {@value #FILE_VARIABLE}, else {@code bigledger/vault.blgv} under
+         * Sets the secrets file. By default, {@value #FILE_VARIABLE}, else {@code bigledger/vault.blgv} under
          * {@code $XDG_CONFIG_HOME} or {@code ~/.config}.
          *
          * @param file the path; its folder is created on the first write
@@ -344,7 +378,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
         }
 
         /**
-         * Reads the passphrase at a reference through a given vault.
+         * Reads the passphrase at a reference through a given {@link CredentialVault}.
          *
          * @param vault the vault that resolves it
          * @param ref the passphrase's reference, not of the {@code file} scheme
@@ -373,7 +407,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
         /**
          * For tests only: creates files with, and opens files asking for, an Argon2id cost below RFC 9106's floor
          * (64 MiB, and memory times passes at least 64 MiB times 3), such as {@code KdfParameters.argon2id(64, 1,
-         * 1)}, so that tests do not spend seconds per vault. By default, {@code false}, unless
+         * 1)}, so that tests do not spend seconds per file. By default, {@code false}, unless
          * {@value #ALLOW_WEAK_KDF_VARIABLE} is {@code true} (for child processes of tests). The limits every file
          * must keep within (see {@link KdfParameters#argon2id}) apply either way.
          *
@@ -396,13 +430,13 @@ public final class FileCredentialSource implements WritableCredentialSource {
          */
         public FileCredentialSource build() {
             if (environment == null) {
-                environment = System.getenv();
+                environment = EnvironmentSettings.system();
             }
+            environment = withOldNames(environment);
             if (file == null) {
                 file = defaultFile(environment);
             }
-            boolean weak = allowWeakKdf != null ? allowWeakKdf
-                    : "true".equalsIgnoreCase(environment.getOrDefault(ALLOW_WEAK_KDF_VARIABLE, "").strip());
+            boolean weak = allowWeakKdf != null ? allowWeakKdf : environment.isTrue(ALLOW_WEAK_KDF_VARIABLE);
             if (kdfParameters != null && !kdfParameters.meetsRfc9106Floor() && !weak) {
                 throw new IllegalArgumentException("kdfParameters " + kdfParameters + " are below RFC 9106's floor "
                         + "(64 MiB, and memory times passes at least 64 MiB times 3); use allowWeakKdf(true), in "
@@ -413,12 +447,13 @@ public final class FileCredentialSource implements WritableCredentialSource {
 
         KeyMaterial keyMaterial() {
             if (!keySet) {
-                String keyFileVariable = environment.get(KEY_FILE_VARIABLE);
-                String refVariable = environment.get(PASSPHRASE_REF_VARIABLE);
-                if (keyFileVariable != null && !keyFileVariable.isEmpty()) {
-                    keyFile = Path.of(keyFileVariable);
-                } else if (refVariable != null && !refVariable.isEmpty()) {
-                    passphraseRef = checkRef(CredentialRef.parse(refVariable));
+                Optional<Path> keyFileVariable = environment.path(KEY_FILE_VARIABLE);
+                Optional<CredentialRef> refVariable = keyFileVariable.isPresent() ? Optional.empty()
+                        : environment.reference(PASSPHRASE_REF_VARIABLE);
+                if (keyFileVariable.isPresent()) {
+                    keyFile = keyFileVariable.get();
+                } else if (refVariable.isPresent()) {
+                    passphraseRef = checkRef(refVariable.get());
                 } else {
                     passphraseRef = CredentialRef.of("env", PASSPHRASE_VARIABLE);
                 }
@@ -428,18 +463,28 @@ public final class FileCredentialSource implements WritableCredentialSource {
                     passphraseVault);
         }
 
-        static Path defaultFile(Map<String, String> environment) {
-            String named = environment.get(FILE_VARIABLE);
-            if (named != null && !named.isEmpty()) {
-                return Path.of(named);
+        /** The settings with this store's renamed variables read under their old names too. */
+        static EnvironmentSettings withOldNames(EnvironmentSettings environment) {
+            EnvironmentSettings settings = environment;
+            for (Map.Entry<String, String> renamed : OLD_NAMES.entrySet()) {
+                settings = settings.renamed(renamed.getKey(), renamed.getValue());
             }
-            String xdg = environment.get("XDG_CONFIG_HOME");
+            return settings;
+        }
+
+        static Path defaultFile(EnvironmentSettings environment) {
+            Optional<Path> named = environment.path(FILE_VARIABLE);
+            if (named.isPresent()) {
+                return named.get();
+            }
+            String xdg = environment.raw("XDG_CONFIG_HOME").orElse(null);
             if (xdg != null && Path.of(xdg).isAbsolute()) {
                 return Path.of(xdg, "bigledger", "vault.blgv");
             }
-            String home = environment.getOrDefault("HOME", System.getProperty("user.home"));
+            String home = environment.raw("HOME").orElse(System.getProperty("user.home"));
             if (home == null || home.isEmpty()) {
-                throw new IllegalStateException("No vault file: set " + FILE_VARIABLE + " (there is no home folder)");
+                throw new IllegalStateException("No secrets file: set " + FILE_VARIABLE
+                        + " (there is no home folder)");
             }
             return Path.of(home, ".config", "bigledger", "vault.blgv");
         }
@@ -456,14 +501,15 @@ public final class FileCredentialSource implements WritableCredentialSource {
         private static CredentialRef checkRef(CredentialRef ref) {
             Objects.requireNonNull(ref, "ref");
             if (ref.scheme().equals(SCHEME)) {
-                throw new IllegalArgumentException("The vault's passphrase cannot be kept in the vault itself: " + ref);
+                throw new IllegalArgumentException("The secrets file's passphrase cannot be kept in the secrets file "
+                        + "itself: " + ref);
             }
             return ref;
         }
 
         private void key(String option) {
             if (keySet) {
-                throw new IllegalStateException("The vault key is already set; cannot also use " + option);
+                throw new IllegalStateException("The secrets file's key is already set; cannot also use " + option);
             }
             keySet = true;
         }

@@ -1,7 +1,7 @@
 package com.bigledger.auth.store.file;
 
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.store.file.VaultFileException.Reason;
+import com.bigledger.auth.store.file.SecretsFileException.Reason;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -14,8 +14,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The file store's permissions: files created with mode 0600 and folders with 0700 on POSIX systems, and a vault or
- * key file that its group or others may read or write refused. Elsewhere (Windows) files get the platform's
+ * The file store's permissions: files created with mode 0600 and folders with 0700 on POSIX systems, and a secrets
+ * file or key file that its group or others may read or write refused. Elsewhere (Windows) files get the platform's
  * defaults and are not checked.
  *
  * <p>Stateless and thread-safe.
@@ -61,7 +61,7 @@ final class FilePermissions {
     /**
      * Refuses a file that its group or others may read or write.
      *
-     * @throws VaultFileException (UNSAFE_PERMISSIONS) if they may, with the {@code chmod} that fixes it
+     * @throws SecretsFileException (UNSAFE_PERMISSIONS) if they may, with the {@code chmod} that fixes it
      * @throws IOException if the permissions cannot be read (a missing file: {@code NoSuchFileException})
      */
     static void check(CredentialRef ref, Path path) throws IOException {
@@ -74,7 +74,7 @@ final class FilePermissions {
         extra.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.OWNER_EXECUTE));
         if (!extra.isEmpty()) {
-            throw new VaultFileException(Reason.UNSAFE_PERMISSIONS, ref, path,
+            throw new SecretsFileException(Reason.UNSAFE_PERMISSIONS, ref, path,
                     "its group or others may read or write it "
                     + "(" + PosixFilePermissions.toString(permissions) + "); only its owner may. Fix it with: "
                     + "chmod 600 '" + path + "'");

@@ -1,7 +1,7 @@
 package com.bigledger.auth.store.file;
 
 /**
- * The Argon2id cost of deriving a vault's key from its passphrase: memory, passes and lanes.
+ * The Argon2id cost of deriving a secrets file's key from its passphrase: memory, passes and lanes.
  *
  * <p>Why they are configurable: the cost protects a stolen file against guessing, and what a machine can afford
  * differs. They are stored in the file's header when the file is created, so a file is always opened with its own

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The vault's keys, derived from the master key once per key derivation (the file's salt and parameters) and kept
- * until {@link #destroy()}: only the first read of a passphrase-protected file pays for Argon2id.
+ * The secrets file's keys, derived from the master key once per key derivation (the file's salt and parameters) and
+ * kept until {@link #destroy()}: only the first read of a passphrase-protected file pays for Argon2id.
  *
  * <p>Thread-safe: derivation runs under the cache's lock, so that threads opening the file together wait for one
  * derivation rather than each running Argon2id. A replaced entry (the file was made again with a new salt) is not
@@ -18,13 +18,13 @@ final class KeyCache {
     /** Makes a master key for a key derivation; the array returned is wiped by the cache. */
     @FunctionalInterface
     interface MasterKeys {
-        byte[] masterKey(CredentialRef ref, VaultFormat.Kdf kdf);
+        byte[] masterKey(CredentialRef ref, SecretsFileFormat.Kdf kdf);
     }
 
     private final MasterKeys masterKeys;
     private final Object lock = new Object();
     private byte[] cachedKdf;
-    private VaultKeys cachedKeys;
+    private SecretsFileKeys cachedKeys;
     private final AtomicLong derivations = new AtomicLong();
 
     KeyCache(MasterKeys masterKeys) {
@@ -32,7 +32,7 @@ final class KeyCache {
     }
 
     /** The keys for a key derivation, derived if not cached. */
-    VaultKeys keys(CredentialRef ref, VaultFormat.Kdf kdf) {
+    SecretsFileKeys keys(CredentialRef ref, SecretsFileFormat.Kdf kdf) {
         byte[] encoded = kdf.encoded();
         synchronized (lock) {
             if (cachedKeys != null && Arrays.equals(cachedKdf, encoded)) {
@@ -40,7 +40,7 @@ final class KeyCache {
             }
             byte[] raw = masterKeys.masterKey(ref, kdf);
             try {
-                VaultKeys keys = VaultKeys.of(raw);
+                SecretsFileKeys keys = SecretsFileKeys.of(raw);
                 derivations.incrementAndGet();
                 // A replaced entry (the file was made again with a new salt) is not wiped: another thread may use it.
                 cachedKdf = encoded;
@@ -53,7 +53,7 @@ final class KeyCache {
     }
 
     /** Forgets the keys of a key derivation that turned out to be wrong, so that the next use derives again. */
-    void forget(VaultFormat.Kdf kdf) {
+    void forget(SecretsFileFormat.Kdf kdf) {
         synchronized (lock) {
             if (Arrays.equals(cachedKdf, kdf.encoded())) {
                 cachedKdf = null;
@@ -79,7 +79,7 @@ final class KeyCache {
     }
 
     /** The keys now cached, if any; for tests that they are wiped. */
-    Optional<VaultKeys> cached() {
+    Optional<SecretsFileKeys> cached() {
         synchronized (lock) {
             return Optional.ofNullable(cachedKeys);
         }

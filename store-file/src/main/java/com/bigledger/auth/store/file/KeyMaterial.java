@@ -5,8 +5,9 @@ import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import com.bigledger.auth.spi.SecretFields;
-import com.bigledger.auth.store.file.VaultFileException.Reason;
+import com.bigledger.auth.store.file.SecretsFileException.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,14 +15,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
- * Where a vault's master key comes from — a key file, a passphrase value, or a passphrase at a reference — and the
- * master key made from it for a file's key derivation: the key file's 32 bytes, or Argon2id of the passphrase with
+ * Where a secrets file's master key comes from — a key file, a passphrase value, or a passphrase at a reference — and
+ * the master key made from it for a file's key derivation: the key file's 32 bytes, or Argon2id of the passphrase with
  * the file's salt and cost (refused before any derivation when the cost is below RFC 9106's floor and weak costs
  * are not allowed). The passphrase is handled as bytes, never as a {@code String}, and wiped after use.
  *
@@ -35,10 +35,10 @@ final class KeyMaterial {
     private final Path keyFile;
     private final Secret passphrase;
     private final CredentialRef passphraseRef;
-    private final Map<String, String> environment;
+    private final EnvironmentSettings environment;
     private final CredentialVault vault;
 
-    KeyMaterial(Path keyFile, Secret passphrase, CredentialRef passphraseRef, Map<String, String> environment,
+    KeyMaterial(Path keyFile, Secret passphrase, CredentialRef passphraseRef, EnvironmentSettings environment,
             CredentialVault vault) {
         this.keyFile = keyFile;
         this.passphrase = passphrase;
@@ -52,17 +52,17 @@ final class KeyMaterial {
     }
 
     /**
-     * The master key of a vault file with this key derivation, a new array that the caller wipes.
+     * The master key of a secrets file with this key derivation, a new array that the caller wipes.
      *
-     * @throws VaultFileException (WRONG_KEY) if the file wants a key file and a passphrase was given, or the
+     * @throws SecretsFileException (WRONG_KEY) if the file wants a key file and a passphrase was given, or the
      *     other way round
-     * @throws VaultFileException (UNSAFE_KDF_PARAMETERS) if the file's Argon2id cost is below RFC 9106's floor and
+     * @throws SecretsFileException (UNSAFE_KDF_PARAMETERS) if the file's Argon2id cost is below RFC 9106's floor and
      *     {@code allowWeakKdf} is off
      */
-    byte[] masterKey(CredentialRef ref, Path file, VaultFormat.Kdf kdf, boolean allowWeakKdf) {
-        if (kdf.type == VaultFormat.KDF_RAW_KEY) {
+    byte[] masterKey(CredentialRef ref, Path file, SecretsFileFormat.Kdf kdf, boolean allowWeakKdf) {
+        if (kdf.type == SecretsFileFormat.KDF_RAW_KEY) {
             if (keyFile == null) {
-                throw new VaultFileException(Reason.WRONG_KEY, ref, file,
+                throw new SecretsFileException(Reason.WRONG_KEY, ref, file,
                         "it is protected by a key file, and a passphrase "
                         + "was given; set " + FileCredentialSource.KEY_FILE_VARIABLE
                         + " or FileCredentialSource.builder().keyFile()");
@@ -70,11 +70,11 @@ final class KeyMaterial {
             return readKeyFile(ref, keyFile);
         }
         if (keyFile != null) {
-            throw new VaultFileException(Reason.WRONG_KEY, ref, file,
+            throw new SecretsFileException(Reason.WRONG_KEY, ref, file,
                     "it is protected by a passphrase, and a key file was given");
         }
         if (!allowWeakKdf && !kdf.parameters.meetsRfc9106Floor()) {
-            throw new VaultFileException(Reason.UNSAFE_KDF_PARAMETERS, ref, file,
+            throw new SecretsFileException(Reason.UNSAFE_KDF_PARAMETERS, ref, file,
                     "its header asks for " + kdf.parameters + ", weaker "
                     + "than RFC 9106's floor (64 MiB, and at least 64 MiB times 3 passes); only a source built with "
                     + "allowWeakKdf(true) or " + FileCredentialSource.ALLOW_WEAK_KDF_VARIABLE + "=true, for tests,"
@@ -111,10 +111,11 @@ final class KeyMaterial {
         }
         if (passphraseRef.scheme().equals("env") && vault == null) {
             // The environment holds strings already; this adds no copy of its own.
-            String value = environment.get(passphraseRef.path());
+            String value = environment.raw(passphraseRef.path()).orElse(null);
             if (value == null || value.isEmpty()) {
-                throw new CredentialConfigurationException(ref, "no passphrase for the vault: " + passphraseRef.path()
-                        + " is not set (or set " + FileCredentialSource.KEY_FILE_VARIABLE + " or "
+                throw new CredentialConfigurationException(ref, "no passphrase for the secrets file: "
+                        + passphraseRef.path() + " is not set (or set " + FileCredentialSource.KEY_FILE_VARIABLE
+                        + " or "
                         + FileCredentialSource.PASSPHRASE_REF_VARIABLE + ")");
             }
             Secret whole = Secret.of(value);
@@ -148,7 +149,7 @@ final class KeyMaterial {
         } catch (NoSuchFileException e) {
             throw new CredentialNotFoundException(ref, "there is no key file at " + keyFile);
         } catch (IOException e) {
-            throw VaultFile.unavailable(ref, "cannot read the key file " + keyFile, e);
+            throw SecretsFile.unavailable(ref, "cannot read the key file " + keyFile, e);
         }
         try {
             if (bytes.length == KEY_LENGTH) {
@@ -158,7 +159,7 @@ final class KeyMaterial {
             if (text.length() == KEY_LENGTH * 2 && text.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
                 return HexFormat.of().parseHex(text);
             }
-            throw new VaultFileException(Reason.INVALID_KEY_FILE, ref, keyFile,
+            throw new SecretsFileException(Reason.INVALID_KEY_FILE, ref, keyFile,
                     "it must hold exactly 32 bytes, or 64 hex digits; it "
                     + "holds " + bytes.length + " bytes");
         } finally {

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The crash-safe replacement of the vault file, on its own: no vault, no key. */
+/** The crash-safe replacement of the secrets file, on its own: no vault, no key. */
 class AtomicFileReplaceTest {
 
     @TempDir

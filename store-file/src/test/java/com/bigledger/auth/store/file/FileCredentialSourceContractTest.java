@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The contract, with values seeded through the source's own writes into a fresh vault file. */
+/** The contract, with values seeded through the source's own writes into a fresh secrets file. */
 class FileCredentialSourceContractTest extends CredentialSourceContract {
 
     @TempDir
@@ -20,7 +20,7 @@ class FileCredentialSourceContractTest extends CredentialSourceContract {
     @Override
     protected CredentialSource source() {
         if (source == null) {
-            source = TestVaults.source(folder.resolve("vault.blgv"));
+            source = TestSecretsFiles.source(folder.resolve("vault.blgv"));
         }
         return source;
     }

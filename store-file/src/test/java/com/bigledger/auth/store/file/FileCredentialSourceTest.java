@@ -11,6 +11,7 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
 import com.bigledger.auth.spi.CredentialSourceProvider;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import com.bigledger.auth.testing.Canary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -48,7 +49,7 @@ class FileCredentialSourceTest {
     }
 
     private byte[] seedOne(Secret value) throws IOException {
-        WriteResult written = TestVaults.source(vault()).write(ref("api_key"), value, Optional.empty());
+        WriteResult written = TestSecretsFiles.source(vault()).write(ref("api_key"), value, Optional.empty());
         assertThat(written.isWritten()).isTrue();
         return Files.readAllBytes(vault());
     }
@@ -56,9 +57,9 @@ class FileCredentialSourceTest {
     @Test
     void valueWrittenByOneSourceIsReadByAnother() {
         Secret value = Canary.secret("blg_test_sk_");
-        WriteResult written = TestVaults.source(vault()).write(ref("api_key"), value, Optional.empty());
+        WriteResult written = TestSecretsFiles.source(vault()).write(ref("api_key"), value, Optional.empty());
 
-        VersionedSecret loaded = TestVaults.source(vault()).load(ref("api_key"));
+        VersionedSecret loaded = TestSecretsFiles.source(vault()).load(ref("api_key"));
 
         assertThat(loaded.secret()).isEqualTo(value);
         assertThat(loaded.version()).isEqualTo(written.version());
@@ -94,11 +95,11 @@ class FileCredentialSourceTest {
         seedOne(Canary.secret("blg_test_sk_"));
         Files.setPosixFilePermissions(vault(), PosixFilePermissions.fromString("rw-r-----"));
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.UNSAFE_PERMISSIONS)
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.UNSAFE_PERMISSIONS)
                 .hasMessageContaining("chmod 600 '" + vault().toAbsolutePath() + "'");
-        assertThatThrownBy(() -> TestVaults.source(vault()).write(ref("x"), Secret.of("x"), Optional.empty()))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.UNSAFE_PERMISSIONS);
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).write(ref("x"), Secret.of("x"), Optional.empty()))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.UNSAFE_PERMISSIONS);
     }
 
     @Test
@@ -109,17 +110,17 @@ class FileCredentialSourceTest {
 
         Throwable thrown = catchThrowable(() -> other.load(ref("api_key")));
 
-        assertThat(thrown).isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.WRONG_KEY)
+        assertThat(thrown).isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.WRONG_KEY)
                 .hasMessageContaining("file:api_key").hasMessageContaining("passphrase does not open it");
         assertThatThrownBy(() -> other.write(ref("api_key"), Secret.of("x"), Optional.empty()))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.WRONG_KEY);
-        assertThat(TestVaults.source(vault()).load(ref("api_key")).version()).hasValue("1");
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.WRONG_KEY);
+        assertThat(TestSecretsFiles.source(vault()).load(ref("api_key")).version()).hasValue("1");
     }
 
     @Test
     void everyTamperedByteIsDetected() throws IOException {
         byte[] original = seedOne(Canary.secret("blg_test_sk_"));
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         List<Integer> undetected = new ArrayList<>();
 
         for (int i = 0; i < original.length; i++) {
@@ -127,7 +128,7 @@ class FileCredentialSourceTest {
             tampered[i] ^= 0x01;
             Files.write(vault(), tampered);
             Throwable thrown = catchThrowable(() -> source.load(ref("api_key")));
-            if (!(thrown instanceof VaultFileException && ((VaultFileException) thrown).reason() == VaultFileException.Reason.TAMPERED)) {
+            if (!(thrown instanceof SecretsFileException && ((SecretsFileException) thrown).reason() == SecretsFileException.Reason.TAMPERED)) {
                 undetected.add(i);
             }
         }
@@ -138,42 +139,42 @@ class FileCredentialSourceTest {
     @Test
     void editedCiphertextWithARecomputedChecksumFailsAuthentication() throws IOException {
         byte[] original = seedOne(Canary.secret("blg_test_sk_"));
-        VaultFormat.Contents contents = VaultFormat.decode(original, ref("api_key"), vault());
-        VaultFormat.Entry entry = contents.entries.get("api_key");
+        SecretsFileFormat.Contents contents = SecretsFileFormat.decode(original, ref("api_key"), vault());
+        SecretsFileFormat.Entry entry = contents.entries.get("api_key");
         byte[] ciphertext = entry.ciphertext.clone();
         ciphertext[0] ^= 0x01;
-        rewrite(contents, Map.of("api_key", new VaultFormat.Entry(entry.version, entry.nonce, ciphertext)));
+        rewrite(contents, Map.of("api_key", new SecretsFileFormat.Entry(entry.version, entry.nonce, ciphertext)));
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
     }
 
     @Test
     void entriesSwappedBetweenNamesOrGivenAnotherVersionFailAuthentication() throws IOException {
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         source.write(ref("live"), Canary.secret("blg_live_sk_"), Optional.empty());
         source.write(ref("test"), Canary.secret("blg_test_sk_"), Optional.empty());
-        VaultFormat.Contents contents = VaultFormat.decode(Files.readAllBytes(vault()), ref("live"), vault());
-        VaultFormat.Entry live = contents.entries.get("live");
-        VaultFormat.Entry test = contents.entries.get("test");
+        SecretsFileFormat.Contents contents = SecretsFileFormat.decode(Files.readAllBytes(vault()), ref("live"), vault());
+        SecretsFileFormat.Entry live = contents.entries.get("live");
+        SecretsFileFormat.Entry test = contents.entries.get("test");
 
         rewrite(contents, Map.of("live", test, "test", live));
-        assertThatThrownBy(() -> source.load(ref("live"))).isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED);
+        assertThatThrownBy(() -> source.load(ref("live"))).isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED);
 
-        rewrite(contents, Map.of("live", new VaultFormat.Entry(live.version + 5, live.nonce, live.ciphertext)));
-        assertThatThrownBy(() -> source.load(ref("live"))).isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED);
+        rewrite(contents, Map.of("live", new SecretsFileFormat.Entry(live.version + 5, live.nonce, live.ciphertext)));
+        assertThatThrownBy(() -> source.load(ref("live"))).isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED);
     }
 
     @Test
     void everyTruncationIsDetected() throws IOException {
         byte[] original = seedOne(Canary.secret("blg_test_sk_"));
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         List<Integer> undetected = new ArrayList<>();
 
         for (int length = 0; length < original.length; length++) {
             Files.write(vault(), java.util.Arrays.copyOf(original, length));
             Throwable thrown = catchThrowable(() -> source.load(ref("api_key")));
-            if (!(thrown instanceof VaultFileException && ((VaultFileException) thrown).reason() == VaultFileException.Reason.TRUNCATED)) {
+            if (!(thrown instanceof SecretsFileException && ((SecretsFileException) thrown).reason() == SecretsFileException.Reason.TRUNCATED)) {
                 undetected.add(length);
             }
         }
@@ -191,8 +192,8 @@ class FileCredentialSourceTest {
         resign(bytes);
         Files.write(vault(), bytes);
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.UNSUPPORTED_FORMAT)
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.UNSUPPORTED_FORMAT)
                 .hasMessageContaining("format version 3 is not supported");
     }
 
@@ -204,13 +205,13 @@ class FileCredentialSourceTest {
             Files.setPosixFilePermissions(vault(), PosixFilePermissions.fromString("rw-------"));
         }
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("signature");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED).hasMessageContaining("signature");
     }
 
     @Test
     void staleVersionIsAConflictAndAMissingEntryWithAnExpectedVersionToo() {
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         String first = source.write(ref("token"), Canary.secret("blg_oauth_rt_"), Optional.empty()).version()
                 .orElseThrow();
         WriteResult second = source.write(ref("token"), Canary.secret("blg_oauth_rt_"), Optional.of(first));
@@ -227,7 +228,7 @@ class FileCredentialSourceTest {
 
     @Test
     void removedEntryIsGoneAndARecreatedOneNeverReusesAVersion() {
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         String first = source.write(ref("token"), Canary.secret("blg_oauth_rt_"), Optional.empty()).version()
                 .orElseThrow();
         source.write(ref("other"), Canary.secret("blg_oauth_rt_"), Optional.empty());
@@ -245,10 +246,10 @@ class FileCredentialSourceTest {
 
     @Test
     void missingVaultFileIsNotFoundAndListsNothing() {
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
 
         assertThatThrownBy(() -> source.load(ref("api_key"))).isInstanceOf(CredentialNotFoundException.class)
-                .hasMessageContaining("there is no vault file at " + vault().toAbsolutePath());
+                .hasMessageContaining("there is no secrets file at " + vault().toAbsolutePath());
         assertThat(source.names()).isEmpty();
         assertThat(source.remove("api_key")).isFalse();
     }
@@ -268,35 +269,36 @@ class FileCredentialSourceTest {
 
         assertThat(FileCredentialSource.builder().file(vault()).keyFile(keyFile).build().load(ref("api_key"))
                 .secret()).isEqualTo(value);
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.WRONG_KEY).hasMessageContaining("key file");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.WRONG_KEY).hasMessageContaining("key file");
         Files.write(keyFile, new byte[7]);
         assertThatThrownBy(() -> FileCredentialSource.builder().file(vault()).keyFile(keyFile).build()
-                .load(ref("api_key"))).isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.INVALID_KEY_FILE).hasMessageContaining("7 bytes");
+                .load(ref("api_key"))).isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.INVALID_KEY_FILE).hasMessageContaining("7 bytes");
     }
 
     @Test
     void defaultsComeFromTheEnvironment() {
         Path xdg = folder.resolve("xdg");
         Map<String, String> environment = Map.of("XDG_CONFIG_HOME", xdg.toString(),
-                FileCredentialSource.PASSPHRASE_VARIABLE, TestVaults.PASSPHRASE);
+                FileCredentialSource.PASSPHRASE_VARIABLE, TestSecretsFiles.PASSPHRASE);
         FileCredentialSource source = FileCredentialSource.builder().environment(environment)
-                .kdfParameters(TestVaults.SMALL).allowWeakKdf(true).build();
+                .kdfParameters(TestSecretsFiles.SMALL).allowWeakKdf(true).build();
         Secret value = Canary.secret("blg_test_sk_");
         source.write(ref("api_key"), value, Optional.empty());
 
         assertThat(source.file()).isEqualTo(xdg.resolve("bigledger").resolve("vault.blgv"));
-        assertThat(TestVaults.source(source.file()).load(ref("api_key")).secret()).isEqualTo(value);
-        assertThat(FileCredentialSource.Builder.defaultFile(Map.of("HOME", "/home/u")))
+        assertThat(TestSecretsFiles.source(source.file()).load(ref("api_key")).secret()).isEqualTo(value);
+        assertThat(FileCredentialSource.Builder.defaultFile(EnvironmentSettings.of(Map.of("HOME", "/home/u"))))
                 .isEqualTo(Path.of("/home/u/.config/bigledger/vault.blgv"));
-        assertThat(FileCredentialSource.Builder.defaultFile(Map.of(FileCredentialSource.FILE_VARIABLE, "/v/f")))
+        assertThat(FileCredentialSource.Builder.defaultFile(EnvironmentSettings.of(
+                Map.of(FileCredentialSource.FILE_VARIABLE, "/v/f"))))
                 .isEqualTo(Path.of("/v/f"));
     }
 
     @Test
     void missingPassphraseIsAConfigurationErrorNamingTheVariable() {
         FileCredentialSource source = FileCredentialSource.builder().environment(Map.of())
-                .file(vault()).kdfParameters(TestVaults.SMALL).allowWeakKdf(true).build();
+                .file(vault()).kdfParameters(TestSecretsFiles.SMALL).allowWeakKdf(true).build();
 
         assertThatThrownBy(() -> source.write(ref("api_key"), Secret.of("x"), Optional.empty()))
                 .isInstanceOf(com.bigledger.auth.CredentialConfigurationException.class)
@@ -328,7 +330,7 @@ class FileCredentialSourceTest {
 
     @Test
     void threadsIncrementingOneCounterWithCompareAndSetLoseNoUpdate() throws Exception {
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         source.write(ref("counter"), Secret.of("0"), Optional.empty());
         int threads = 4;
         int increments = 10;
@@ -356,10 +358,10 @@ class FileCredentialSourceTest {
         assertThat(source.load(ref("counter")).secret().reveal()).isEqualTo(String.valueOf(threads * increments));
     }
 
-    private void rewrite(VaultFormat.Contents contents, Map<String, VaultFormat.Entry> entries) throws IOException {
+    private void rewrite(SecretsFileFormat.Contents contents, Map<String, SecretsFileFormat.Entry> entries) throws IOException {
         // Authenticated with the right keys, as only a holder of the key could: the entry's own tag must catch it.
-        Files.write(vault(), VaultFormat.encode(new VaultFormat.Contents(contents.kdf, contents.generation,
-                contents.checkNonce, contents.checkTag, new TreeMap<>(entries)), TestVaults.keys(contents.kdf)::mac));
+        Files.write(vault(), SecretsFileFormat.encode(new SecretsFileFormat.Contents(contents.kdf, contents.generation,
+                contents.checkNonce, contents.checkTag, new TreeMap<>(entries)), TestSecretsFiles.keys(contents.kdf)::mac));
     }
 
     private static void resign(byte[] bytes) {

@@ -34,55 +34,55 @@ class FileMacTest {
 
     @Test
     void olderCopyOfOneEntrySplicedIntoTheCurrentFileIsTampering() throws IOException {
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
         source.write(ref("refresh_token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
         byte[] older = Files.readAllBytes(vault());
         source.write(ref("refresh_token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
         byte[] current = Files.readAllBytes(vault());
 
-        VaultFormat.Contents now = decode(current);
-        Map<String, VaultFormat.Entry> entries = new TreeMap<>(now.entries);
+        SecretsFileFormat.Contents now = decode(current);
+        Map<String, SecretsFileFormat.Entry> entries = new TreeMap<>(now.entries);
         entries.put("refresh_token", decode(older).entries.get("refresh_token"));
         Files.write(vault(), forge(now, entries, current));
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("refresh_token")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("refresh_token")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
     }
 
     @Test
     void deletedEntryIsTampering() throws IOException {
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
         source.write(ref("refresh_token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
         byte[] current = Files.readAllBytes(vault());
 
-        VaultFormat.Contents now = decode(current);
-        Map<String, VaultFormat.Entry> entries = new TreeMap<>(now.entries);
+        SecretsFileFormat.Contents now = decode(current);
+        Map<String, SecretsFileFormat.Entry> entries = new TreeMap<>(now.entries);
         entries.remove("refresh_token");
         Files.write(vault(), forge(now, entries, current));
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
-        assertThatThrownBy(() -> TestVaults.source(vault()).names())
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).names())
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
     }
 
     @Test
     void reorderedEntriesAreTampering() throws IOException {
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
         source.write(ref("refresh_token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
         byte[] current = Files.readAllBytes(vault());
-        VaultFormat.Contents now = decode(current);
-        int start = VaultFormat.PREFIX_LENGTH + now.kdf.encoded().length + 8 + VaultFormat.NONCE_LENGTH
-                + VaultFormat.TAG_LENGTH + 4;
+        SecretsFileFormat.Contents now = decode(current);
+        int start = SecretsFileFormat.PREFIX_LENGTH + now.kdf.encoded().length + 8 + SecretsFileFormat.NONCE_LENGTH
+                + SecretsFileFormat.TAG_LENGTH + 4;
         int end = current.length - 64;
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(current, start, end - start);
         int nameLength = Short.toUnsignedInt(in.getShort());
-        in.position(in.position() + nameLength + 8 + VaultFormat.NONCE_LENGTH);
+        in.position(in.position() + nameLength + 8 + SecretsFileFormat.NONCE_LENGTH);
         int first = in.getInt() + in.position() - start;
 
         byte[] reordered = current.clone();
@@ -91,37 +91,37 @@ class FileMacTest {
         resign(reordered);
         Files.write(vault(), reordered);
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
     }
 
     @Test
     void olderGenerationWithTheCurrentEntriesIsTampering() throws IOException {
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
         source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
         byte[] current = Files.readAllBytes(vault());
 
-        VaultFormat.Contents now = decode(current);
-        VaultFormat.Contents lowered = new VaultFormat.Contents(now.kdf, now.generation - 1, now.checkNonce,
+        SecretsFileFormat.Contents now = decode(current);
+        SecretsFileFormat.Contents lowered = new SecretsFileFormat.Contents(now.kdf, now.generation - 1, now.checkNonce,
                 now.checkTag, now.entries);
         Files.write(vault(), forge(lowered, now.entries, current));
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED).hasMessageContaining("fails authentication");
     }
 
     @Test
     void fileOfFormat1IsReadAndRewrittenInTheCurrentFormatOnTheNextWrite() throws IOException {
         copyFormat1Fixture();
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
 
         assertThat(source.load(ref("api_key")).secret().reveal()).isEqualTo("format 1 value, not a secret");
         source.write(ref("other"), Canary.secret("blg_test_sk_"), Optional.empty());
 
         byte[] migrated = Files.readAllBytes(vault());
-        assertThat(decode(migrated).formatVersion).isEqualTo(VaultFormat.VERSION);
-        FileCredentialSource reader = TestVaults.source(vault());
+        assertThat(decode(migrated).formatVersion).isEqualTo(SecretsFileFormat.VERSION);
+        FileCredentialSource reader = TestSecretsFiles.source(vault());
         assertThat(reader.load(ref("api_key")).secret().reveal()).isEqualTo("format 1 value, not a secret");
         assertThat(reader.load(ref("api_key")).version()).hasValue("1");
         assertThat(reader.load(ref("token")).secret().reveal()).isEqualTo("format 1 token, not a secret");
@@ -133,18 +133,18 @@ class FileMacTest {
     void format1CopyPutBackAfterTheSourceReadTheCurrentFormatIsTampering() throws IOException {
         copyFormat1Fixture();
         byte[] format1 = Files.readAllBytes(vault());
-        FileCredentialSource source = TestVaults.source(vault());
+        FileCredentialSource source = TestSecretsFiles.source(vault());
         source.write(ref("token"), Canary.secret("blg_oauth_rt_"), Optional.empty());
         source.load(ref("token"));
 
         Files.write(vault(), format1);
 
-        assertThatThrownBy(() -> source.load(ref("token"))).isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.TAMPERED)
+        assertThatThrownBy(() -> source.load(ref("token"))).isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.TAMPERED)
                 .hasMessageContaining("older copy");
     }
 
     private void copyFormat1Fixture() throws IOException {
-        // Written by the previous release with TestVaults' passphrase and cost: two entries, versions 1 and 2.
+        // Written by the previous release with TestSecretsFiles' passphrase and cost: two entries, versions 1 and 2.
         try (var in = FileMacTest.class.getResourceAsStream("format-1.blgv")) {
             Files.write(vault(), in.readAllBytes());
         }
@@ -152,7 +152,7 @@ class FileMacTest {
             Files.setPosixFilePermissions(vault(),
                     java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
-        assertThat(decode(Files.readAllBytes(vault())).formatVersion).isEqualTo(VaultFormat.VERSION_1);
+        assertThat(decode(Files.readAllBytes(vault())).formatVersion).isEqualTo(SecretsFileFormat.VERSION_1);
     }
 
     private static void resign(byte[] bytes) {
@@ -165,18 +165,18 @@ class FileMacTest {
         }
     }
 
-    private VaultFormat.Contents decode(byte[] bytes) {
-        return VaultFormat.decode(bytes, ref("*"), vault());
+    private SecretsFileFormat.Contents decode(byte[] bytes) {
+        return SecretsFileFormat.decode(bytes, ref("*"), vault());
     }
 
     /**
      * What an attacker without the key writes: the changed contents with the current file's MAC (the one keyed value
      * they cannot recompute), every unkeyed checksum recomputed.
      */
-    private static byte[] forge(VaultFormat.Contents contents, Map<String, VaultFormat.Entry> entries,
+    private static byte[] forge(SecretsFileFormat.Contents contents, Map<String, SecretsFileFormat.Entry> entries,
             byte[] current) {
         byte[] mac = Arrays.copyOfRange(current, current.length - 64, current.length - 32);
-        return VaultFormat.encode(new VaultFormat.Contents(contents.kdf, contents.generation, contents.checkNonce,
+        return SecretsFileFormat.encode(new SecretsFileFormat.Contents(contents.kdf, contents.generation, contents.checkNonce,
                 contents.checkTag, entries), (bytes, offset, length) -> mac.clone());
     }
 }

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One member of a fleet, started as a separate JVM by {@link FleetProcessesTest}: a fleet-mode
- * {@link TokenManager} over the token record in a file vault, with several threads asking it for tokens.
+ * {@link TokenManager} over the token record in a secrets file, with several threads asking it for tokens.
  *
- * <p>Arguments: the vault file, the token endpoint, how long to run in milliseconds, the number of threads, and
+ * <p>Arguments: the secrets file, the token endpoint, how long to run in milliseconds, the number of threads, and
  * a marker file or {@code -}: with a marker, the first member to take a lease 5 s or more after its start creates
  * the marker and halts the JVM right there, holding the lease, mid-refresh.
  * The client secret comes in the {@code FLEET_CLIENT_SECRET} variable. Prints {@code served N failed M leases L}.
@@ -66,7 +66,7 @@ public final class FleetMemberProcess {
         Path marker = args[4].equals("-") ? null : Path.of(args[4]);
         long haltFrom = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         AtomicInteger leases = new AtomicInteger();
-        CredentialVault vault = CredentialVault.builder().source(TestVaults.source(file)).discoverSources(false)
+        CredentialVault vault = CredentialVault.builder().source(TestSecretsFiles.source(file)).discoverSources(false)
                 .build();
         TokenManager manager = TokenManager.builder()
                 .client(OAuthClient.builder().tokenEndpoint(endpoint).clientId(FleetProcessesTest.CLIENT_ID)

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Eight JVMs, each a fleet-mode {@link TokenManager} with several threads, share one token record in a file vault,
+ * Eight JVMs, each a fleet-mode {@link TokenManager} with several threads, share one token record in a secrets file,
  * against a token endpoint that rotates refresh tokens and revokes the whole grant when a retired one comes back
  * (as Keycloak's reuse detection, Ory Hydra and others do). Access tokens live two seconds and are refreshed at
  * half their life, so each run is a couple of dozen refresh cycles. Loopback only; each run is bounded.
@@ -114,7 +114,7 @@ class FleetProcessesTest {
         CredentialRef record = CredentialRef.of(FileCredentialSource.SCHEME, RECORD);
         Result result = new Result();
         try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
-                CredentialVault vault = CredentialVault.builder().source(TestVaults.source(file))
+                CredentialVault vault = CredentialVault.builder().source(TestSecretsFiles.source(file))
                         .discoverSources(false).build()) {
             endpoint.dispatcher(issuer);
             long first = TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issuer.issueRefreshToken()));

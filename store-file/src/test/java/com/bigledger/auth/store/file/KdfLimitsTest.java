@@ -33,38 +33,38 @@ class KdfLimitsTest {
 
     @Test
     void headerAskingForThousandsOfPassesIsRefusedAsOutOfRangeNotAsAWrongPassphrase() throws IOException {
-        TestVaults.source(vault()).write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
+        TestSecretsFiles.source(vault()).write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
         editHeader(64, 1000, 1);
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.UNSAFE_KDF_PARAMETERS)
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.UNSAFE_KDF_PARAMETERS)
                 .hasMessageContaining("1000 passes").hasMessageContaining("1 to 10");
     }
 
     @Test
     void headerAskingForManyLanesIsRefusedAsOutOfRange() throws IOException {
-        TestVaults.source(vault()).write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
+        TestSecretsFiles.source(vault()).write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
         editHeader(8 * 200, 1, 200);
 
-        assertThatThrownBy(() -> TestVaults.source(vault()).load(ref("api_key")))
-                .isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.UNSAFE_KDF_PARAMETERS).hasMessageContaining("200 lanes");
+        assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
+                .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.UNSAFE_KDF_PARAMETERS).hasMessageContaining("200 lanes");
     }
 
     @Test
     void fileWeakerThanRfc9106IsRefusedByADefaultSource() throws IOException {
-        TestVaults.source(vault()).write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
+        TestSecretsFiles.source(vault()).write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
 
         FileCredentialSource strict = FileCredentialSource.builder().file(vault())
-                .passphrase(Secret.of(TestVaults.PASSPHRASE)).build();
+                .passphrase(Secret.of(TestSecretsFiles.PASSPHRASE)).build();
 
-        assertThatThrownBy(() -> strict.load(ref("api_key"))).isInstanceOf(VaultFileException.class).hasFieldOrPropertyWithValue("reason", VaultFileException.Reason.UNSAFE_KDF_PARAMETERS)
+        assertThatThrownBy(() -> strict.load(ref("api_key"))).isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.UNSAFE_KDF_PARAMETERS)
                 .hasMessageContaining("RFC 9106");
     }
 
     @Test
     void weakParametersForNewFilesNeedTheTestOnlyOption() {
         assertThatThrownBy(() -> FileCredentialSource.builder().file(vault())
-                .passphrase(Secret.of(TestVaults.PASSPHRASE)).kdfParameters(TestVaults.SMALL).build())
+                .passphrase(Secret.of(TestSecretsFiles.PASSPHRASE)).kdfParameters(TestSecretsFiles.SMALL).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowWeakKdf");
     }
 

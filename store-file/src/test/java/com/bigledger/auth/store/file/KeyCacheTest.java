@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A vault's keys are derived once per master key, kept for reads and writes, and wiped on close. */
+/** A secrets file's keys are derived once per master key, kept for reads and writes, and wiped on close. */
 class KeyCacheTest {
 
     @TempDir
@@ -23,7 +23,7 @@ class KeyCacheTest {
 
     @Test
     void keysAreDerivedOncePerMasterKeyAcrossReadsAndWrites() {
-        FileCredentialSource source = TestVaults.source(folder.resolve("vault.blgv"));
+        FileCredentialSource source = TestSecretsFiles.source(folder.resolve("vault.blgv"));
         source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
 
         for (int i = 0; i < 20; i++) {
@@ -39,12 +39,12 @@ class KeyCacheTest {
     @Test
     void anotherFileWithAnotherSaltIsAnotherMasterKey() {
         Path file = folder.resolve("vault.blgv");
-        FileCredentialSource source = TestVaults.source(file);
+        FileCredentialSource source = TestSecretsFiles.source(file);
         source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
         source.load(ref("api_key"));
 
         // The file is made again (a new salt): its keys are new, and then cached in turn.
-        TestVaults.source(folder.resolve("other.blgv")).write(ref("x"), Secret.of("x"), Optional.empty());
+        TestSecretsFiles.source(folder.resolve("other.blgv")).write(ref("x"), Secret.of("x"), Optional.empty());
         try {
             java.nio.file.Files.move(folder.resolve("other.blgv"), file,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -59,9 +59,9 @@ class KeyCacheTest {
 
     @Test
     void closeWipesTheCachedKeys() {
-        FileCredentialSource source = TestVaults.source(folder.resolve("vault.blgv"));
+        FileCredentialSource source = TestSecretsFiles.source(folder.resolve("vault.blgv"));
         source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
-        VaultKeys keys = source.cachedKeys().orElseThrow();
+        SecretsFileKeys keys = source.cachedKeys().orElseThrow();
 
         source.close();
 
@@ -72,7 +72,7 @@ class KeyCacheTest {
     @Test
     void everyUseAfterCloseIsAnIllegalStateNamingTheFileOnly() {
         Path file = folder.resolve("vault.blgv");
-        FileCredentialSource source = TestVaults.source(file);
+        FileCredentialSource source = TestSecretsFiles.source(file);
         source.write(ref("api_key"), Canary.secret("blg_test_sk_"), Optional.empty());
         source.close();
         source.close();
@@ -88,6 +88,6 @@ class KeyCacheTest {
                 .hasMessageContaining("is closed");
         assertThatThrownBy(() -> source.check(ref("api_key"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is closed");
-        assertThat(TestVaults.source(file).load(ref("api_key")).version()).hasValue("1");
+        assertThat(TestSecretsFiles.source(file).load(ref("api_key")).version()).hasValue("1");
     }
 }

@@ -27,10 +27,10 @@ class PassphraseBytesTest {
         CredentialRef ref = CredentialRef.of(FileCredentialSource.SCHEME, "api_key");
 
         FileCredentialSource.builder().file(folder.resolve("v.blgv")).passphrase(Secret.ofBytes(passphrase))
-                .kdfParameters(TestVaults.SMALL).allowWeakKdf(true).build().write(ref, value, Optional.empty());
+                .kdfParameters(TestSecretsFiles.SMALL).allowWeakKdf(true).build().write(ref, value, Optional.empty());
 
         assertThat(FileCredentialSource.builder().file(folder.resolve("v.blgv"))
-                .passphrase(Secret.ofBytes(passphrase)).kdfParameters(TestVaults.SMALL).allowWeakKdf(true).build()
+                .passphrase(Secret.ofBytes(passphrase)).kdfParameters(TestSecretsFiles.SMALL).allowWeakKdf(true).build()
                 .load(ref).secret())
                 .isEqualTo(value);
     }

@@ -24,7 +24,9 @@ class PassphraseRefTest {
                 .build().write(com.bigledger.auth.CredentialRef.of("file", "x"), com.bigledger.auth.Secret.of("v"),
                         java.util.Optional.empty()));
 
-        assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("position");
+        assertThat(thrown).isInstanceOf(com.bigledger.auth.spi.EnvironmentSettings.InvalidSettingException.class)
+                .hasMessageStartingWith(FileCredentialSource.PASSPHRASE_REF_VARIABLE + " is not a valid reference")
+                .hasMessageContaining("position");
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             assertThat(Canary.leaksIn(t.getMessage())).as("the message quotes the passphrase").isFalse();
         }

@@ -38,7 +38,7 @@ class ProcessWritersTest {
     @Test
     void writerKilledAtRandomPointsLeavesTheOldOrTheNewFileNeverATornOne() throws Exception {
         Path vault = folder.resolve("vault.blgv");
-        FileCredentialSource source = TestVaults.source(vault);
+        FileCredentialSource source = TestSecretsFiles.source(vault);
         source.write(counter, Secret.of("0"), Optional.empty());
         for (int i = 0; i < FILLER_ENTRIES; i++) {
             // Larger files make each write longer, so more kills land inside one.
@@ -82,7 +82,7 @@ class ProcessWritersTest {
     @Test
     void twoProcessesIncrementingOneCounterLoseNoUpdate() throws Exception {
         Path vault = folder.resolve("vault.blgv");
-        FileCredentialSource source = TestVaults.source(vault);
+        FileCredentialSource source = TestSecretsFiles.source(vault);
         source.write(counter, Secret.of("0"), Optional.empty());
         int increments = 20;
 
@@ -107,7 +107,7 @@ class ProcessWritersTest {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
-                VaultWriterProcess.class.getName()));
+                SecretsFileWriterProcess.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }

@@ -12,6 +12,7 @@ import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
 import com.bigledger.auth.spi.WritableCredentialSource;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -454,10 +455,13 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @throws IllegalStateException if no address or no authentication is set or found in the environment,
          *     two methods of authentication are found there, or the address is {@code http} where that is not allowed
          * @throws IllegalArgumentException if the address is malformed
-         * @throws BigLedgerAuthException if a TLS file cannot be read or parsed
+         * @throws BigLedgerAuthException if a TLS file cannot be read or parsed, or a variable cannot be used (an
+         *     {@link EnvironmentSettings.InvalidSettingException} naming it, such as a malformed
+         *     {@value #SECRET_ID_REF_VARIABLE})
          */
         public VaultCredentialSource build() {
-            Map<String, String> env = environment != null ? environment : System.getenv();
+            EnvironmentSettings env = environment != null ? EnvironmentSettings.of(environment)
+                    : EnvironmentSettings.system();
             Clock clockToUse = clock != null ? clock : Clock.systemUTC();
             Scheduler schedulerToUse = scheduler != null ? scheduler : Scheduler.systemDefault();
             URI addressToUse = address;
@@ -465,7 +469,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
                 addressToUse = VaultSettings.address(env);
             }
             boolean insecureLoopback = allowInsecureLoopback != null ? allowInsecureLoopback
-                    : "true".equalsIgnoreCase(VaultSettings.variable(env, ALLOW_INSECURE_LOOPBACK_VARIABLE));
+                    : env.isTrue(ALLOW_INSECURE_LOOPBACK_VARIABLE);
             VaultSettings.checkAddress(addressToUse, insecureLoopback);
             String namespaceToUse = namespace != null ? namespace : VaultSettings.variable(env, NAMESPACE_VARIABLE);
             Path ca = caBundle != null ? caBundle : VaultSettings.path(env, CA_CERT_VARIABLE);

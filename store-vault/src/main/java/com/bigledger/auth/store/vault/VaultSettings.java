@@ -18,6 +18,7 @@ import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.spi.EndpointChecks;
+import com.bigledger.auth.spi.EnvironmentSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -26,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -48,7 +48,7 @@ final class VaultSettings {
      * @throws IllegalStateException if it is not set
      * @throws IllegalArgumentException if it is not a URL (the message does not quote it)
      */
-    static URI address(Map<String, String> env) {
+    static URI address(EnvironmentSettings env) {
         String text = variable(env, ADDRESS_VARIABLE);
         if (text == null) {
             throw new IllegalStateException("No Vault address: set " + ADDRESS_VARIABLE + " or call "
@@ -66,11 +66,11 @@ final class VaultSettings {
      *
      * @throws IllegalStateException if it sets none, or more than one
      */
-    static VaultAuthentication authentication(Map<String, String> env, Clock clock, Scheduler scheduler) {
+    static VaultAuthentication authentication(EnvironmentSettings env, Clock clock, Scheduler scheduler) {
         String token = variable(env, TOKEN_VARIABLE);
         Path tokenFile = path(env, TOKEN_FILE_VARIABLE);
         String roleId = variable(env, ROLE_ID_VARIABLE);
-        String secretIdRef = variable(env, SECRET_ID_REF_VARIABLE);
+        boolean secretIdRef = env.value(SECRET_ID_REF_VARIABLE).isPresent();
         String kubernetesRole = variable(env, KUBERNETES_ROLE_VARIABLE);
         Path jwtFile = path(env, KUBERNETES_JWT_FILE_VARIABLE);
         String mount = variable(env, AUTH_MOUNT_VARIABLE);
@@ -81,7 +81,7 @@ final class VaultSettings {
         if (tokenFile != null) {
             methods.add(TOKEN_FILE_VARIABLE);
         }
-        if (roleId != null || secretIdRef != null) {
+        if (roleId != null || secretIdRef) {
             methods.add(ROLE_ID_VARIABLE + "/" + SECRET_ID_REF_VARIABLE);
         }
         if (kubernetesRole != null) {
@@ -110,11 +110,11 @@ final class VaultSettings {
             auth = jwtFile == null ? VaultAuthentication.kubernetes(kubernetesRole)
                     : VaultAuthentication.kubernetes(kubernetesRole, jwtFile);
         } else {
-            if (roleId == null || secretIdRef == null) {
+            if (roleId == null || !secretIdRef) {
                 throw new IllegalStateException("An AppRole login needs both " + ROLE_ID_VARIABLE + " and "
                         + SECRET_ID_REF_VARIABLE);
             }
-            CredentialRef secretId = CredentialRef.parse(secretIdRef);
+            CredentialRef secretId = env.reference(SECRET_ID_REF_VARIABLE).orElseThrow();
             if (SCHEME.equals(secretId.scheme())) {
                 throw new IllegalStateException(SECRET_ID_REF_VARIABLE + " is a vault: reference; reading it "
                         + "would need the token it is used to get");
@@ -170,7 +170,7 @@ final class VaultSettings {
      *
      * @throws IllegalStateException if only one is set
      */
-    static Path[] clientCertificate(Map<String, String> env) {
+    static Path[] clientCertificate(EnvironmentSettings env) {
         Path cert = path(env, CLIENT_CERT_VARIABLE);
         Path key = path(env, CLIENT_KEY_VARIABLE);
         if ((cert == null) != (key == null)) {
@@ -201,14 +201,12 @@ final class VaultSettings {
     }
 
     /** A variable's value; {@code null} when unset or empty. */
-    static String variable(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isEmpty() ? null : value;
+    static String variable(EnvironmentSettings env, String name) {
+        return env.value(name).orElse(null);
     }
 
     /** A variable's value as a path; {@code null} when unset or empty. */
-    static Path path(Map<String, String> env, String name) {
-        String value = variable(env, name);
-        return value == null ? null : Path.of(value);
+    static Path path(EnvironmentSettings env, String name) {
+        return env.path(name).orElse(null);
     }
 }

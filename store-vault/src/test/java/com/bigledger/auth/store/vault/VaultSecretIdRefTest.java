@@ -19,7 +19,9 @@ class VaultSecretIdRefTest {
                         VaultCredentialSource.SECRET_ID_REF_VARIABLE, secretId))
                 .build().close());
 
-        assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("position");
+        assertThat(thrown).isInstanceOf(com.bigledger.auth.spi.EnvironmentSettings.InvalidSettingException.class)
+                .hasMessageStartingWith(VaultCredentialSource.SECRET_ID_REF_VARIABLE + " is not a valid reference")
+                .hasMessageContaining("position");
         for (Throwable t = thrown; t != null; t = t.getCause()) {
             assertThat(Canary.leaksIn(t.getMessage())).as("the message quotes the secret id").isFalse();
         }

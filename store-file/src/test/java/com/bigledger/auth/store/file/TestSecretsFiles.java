@@ -4,7 +4,7 @@ import com.bigledger.auth.Secret;
 import java.nio.file.Path;
 
 /** Vaults for tests: a fixed test passphrase and Argon2id parameters small enough for a shared build machine. */
-final class TestVaults {
+final class TestSecretsFiles {
 
     /** Cheap, so that tests stay fast; real vaults use {@link KdfParameters#RFC_9106_SECOND_RECOMMENDED}. */
     static final KdfParameters SMALL = KdfParameters.argon2id(64, 1, 1);
@@ -12,7 +12,7 @@ final class TestVaults {
     /** Not a canary: a passphrase the tests use openly, in this process and in the child processes. */
     static final String PASSPHRASE = "test passphrase, not a secret";
 
-    private TestVaults() {
+    private TestSecretsFiles() {
     }
 
     static FileCredentialSource source(Path file) {
@@ -28,11 +28,11 @@ final class TestVaults {
      * The keys of a vault made with {@link #PASSPHRASE}, for tests that write a file as only a holder of the key
      * could, to reach the checks below the file MAC.
      */
-    static VaultKeys keys(VaultFormat.Kdf kdf) {
+    static SecretsFileKeys keys(SecretsFileFormat.Kdf kdf) {
         byte[] master = KeyMaterial.argon2id(PASSPHRASE.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 kdf.salt, kdf.parameters);
         try {
-            return VaultKeys.of(master);
+            return SecretsFileKeys.of(master);
         } finally {
             java.util.Arrays.fill(master, (byte) 0);
         }

@@ -6,14 +6,14 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The vault file could not be opened safely; {@link #reason()} says why (wrong key, tampered, truncated, unknown
+ * The secrets file could not be opened safely; {@link #reason()} says why (wrong key, tampered, truncated, unknown
  * format, unsafe permissions, unsafe key-derivation parameters, a key file that is not a key).
  *
  * <p>Each reason needs a different fix, and none may be mistaken for a missing secret. The message names the
  * reference and the file, never a secret or a decrypted byte. Nothing is read from a file that fails: there are no
  * partial reads. Not retryable: the file will not fix itself. Immutable and thread-safe.
  */
-public final class VaultFileException extends CredentialException {
+public final class SecretsFileException extends CredentialException {
 
     private static final long serialVersionUID = 1L;
 
@@ -43,11 +43,11 @@ public final class VaultFileException extends CredentialException {
      *
      * @param reason why the file could not be opened
      * @param ref the reference being read or written
-     * @param file the vault file, or the key file for {@link Reason#INVALID_KEY_FILE}
+     * @param file the secrets file, or the key file for {@link Reason#INVALID_KEY_FILE}
      * @param detail what is wrong with the file, naming no secret
      */
-    public VaultFileException(Reason reason, CredentialRef ref, Path file, String detail) {
-        super(ref, "vault file " + Objects.requireNonNull(file, "file") + ": "
+    public SecretsFileException(Reason reason, CredentialRef ref, Path file, String detail) {
+        super(ref, "secrets file " + Objects.requireNonNull(file, "file") + ": "
                 + Objects.requireNonNull(detail, "detail"), null, false);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.file = file;
@@ -63,7 +63,7 @@ public final class VaultFileException extends CredentialException {
     }
 
     /**
-     * Returns the vault file.
+     * Returns the secrets file.
      *
      * @return its path
      */

@@ -1,7 +1,7 @@
 package com.bigledger.auth.store.file;
 
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.store.file.VaultFileException.Reason;
+import com.bigledger.auth.store.file.SecretsFileException.Reason;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,7 @@ import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
- * The bytes of a vault file, format version 2 (written) and 1 (still read, rewritten as 2 on the next write).
+ * The bytes of a secrets file, format version 2 (written) and 1 (still read, rewritten as 2 on the next write).
  *
  * <pre>
  * frame, the same in every format version:
@@ -42,7 +42,7 @@ import java.util.zip.CRC32;
  * and the whole entry list, so an entry put back from an older copy, a deleted or an added entry is refused. Values
  * of this class are immutable.
  */
-final class VaultFormat {
+final class SecretsFileFormat {
 
     static final byte[] MAGIC = {'B', 'L', 'G', 'V'};
     static final int VERSION = 2;
@@ -59,7 +59,7 @@ final class VaultFormat {
     private static final byte[] KEY_CHECK_LABEL = "BLGV key check".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ENTRY_LABEL = "BLGV entry".getBytes(StandardCharsets.US_ASCII);
 
-    private VaultFormat() {
+    private SecretsFileFormat() {
     }
 
     /** The key-derivation section: how the key is made, and the bytes that encode it (bound into the key check). */
@@ -151,7 +151,7 @@ final class VaultFormat {
     /** Encodes contents as a file of the current version, authenticated by {@code authenticator}. */
     static byte[] encode(Contents contents, Authenticator authenticator) {
         byte[] kdf = contents.kdf.encoded();
-        int size = PREFIX_LENGTH + kdf.length + 8 + NONCE_LENGTH + TAG_LENGTH + 4 + VaultKeys.MAC_LENGTH;
+        int size = PREFIX_LENGTH + kdf.length + 8 + NONCE_LENGTH + TAG_LENGTH + 4 + SecretsFileKeys.MAC_LENGTH;
         for (Map.Entry<String, Entry> e : contents.entries.entrySet()) {
             size += 2 + e.getKey().getBytes(StandardCharsets.UTF_8).length + 8 + NONCE_LENGTH + 4
                     + e.getValue().ciphertext.length;
@@ -168,7 +168,7 @@ final class VaultFormat {
             out.putShort((short) name.length).put(name).putLong(entry.version).put(entry.nonce)
                     .putInt(entry.ciphertext.length).put(entry.ciphertext);
         }
-        int macOffset = size - DIGEST_LENGTH - VaultKeys.MAC_LENGTH;
+        int macOffset = size - DIGEST_LENGTH - SecretsFileKeys.MAC_LENGTH;
         out.put(authenticator.mac(out.array(), 0, macOffset));
         out.put(sha256(out.array(), 0, size - DIGEST_LENGTH));
         return out.array();
@@ -177,11 +177,12 @@ final class VaultFormat {
     static Contents decode(byte[] bytes, CredentialRef ref, Path file) {
         int magicSeen = Math.min(bytes.length, MAGIC.length);
         if (!Arrays.equals(bytes, 0, magicSeen, MAGIC, 0, magicSeen)) {
-            throw new VaultFileException(Reason.TAMPERED, ref, file, "it does not start with the vault file signature "
-                    + "(is it a vault file?)");
+            throw new SecretsFileException(Reason.TAMPERED, ref, file,
+                    "it does not start with the secrets file signature "
+                    + "(is it a secrets file?)");
         }
         if (bytes.length < PREFIX_LENGTH) {
-            throw new VaultFileException(Reason.TRUNCATED, ref, file,
+            throw new SecretsFileException(Reason.TRUNCATED, ref, file,
                     "it is " + bytes.length + " bytes long, shorter than "
                     + "its header");
         }
@@ -191,29 +192,30 @@ final class VaultFormat {
         long declared = in.getLong();
         int storedCrc = in.getInt();
         if (storedCrc != (int) crc(bytes, 0, 14)) {
-            throw new VaultFileException(Reason.TAMPERED, ref, file, "its header checksum does not match");
+            throw new SecretsFileException(Reason.TAMPERED, ref, file, "its header checksum does not match");
         }
         if (declared > bytes.length) {
-            throw new VaultFileException(Reason.TRUNCATED, ref, file,
+            throw new SecretsFileException(Reason.TRUNCATED, ref, file,
                     "it is " + bytes.length + " bytes long, its header "
                     + "says " + declared);
         }
         if (declared < bytes.length) {
-            throw new VaultFileException(Reason.TAMPERED, ref, file,
+            throw new SecretsFileException(Reason.TAMPERED, ref, file,
                     "it has " + (bytes.length - declared) + " bytes more "
                     + "than its header says");
         }
         if (bytes.length < PREFIX_LENGTH + DIGEST_LENGTH || !MessageDigest.isEqual(
                 sha256(bytes, 0, bytes.length - DIGEST_LENGTH),
                 Arrays.copyOfRange(bytes, bytes.length - DIGEST_LENGTH, bytes.length))) {
-            throw new VaultFileException(Reason.TAMPERED, ref, file, "its checksum does not match its contents");
+            throw new SecretsFileException(Reason.TAMPERED, ref, file, "its checksum does not match its contents");
         }
         if (version != VERSION && version != VERSION_1) {
-            throw new VaultFileException(Reason.UNSUPPORTED_FORMAT, ref, file, "format version " + version + " is not "
+            throw new SecretsFileException(Reason.UNSUPPORTED_FORMAT, ref, file,
+                    "format version " + version + " is not "
                     + "supported; this release reads versions " + VERSION_1 + " and " + VERSION + " (was it written "
                     + "by a newer release?)");
         }
-        int macLength = version == VERSION ? VaultKeys.MAC_LENGTH : 0;
+        int macLength = version == VERSION ? SecretsFileKeys.MAC_LENGTH : 0;
         int macOffset = bytes.length - DIGEST_LENGTH - macLength;
         if (macOffset < PREFIX_LENGTH) {
             throw malformed(ref, file);
@@ -263,15 +265,15 @@ final class VaultFormat {
         long parallelism = Integer.toUnsignedLong(body.getInt());
         String outOfRange = KdfParameters.outOfRange(memoryKiB, iterations, parallelism);
         if (outOfRange != null) {
-            throw new VaultFileException(Reason.UNSAFE_KDF_PARAMETERS, ref, file,
+            throw new SecretsFileException(Reason.UNSAFE_KDF_PARAMETERS, ref, file,
                     "its header asks for " + outOfRange + "; it was "
                     + "edited, or made by another program");
         }
         return new Kdf(type, salt, KdfParameters.argon2id((int) memoryKiB, (int) iterations, (int) parallelism));
     }
 
-    private static VaultFileException malformed(CredentialRef ref, Path file) {
-        return new VaultFileException(Reason.TAMPERED, ref, file,
+    private static SecretsFileException malformed(CredentialRef ref, Path file) {
+        return new SecretsFileException(Reason.TAMPERED, ref, file,
                 "its contents are malformed although its checksum matches");
     }
 

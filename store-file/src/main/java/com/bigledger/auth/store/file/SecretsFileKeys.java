@@ -11,8 +11,8 @@ import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
- * The keys of one vault, derived once from its master key (the Argon2id output, or the raw key file) and kept for
- * as long as the source keeps the master key: the entry key (AES-256-GCM, for the key check and the entries of
+ * The keys of one secrets file, derived once from its master key (the Argon2id output, or the raw key file) and kept
+ * for as long as the source keeps the master key: the entry key (AES-256-GCM, for the key check and the entries of
  * format 2), the file MAC key (HMAC-SHA256 over the whole file) and the master key itself, which format 1 used
  * directly.
  *
@@ -21,7 +21,7 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  * used by two algorithms. Thread-safe: the keys are only read after construction; {@link #destroy()} wipes them, and
  * a source stops handing them out before it calls it.
  */
-final class VaultKeys {
+final class SecretsFileKeys {
 
     private static final byte[] ENTRY_INFO = "BLGV 2 entry key".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MAC_INFO = "BLGV 2 file MAC key".getBytes(StandardCharsets.US_ASCII);
@@ -31,7 +31,7 @@ final class VaultKeys {
     private final WipeableKey entry;
     private final WipeableKey mac;
 
-    private VaultKeys(byte[] master) {
+    private SecretsFileKeys(byte[] master) {
         this.master = new WipeableKey(master.clone(), "AES");
         this.entry = new WipeableKey(hkdf(master, ENTRY_INFO), "AES");
         this.mac = new WipeableKey(hkdf(master, MAC_INFO), "HmacSHA256");
@@ -42,8 +42,8 @@ final class VaultKeys {
      *
      * @param master the 32-byte master key; copied, and the caller wipes its own array
      */
-    static VaultKeys of(byte[] master) {
-        return new VaultKeys(master);
+    static SecretsFileKeys of(byte[] master) {
+        return new SecretsFileKeys(master);
     }
 
     /** The AES key for the key check and the entries of a file of the given format version. */
@@ -117,7 +117,7 @@ final class VaultKeys {
         @Override
         public byte[] getEncoded() {
             if (destroyed) {
-                throw new IllegalStateException("The vault key was wiped when its source was closed");
+                throw new IllegalStateException("The secrets file's key was wiped when its source was closed");
             }
             return key.clone();
         }
@@ -135,11 +135,11 @@ final class VaultKeys {
 
         @Override
         public String toString() {
-            return "VaultKey[" + algorithm + (destroyed ? ", destroyed" : "") + "]";
+            return "SecretsFileKey[" + algorithm + (destroyed ? ", destroyed" : "") + "]";
         }
 
         private void writeObject(java.io.ObjectOutputStream out) throws java.io.NotSerializableException {
-            throw new java.io.NotSerializableException("A vault key is never serialized");
+            throw new java.io.NotSerializableException("A secrets file's key is never serialized");
         }
     }
 }

@@ -13,15 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The lock that serialises the writers of one vault file: a {@link ReentrantLock} shared by every source of this
+ * The lock that serialises the writers of one secrets file: a {@link ReentrantLock} shared by every source of this
  * JVM for that path (a {@link FileLock} is held per JVM, not per thread), then an advisory lock on the
- * {@code .lock} file beside the vault, which other processes take too. Held across a writer's read, change and
- * {@linkplain AtomicFileReplace atomic replace}, so no other thread or process writes in between. The vault's
+ * {@code .lock} file beside the secrets file, which other processes take too. Held across a writer's read, change and
+ * {@linkplain AtomicFileReplace atomic replace}, so no other thread or process writes in between. The secrets file's
  * folder is created (mode 0700) before the lock file, and abandoned temporary files are deleted once it is held.
  *
  * <p>Thread-safe: that is its purpose. Blocks while another thread or process holds the lock.
  */
-final class VaultFileLock {
+final class SecretsFileLock {
 
     private static final Map<Path, ReentrantLock> LOCKS = new ConcurrentHashMap<>();
 
@@ -29,7 +29,7 @@ final class VaultFileLock {
     private final ReentrantLock lock;
 
     /** The lock of a file, given as an absolute, normalised path. */
-    VaultFileLock(Path file) {
+    SecretsFileLock(Path file) {
         this.file = file;
         this.lock = LOCKS.computeIfAbsent(file, p -> new ReentrantLock());
     }
@@ -60,7 +60,7 @@ final class VaultFileLock {
                 held.release();
                 return result;
             } catch (IOException e) {
-                throw VaultFile.unavailable(ref, "cannot lock or write the vault file " + file, e);
+                throw SecretsFile.unavailable(ref, "cannot lock or write the secrets file " + file, e);
             }
         } finally {
             lock.unlock();
@@ -85,7 +85,7 @@ final class VaultFileLock {
         try {
             FilePermissions.createOwnerOnlyFolder(folder);
         } catch (IOException e) {
-            throw VaultFile.unavailable(ref, "cannot create the folder " + folder + " the vault file " + file, e);
+            throw SecretsFile.unavailable(ref, "cannot create the folder " + folder + " the secrets file " + file, e);
         }
     }
 }

@@ -8,7 +8,7 @@ import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
 import com.bigledger.auth.spi.SecretFields;
-import com.bigledger.auth.store.file.VaultFileException.Reason;
+import com.bigledger.auth.store.file.SecretsFileException.Reason;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -21,32 +21,32 @@ import java.util.TreeMap;
 import javax.crypto.SecretKey;
 
 /**
- * The entries of one vault file: read (permissions checked, then the frame, then the file MAC or key check, before
- * any entry is decrypted), and changed under the {@link VaultFileLock} by a compare-and-set on the entry's version,
+ * The entries of one secrets file: read (permissions checked, then the frame, then the file MAC or key check, before
+ * any entry is decrypted), and changed under the {@link SecretsFileLock} by a compare-and-set on the entry's version,
  * written back by an {@linkplain AtomicFileReplace atomic replace}. A file of format 1 is migrated to the current
  * format on its first write; once this object has read the current format, a format 1 file is refused as an older
  * copy put back.
  *
- * <p>Thread-safe: reads need no lock (a reader sees the old file or the new one), writes hold the vault's lock,
+ * <p>Thread-safe: reads need no lock (a reader sees the old file or the new one), writes hold the file's lock,
  * keys come from the thread-safe {@link KeyCache}, and the one flag it sets is volatile. Blocks on file I/O and on
  * the lock.
  */
-final class VaultFile {
+final class SecretsFile {
 
     private final Path file;
     private final KeyMaterial keyMaterial;
     private final KdfParameters newFileParameters;
     private final KeyCache keyCache;
-    private final VaultFileLock lock;
+    private final SecretsFileLock lock;
     /** Set once a file of the current format was read: a format 1 file after it is an older copy put back. */
     private volatile boolean sawCurrentFormat;
 
-    VaultFile(Path file, KeyMaterial keyMaterial, KdfParameters newFileParameters, boolean allowWeakKdf) {
+    SecretsFile(Path file, KeyMaterial keyMaterial, KdfParameters newFileParameters, boolean allowWeakKdf) {
         this.file = file;
         this.keyMaterial = keyMaterial;
         this.newFileParameters = newFileParameters;
         this.keyCache = new KeyCache((ref, kdf) -> keyMaterial.masterKey(ref, file, kdf, allowWeakKdf));
-        this.lock = new VaultFileLock(file);
+        this.lock = new SecretsFileLock(file);
     }
 
     KeyCache keyCache() {
@@ -55,17 +55,17 @@ final class VaultFile {
 
     /** An entry's value, or its field's, with the entry's version. */
     VersionedSecret load(CredentialRef ref) {
-        Optional<VaultFormat.Contents> contents = read(ref);
+        Optional<SecretsFileFormat.Contents> contents = read(ref);
         if (contents.isEmpty()) {
-            throw new CredentialNotFoundException(ref, "there is no vault file at " + file);
+            throw new CredentialNotFoundException(ref, "there is no secrets file at " + file);
         }
-        VaultKeys keys = keys(ref, contents.get());
-        VaultFormat.Entry entry = contents.get().entries.get(ref.path());
+        SecretsFileKeys keys = keys(ref, contents.get());
+        SecretsFileFormat.Entry entry = contents.get().entries.get(ref.path());
         if (entry == null) {
-            throw new CredentialNotFoundException(ref, "the vault file " + file + " has no entry '" + ref.path()
+            throw new CredentialNotFoundException(ref, "the secrets file " + file + " has no entry '" + ref.path()
                     + "'");
         }
-        Secret value = VaultCipher.decrypt(ref, file, keys.entryKey(contents.get().formatVersion), ref.path(),
+        Secret value = SecretsFileCipher.decrypt(ref, file, keys.entryKey(contents.get().formatVersion), ref.path(),
                 entry);
         try {
             return VersionedSecret.of(SecretFields.extract(ref, value), Long.toString(entry.version));
@@ -79,28 +79,28 @@ final class VaultFile {
     /** Writes an entry, or a field of its JSON object, if its version is still the expected one. */
     WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {
         return locked(ref, current -> {
-            VaultKeys keys = keys(ref, current);
-            VaultFormat.Entry existing = current.entries.get(ref.path());
+            SecretsFileKeys keys = keys(ref, current);
+            SecretsFileFormat.Entry existing = current.entries.get(ref.path());
             if (expectedVersion.isPresent() && (existing == null
                     || !Long.toString(existing.version).equals(expectedVersion.get()))) {
                 return new Change<>(null, WriteResult.conflict(existing == null ? null
                         : Long.toString(existing.version)));
             }
-            Map<String, VaultFormat.Entry> entries = currentFormatEntries(ref, keys, current);
-            SecretKey key = keys.entryKey(VaultFormat.VERSION);
+            Map<String, SecretsFileFormat.Entry> entries = currentFormatEntries(ref, keys, current);
+            SecretKey key = keys.entryKey(SecretsFileFormat.VERSION);
             Secret stored = value;
             if (ref.field().isPresent()) {
                 Optional<Secret> old = existing == null ? Optional.empty()
-                        : Optional.of(VaultCipher.decrypt(ref, file, key, ref.path(), entries.get(ref.path())));
+                        : Optional.of(SecretsFileCipher.decrypt(ref, file, key, ref.path(), entries.get(ref.path())));
                 stored = SecretFields.merge(ref, old, value);
                 old.ifPresent(Secret::destroy);
             }
             long generation = current.generation + 1;
-            entries.put(ref.path(), VaultCipher.encrypt(ref, key, ref.path(), generation, stored));
+            entries.put(ref.path(), SecretsFileCipher.encrypt(ref, key, ref.path(), generation, stored));
             if (stored != value) {
                 stored.destroy();
             }
-            return new Change<>(VaultCipher.withEntries(ref, keys, current.kdf, generation, entries),
+            return new Change<>(SecretsFileCipher.withEntries(ref, keys, current.kdf, generation, entries),
                     WriteResult.written(Long.toString(generation)));
         });
     }
@@ -111,20 +111,20 @@ final class VaultFile {
             return false;
         }
         return locked(ref, current -> {
-            VaultKeys keys = keys(ref, current);
+            SecretsFileKeys keys = keys(ref, current);
             if (!current.entries.containsKey(name)) {
                 return new Change<>(null, false);
             }
-            Map<String, VaultFormat.Entry> entries = currentFormatEntries(ref, keys, current);
+            Map<String, SecretsFileFormat.Entry> entries = currentFormatEntries(ref, keys, current);
             entries.remove(name);
             long generation = current.generation + 1;
-            return new Change<>(VaultCipher.withEntries(ref, keys, current.kdf, generation, entries), true);
+            return new Change<>(SecretsFileCipher.withEntries(ref, keys, current.kdf, generation, entries), true);
         });
     }
 
     /** The entries' names, sorted, after checking that the key opens the file; empty when there is no file. */
     List<String> names(CredentialRef ref) {
-        Optional<VaultFormat.Contents> contents = read(ref);
+        Optional<SecretsFileFormat.Contents> contents = read(ref);
         if (contents.isEmpty()) {
             return List.of();
         }
@@ -144,12 +144,12 @@ final class VaultFile {
     }
 
     private interface Mutation<T> {
-        Change<T> apply(VaultFormat.Contents current);
+        Change<T> apply(SecretsFileFormat.Contents current);
     }
 
     private <T> T locked(CredentialRef ref, Mutation<T> mutation) {
         return lock.run(ref, () -> {
-            VaultFormat.Contents current = read(ref).orElseGet(() -> emptyVault(ref));
+            SecretsFileFormat.Contents current = read(ref).orElseGet(() -> emptyFile(ref));
             Change<T> change = mutation.apply(current);
             if (change.next != null) {
                 AtomicFileReplace.replace(file, change.next);
@@ -158,32 +158,34 @@ final class VaultFile {
         });
     }
 
-    private VaultFormat.Contents emptyVault(CredentialRef ref) {
-        VaultFormat.Kdf kdf;
+    private SecretsFileFormat.Contents emptyFile(CredentialRef ref) {
+        SecretsFileFormat.Kdf kdf;
         if (keyMaterial.keyFile().isPresent()) {
-            kdf = new VaultFormat.Kdf(VaultFormat.KDF_RAW_KEY, new byte[0], null);
+            kdf = new SecretsFileFormat.Kdf(SecretsFileFormat.KDF_RAW_KEY, new byte[0], null);
         } else {
-            kdf = new VaultFormat.Kdf(VaultFormat.KDF_ARGON2ID, VaultCipher.newSalt(), newFileParameters);
+            kdf = new SecretsFileFormat.Kdf(SecretsFileFormat.KDF_ARGON2ID, SecretsFileCipher.newSalt(),
+                    newFileParameters);
         }
-        return VaultCipher.keyChecked(ref, keyCache.keys(ref, kdf), kdf, 0, Map.of());
+        return SecretsFileCipher.keyChecked(ref, keyCache.keys(ref, kdf), kdf, 0, Map.of());
     }
 
     /**
      * The entries as the current format keeps them: as they are, or, for a file of format 1, each decrypted with the
      * master key and encrypted again with the entry key, keeping its version (the migration on the first write).
      */
-    private Map<String, VaultFormat.Entry> currentFormatEntries(CredentialRef ref, VaultKeys keys,
-            VaultFormat.Contents current) {
-        Map<String, VaultFormat.Entry> entries = new TreeMap<>(current.entries);
-        if (current.formatVersion == VaultFormat.VERSION) {
+    private Map<String, SecretsFileFormat.Entry> currentFormatEntries(CredentialRef ref, SecretsFileKeys keys,
+            SecretsFileFormat.Contents current) {
+        Map<String, SecretsFileFormat.Entry> entries = new TreeMap<>(current.entries);
+        if (current.formatVersion == SecretsFileFormat.VERSION) {
             return entries;
         }
         SecretKey oldKey = keys.entryKey(current.formatVersion);
-        SecretKey newKey = keys.entryKey(VaultFormat.VERSION);
-        for (Map.Entry<String, VaultFormat.Entry> e : current.entries.entrySet()) {
-            Secret value = VaultCipher.decrypt(ref, file, oldKey, e.getKey(), e.getValue());
+        SecretKey newKey = keys.entryKey(SecretsFileFormat.VERSION);
+        for (Map.Entry<String, SecretsFileFormat.Entry> e : current.entries.entrySet()) {
+            Secret value = SecretsFileCipher.decrypt(ref, file, oldKey, e.getKey(), e.getValue());
             try {
-                entries.put(e.getKey(), VaultCipher.encrypt(ref, newKey, e.getKey(), e.getValue().version, value));
+                entries.put(e.getKey(),
+                        SecretsFileCipher.encrypt(ref, newKey, e.getKey(), e.getValue().version, value));
             } finally {
                 value.destroy();
             }
@@ -191,7 +193,7 @@ final class VaultFile {
         return entries;
     }
 
-    private Optional<VaultFormat.Contents> read(CredentialRef ref) {
+    private Optional<SecretsFileFormat.Contents> read(CredentialRef ref) {
         byte[] bytes;
         try {
             FilePermissions.check(ref, file);
@@ -199,38 +201,39 @@ final class VaultFile {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (AccessDeniedException e) {
-            throw new CredentialAccessDeniedException(ref, "the vault file " + file + " cannot be read by this "
+            throw new CredentialAccessDeniedException(ref, "the secrets file " + file + " cannot be read by this "
                     + "user", null);
         } catch (IOException e) {
-            throw unavailable(ref, "cannot read the vault file " + file, e);
+            throw unavailable(ref, "cannot read the secrets file " + file, e);
         }
-        return Optional.of(VaultFormat.decode(bytes, ref, file));
+        return Optional.of(SecretsFileFormat.decode(bytes, ref, file));
     }
 
     /**
-     * The vault's keys, after checking, before any entry is decrypted: for a file of the current format, that its
-     * MAC matches (which only the right key can make, so the key check is read only to tell a wrong key from
+     * The secrets file's keys, after checking, before any entry is decrypted: for a file of the current format, that
+     * its MAC matches (which only the right key can make, so the key check is read only to tell a wrong key from
      * tampering when it does not); for a format 1 file, the key check, and that it is not an older copy put back
      * after this source read the current format.
      */
-    private VaultKeys keys(CredentialRef ref, VaultFormat.Contents contents) {
-        if (contents.formatVersion != VaultFormat.VERSION && sawCurrentFormat) {
-            throw new VaultFileException(Reason.TAMPERED, ref, file,
+    private SecretsFileKeys keys(CredentialRef ref, SecretsFileFormat.Contents contents) {
+        if (contents.formatVersion != SecretsFileFormat.VERSION && sawCurrentFormat) {
+            throw new SecretsFileException(Reason.TAMPERED, ref, file,
                     "it is in format " + contents.formatVersion + ", but "
-                    + "this source read it in format " + VaultFormat.VERSION + " before: an older copy was put back");
+                    + "this source read it in format " + SecretsFileFormat.VERSION
+                    + " before: an older copy was put back");
         }
-        VaultKeys keys = keyCache.keys(ref, contents.kdf);
+        SecretsFileKeys keys = keyCache.keys(ref, contents.kdf);
         if (contents.bytes != null && keys.macMatches(contents.bytes, 0, contents.macOffset, contents.mac)) {
             sawCurrentFormat = true;
             return keys;
         }
-        if (!VaultCipher.keyCheckOpens(keys, contents)) {
+        if (!SecretsFileCipher.keyCheckOpens(keys, contents)) {
             keyCache.forget(contents.kdf);
-            throw new VaultFileException(Reason.WRONG_KEY, ref, file, keyMaterial.keyFile().isPresent()
+            throw new SecretsFileException(Reason.WRONG_KEY, ref, file, keyMaterial.keyFile().isPresent()
                     ? "the key file does not open it" : "the passphrase does not open it");
         }
         if (contents.bytes != null) {
-            throw new VaultFileException(Reason.TAMPERED, ref, file, "it fails authentication: an entry was changed, "
+            throw new SecretsFileException(Reason.TAMPERED, ref, file, "it fails authentication: an entry was changed, "
                     + "removed, added or put back from an older copy");
         }
         return keys;

@@ -14,19 +14,19 @@ import java.util.Optional;
  * parent kills it). {@code count FILE N}: increments the counter N times with compare-and-set, then prints
  * {@code done} and the number of conflicts met.
  */
-public final class VaultWriterProcess {
+public final class SecretsFileWriterProcess {
 
-    private VaultWriterProcess() {
+    private SecretsFileWriterProcess() {
     }
 
     /**
      * Runs one mode.
      *
-     * @param args the mode, the vault file, and for {@code count} the number of increments
+     * @param args the mode, the secrets file, and for {@code count} the number of increments
      */
     public static void main(String[] args) {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        FileCredentialSource source = TestVaults.source(Path.of(args[1]));
+        FileCredentialSource source = TestSecretsFiles.source(Path.of(args[1]));
         CredentialRef counter = CredentialRef.of(FileCredentialSource.SCHEME, "counter");
         if (args[0].equals("forever")) {
             while (true) {
