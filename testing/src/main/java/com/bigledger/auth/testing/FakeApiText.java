@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The text the {@link FakeBigLedgerApi} reads and writes: query strings, JSON strings and PKCE challenges. */
+/**
+ * The text the fakes read and write: query strings and form bodies, JSON strings and PKCE challenges.
+ */
 final class FakeApiText {
 
     private FakeApiText() {
@@ -21,11 +23,22 @@ final class FakeApiText {
     /** The parameters of a query string, in order, decoded; a name without {@code =} has the empty value. */
     static Map<String, String> query(String raw) {
         Map<String, String> out = new LinkedHashMap<>();
-        List<String> pairs = raw.isEmpty() ? new ArrayList<>() : List.of(raw.split("&"));
-        for (String pair : pairs) {
+        for (Map.Entry<String, String> pair : pairs(raw)) {
+            out.put(pair.getKey(), pair.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * The name-value pairs of a query string or form body, in order and repeats included, decoded; a name without
+     * {@code =} has the empty value.
+     */
+    static List<Map.Entry<String, String>> pairs(String raw) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (String pair : raw.isEmpty() ? new String[0] : raw.split("&")) {
             int eq = pair.indexOf('=');
             String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            out.put(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            out.add(Map.entry(name, eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)));
         }
         return out;
     }

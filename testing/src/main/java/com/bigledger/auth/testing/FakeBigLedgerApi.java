@@ -365,7 +365,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try {
-            RecordedRequest request = RecordedRequest.of(exchange);
+            RecordedRequest request = ScriptedServer.record(exchange);
             requests.add(request);
             Queue<Response> script = scripts.get(request.path());
             Response scripted = script == null ? null : script.poll();

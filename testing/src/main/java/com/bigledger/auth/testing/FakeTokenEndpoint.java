@@ -1,35 +1,16 @@
 package com.bigledger.auth.testing;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -59,26 +40,10 @@ public final class FakeTokenEndpoint implements AutoCloseable {
     /** The path the endpoint serves; any other path gets HTTP 404 (and is recorded too). */
     public static final String PATH = "/oauth/token";
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private final ScriptedServer server;
 
-    static {
-        // The JDK server writes a response's headers and its body apart; with Nagle's algorithm on, the client's
-        // delayed ACK then holds every response back by some 40 ms. The server reads this once, at its first start.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final ConcurrentLinkedQueue<Response> script = new ConcurrentLinkedQueue<>();
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
-    private volatile Function<RecordedRequest, Response> dispatcher;
-
-    private FakeTokenEndpoint(HttpServer server, ExecutorService executor) {
+    private FakeTokenEndpoint(ScriptedServer server) {
         this.server = server;
-        this.executor = executor;
     }
 
     /**
@@ -87,22 +52,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
      * @return the running endpoint; close it when done
      */
     public static FakeTokenEndpoint start() {
-        ExecutorService executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-token-endpoint");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            FakeTokenEndpoint endpoint = new FakeTokenEndpoint(server, executor);
-            server.createContext("/", endpoint::handle);
-            server.setExecutor(executor);
-            server.start();
-            return endpoint;
-        } catch (IOException e) {
-            executor.shutdownNow();
-            throw new UncheckedIOException("Could not start the fake token endpoint", e);
-        }
+        return new FakeTokenEndpoint(ScriptedServer.start());
     }
 
     /**
@@ -120,8 +70,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
      * @return the URL
      */
     public URI baseUri() {
-        InetSocketAddress address = server.getAddress();
-        return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + "/");
+        return server.baseUri();
     }
 
     /**
@@ -132,7 +81,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
      */
     public FakeTokenEndpoint enqueue(Response... responses) {
         for (Response r : responses) {
-            script.add(Objects.requireNonNull(r, "response"));
+            server.enqueue(Objects.requireNonNull(r, "response"));
         }
         return this;
     }
@@ -145,7 +94,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
      * @return this endpoint
      */
     public FakeTokenEndpoint dispatcher(Function<RecordedRequest, Response> dispatcher) {
-        this.dispatcher = Objects.requireNonNull(dispatcher, "dispatcher");
+        server.dispatcher(Objects.requireNonNull(dispatcher, "dispatcher"));
         return this;
     }
 
@@ -155,7 +104,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
      * @return the count
      */
     public int requestCount() {
-        return requests.size();
+        return server.requests().size();
     }
 
     /**
@@ -164,7 +113,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
      * @return a snapshot
      */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return List.copyOf(server.requests());
     }
 
     /**
@@ -174,55 +123,13 @@ public final class FakeTokenEndpoint implements AutoCloseable {
      * @throws AssertionError if no request arrives within 10 seconds (a liveness bound, not a timing assertion)
      */
     public RecordedRequest takeRequest() {
-        try {
-            RecordedRequest r = untaken.poll(10, TimeUnit.SECONDS);
-            if (r == null) {
-                throw new AssertionError("No request reached the fake token endpoint within 10 s");
-            }
-            return r;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("Interrupted while waiting for a request", e);
-        }
+        return server.takeRequest();
     }
 
     /** Stops the server at once, closing open connections and interrupting held responses. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        RecordedRequest request = RecordedRequest.of(exchange);
-        requests.add(request);
-        untaken.add(request);
-        Response response;
-        if (!exchange.getRequestURI().getPath().equals(PATH)) {
-            response = Response.json(404, "{\"error\":\"not_found\"}");
-        } else {
-            response = script.poll();
-            Function<RecordedRequest, Response> d = dispatcher;
-            if (response == null && d != null) {
-                try {
-                    response = d.apply(request);
-                } catch (RuntimeException | AssertionError e) {
-                    response = Response.oauthError(500, "server_error",
-                            "FakeTokenEndpoint: the dispatcher threw " + e.getClass().getName());
-                }
-            }
-            if (response == null) {
-                response = Response.oauthError(500, "server_error", "FakeTokenEndpoint: nothing scripted");
-            }
-        }
-        try {
-            response.send(exchange);
-        } catch (InterruptedException e) {
-            // close() interrupts held responses; the connection goes with the server.
-            Thread.currentThread().interrupt();
-        } finally {
-            exchange.close();
-        }
+        server.close();
     }
 
     /**
@@ -235,11 +142,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
         private final int status;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private final byte[] body;
-        private CountDownLatch holdUntil;
-        private CountDownLatch stallUntil;
-        private int stallAfter;
-        private boolean disconnect;
-        private int declaredLength = -1;
+        private final ScriptedDelivery delivery = new ScriptedDelivery();
 
         private Response(int status, String body) {
             this.status = status;
@@ -318,8 +221,8 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @return the response
          */
         public static Response oauthError(int status, String error, String description) {
-            return json(status, "{\"error\":" + quote(error)
-                    + (description == null ? "" : ",\"error_description\":" + quote(description)) + "}");
+            return json(status, "{\"error\":" + FakeApiText.quote(error)
+                    + (description == null ? "" : ",\"error_description\":" + FakeApiText.quote(description)) + "}");
         }
 
         /**
@@ -331,8 +234,8 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @return the response
          */
         public static Response envelopeError(int status, String code, String message) {
-            return json(status, "{\"success\":false,\"error\":{\"code\":" + quote(code) + ",\"message\":"
-                    + quote(message) + "}}");
+            return json(status, "{\"success\":false,\"error\":{\"code\":" + FakeApiText.quote(code) + ",\"message\":"
+                    + FakeApiText.quote(message) + "}}");
         }
 
         /**
@@ -342,7 +245,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          */
         public static Response disconnect() {
             Response r = new Response(200, null);
-            r.disconnect = true;
+            r.delivery.disconnect();
             return r;
         }
 
@@ -358,8 +261,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
         public static Response cutOff(int status, int declaredLength, String partialBody) {
             Objects.requireNonNull(partialBody, "partialBody");
             Response r = new Response(status, partialBody).header("Content-Type", "application/json");
-            r.declaredLength = declaredLength;
-            r.disconnect = true;
+            r.delivery.cutOff(declaredLength);
             return r;
         }
 
@@ -385,7 +287,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @return this response
          */
         public Response holdUntil(CountDownLatch release) {
-            this.holdUntil = Objects.requireNonNull(release, "release");
+            delivery.holdUntil(Objects.requireNonNull(release, "release"));
             return this;
         }
 
@@ -398,56 +300,12 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @return this response
          */
         public Response stallBodyAfter(int bytes, CountDownLatch release) {
-            this.stallAfter = bytes;
-            this.stallUntil = Objects.requireNonNull(release, "release");
+            delivery.stallBodyAfter(bytes, Objects.requireNonNull(release, "release"));
             return this;
         }
 
         void send(HttpExchange exchange) throws IOException, InterruptedException {
-            if (holdUntil != null) {
-                holdUntil.await();
-            }
-            if (disconnect && body == null) {
-                throw new IOException("FakeTokenEndpoint: disconnecting as scripted");
-            }
-            Headers h = exchange.getResponseHeaders();
-            headers.forEach(h::add);
-            if (body == null || body.length == 0) {
-                exchange.sendResponseHeaders(status, -1);
-                return;
-            }
-            long length = declaredLength >= 0 ? declaredLength : stallUntil != null ? 0 : body.length;
-            exchange.sendResponseHeaders(status, length);
-            OutputStream out = exchange.getResponseBody();
-            if (stallUntil != null) {
-                int first = Math.min(stallAfter, body.length);
-                out.write(body, 0, first);
-                out.flush();
-                stallUntil.await();
-                out.write(body, first, body.length - first);
-            } else {
-                out.write(body);
-            }
-            out.flush();
-            if (disconnect) {
-                // The HTTP server closes the connection when a handler fails.
-                throw new IOException("FakeTokenEndpoint: cutting the response off as scripted");
-            }
-            out.close();
-        }
-
-        private static String quote(String s) {
-            StringBuilder out = new StringBuilder("\"");
-            for (char c : s.toCharArray()) {
-                if (c == '"' || c == '\\') {
-                    out.append('\\').append(c);
-                } else if (c < 0x20) {
-                    out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                } else {
-                    out.append(c);
-                }
-            }
-            return out.append('"').toString();
+            delivery.send(exchange, status, headers, body);
         }
     }
 
@@ -469,12 +327,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
      */
     public static final class RotatingIssuer implements Function<RecordedRequest, Response> {
 
-        private final String clientId;
-        private final String clientSecret;
-        private final long expiresIn;
-        private final java.util.Set<String> liveRefreshTokens = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        private final List<String> accessTokens = new CopyOnWriteArrayList<>();
-        private final List<String> refreshTokens = new CopyOnWriteArrayList<>();
+        private final RotationLedger ledger;
 
         /**
          * Creates an issuer for one client.
@@ -484,9 +337,8 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @param expiresIn the {@code expires_in} of every access token, in seconds
          */
         public RotatingIssuer(String clientId, String clientSecret, long expiresIn) {
-            this.clientId = Objects.requireNonNull(clientId, "clientId");
-            this.clientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
-            this.expiresIn = expiresIn;
+            this.ledger = new RotationLedger(Objects.requireNonNull(clientId, "clientId"),
+                    Objects.requireNonNull(clientSecret, "clientSecret"), expiresIn);
         }
 
         /**
@@ -495,10 +347,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @return a live refresh token
          */
         public String issueRefreshToken() {
-            String token = Canary.value("blg_oauth_rt_");
-            liveRefreshTokens.add(token);
-            refreshTokens.add(token);
-            return token;
+            return ledger.issueRefreshToken();
         }
 
         /**
@@ -507,7 +356,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @return a snapshot
          */
         public List<String> accessTokens() {
-            return List.copyOf(accessTokens);
+            return ledger.accessTokens();
         }
 
         /**
@@ -516,7 +365,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @return a snapshot
          */
         public List<String> refreshTokens() {
-            return List.copyOf(refreshTokens);
+            return ledger.refreshTokens();
         }
 
         /**
@@ -526,36 +375,12 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @return {@code true} if it was issued and not yet used
          */
         public boolean isLive(String refreshToken) {
-            return liveRefreshTokens.contains(refreshToken);
+            return ledger.isLive(refreshToken);
         }
 
         @Override
         public Response apply(RecordedRequest request) {
-            Objects.requireNonNull(request, "request");
-            Map<String, String> params = request.params();
-            List<String> credentials = request.basicCredentials()
-                    .orElse(java.util.Arrays.asList(params.get("client_id"), params.get("client_secret")));
-            if (!clientId.equals(credentials.get(0)) || !clientSecret.equals(credentials.get(1))) {
-                return Response.oauthError(401, "invalid_client", "Client authentication failed");
-            }
-            String grant = String.valueOf(params.get("grant_type"));
-            if (grant.equals("client_credentials")) {
-                return Response.token(issueAccessToken(), expiresIn);
-            }
-            if (!grant.equals("refresh_token")) {
-                return Response.oauthError(400, "unsupported_grant_type", null);
-            }
-            String presented = params.get("refresh_token");
-            if (presented == null || !liveRefreshTokens.remove(presented)) {
-                return Response.oauthError(400, "invalid_grant", "The refresh token is invalid or was already used");
-            }
-            return Response.token(issueAccessToken(), expiresIn, issueRefreshToken());
-        }
-
-        private String issueAccessToken() {
-            String token = Canary.value("blg_oauth_at_");
-            accessTokens.add(token);
-            return token;
+            return ledger.answer(Objects.requireNonNull(request, "request"));
         }
     }
 
@@ -567,20 +392,11 @@ public final class FakeTokenEndpoint implements AutoCloseable {
         private final Map<String, List<String>> headers;
         private final String body;
 
-        private RecordedRequest(String method, URI uri, Map<String, List<String>> headers, String body) {
+        RecordedRequest(String method, URI uri, Map<String, List<String>> headers, String body) {
             this.method = method;
             this.uri = uri;
             this.headers = headers;
             this.body = body;
-        }
-
-        static RecordedRequest of(HttpExchange exchange) throws IOException {
-            Map<String, List<String>> headers = new LinkedHashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) ->
-                    headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            return new RecordedRequest(exchange.getRequestMethod(), exchange.getRequestURI(),
-                    Collections.unmodifiableMap(headers), body);
         }
 
         /**
@@ -647,14 +463,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @throws AssertionError if the content type is neither, or the body does not parse, or a name repeats
          */
         public Map<String, String> params() {
-            String type = header("Content-Type").orElse("");
-            if (type.startsWith("application/x-www-form-urlencoded")) {
-                return form(body);
-            }
-            if (type.startsWith("application/json")) {
-                return json(body);
-            }
-            throw new AssertionError("Not a form or JSON body: Content-Type " + type);
+            return RequestBodies.params(header("Content-Type").orElse(""), body);
         }
 
         /**
@@ -668,44 +477,7 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          */
         public List<String> values(String name) {
             Objects.requireNonNull(name, "name");
-            String type = header("Content-Type").orElse("");
-            List<String> out = new java.util.ArrayList<>();
-            if (type.startsWith("application/x-www-form-urlencoded")) {
-                for (String pair : body.isEmpty() ? new String[0] : body.split("&")) {
-                    int eq = pair.indexOf('=');
-                    String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                    if (key.equals(name)) {
-                        out.add(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                    }
-                }
-                return List.copyOf(out);
-            }
-            if (!type.startsWith("application/json")) {
-                throw new AssertionError("Not a form or JSON body: Content-Type " + type);
-            }
-            try (JsonParser p = JSON.createParser(body)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw new AssertionError("The JSON body is not an object");
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    boolean wanted = p.currentName().equals(name);
-                    JsonToken value = p.nextToken();
-                    if (value == JsonToken.START_ARRAY) {
-                        while (p.nextToken() != JsonToken.END_ARRAY) {
-                            if (wanted) {
-                                out.add(p.getText());
-                            }
-                        }
-                    } else if (value.isStructStart()) {
-                        p.skipChildren();
-                    } else if (wanted) {
-                        out.add(p.getText());
-                    }
-                }
-            } catch (IOException e) {
-                throw new AssertionError("The JSON body does not parse (" + e.getClass().getSimpleName() + ")");
-            }
-            return List.copyOf(out);
+            return RequestBodies.values(header("Content-Type").orElse(""), body, name);
         }
 
         /**
@@ -715,66 +487,13 @@ public final class FakeTokenEndpoint implements AutoCloseable {
          * @return the id and the secret, or empty when there is no Basic header
          */
         public Optional<List<String>> basicCredentials() {
-            Optional<String> authorization = header("Authorization");
-            if (authorization.isEmpty() || !authorization.get().startsWith("Basic ")) {
-                return Optional.empty();
-            }
-            String decoded = new String(Base64.getDecoder().decode(authorization.get().substring(6)),
-                    StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                throw new AssertionError("Basic credentials without a colon");
-            }
-            return Optional.of(List.of(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-                    URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)));
+            return RequestBodies.basicCredentials(header("Authorization"));
         }
 
         /** Shows the method, path and header names; never the body or header values, which hold secrets. */
         @Override
         public String toString() {
             return "RecordedRequest[" + method + " " + uri.getPath() + ", headers=" + headers.keySet() + "]";
-        }
-
-        private static Map<String, String> form(String body) {
-            Map<String, String> out = new LinkedHashMap<>();
-            if (body.isEmpty()) {
-                return out;
-            }
-            for (String pair : body.split("&")) {
-                int eq = pair.indexOf('=');
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                if (out.put(name, value) != null) {
-                    throw new AssertionError("Form parameter repeated: " + name);
-                }
-            }
-            return Collections.unmodifiableMap(out);
-        }
-
-        private static Map<String, String> json(String body) {
-            Map<String, String> out = new LinkedHashMap<>();
-            try (JsonParser p = JSON.createParser(body)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw new AssertionError("The JSON body is not an object");
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (value.isStructStart()) {
-                        throw new AssertionError("The JSON body is not flat: " + name);
-                    }
-                    if (out.put(name, p.getText()) != null) {
-                        throw new AssertionError("JSON field repeated: " + name);
-                    }
-                }
-                if (p.nextToken() != null) {
-                    throw new AssertionError("Content after the JSON object");
-                }
-            } catch (IOException e) {
-                // Not chained: Jackson's message quotes the body, which holds secrets.
-                throw new AssertionError("The JSON body does not parse (" + e.getClass().getSimpleName() + ")");
-            }
-            return Collections.unmodifiableMap(out);
         }
     }
 }
