@@ -84,14 +84,6 @@ public final class FileCredentialSource implements WritableCredentialSource {
      */
     public static final String ALLOW_WEAK_KDF_VARIABLE = "BIGLEDGER_SECRETS_ALLOW_WEAK_KDF";
 
-    /** The variables' old names, read for one release with a deprecation warning: current name, old name. */
-    static final Map<String, String> OLD_NAMES = Map.of(
-            FILE_VARIABLE, "BIGLEDGER_VAULT_FILE",
-            PASSPHRASE_VARIABLE, "BIGLEDGER_VAULT_PASSPHRASE",
-            PASSPHRASE_REF_VARIABLE, "BIGLEDGER_VAULT_PASSPHRASE_REF",
-            KEY_FILE_VARIABLE, "BIGLEDGER_VAULT_KEY_FILE",
-            ALLOW_WEAK_KDF_VARIABLE, "BIGLEDGER_VAULT_ALLOW_WEAK_KDF");
-
     private final Path file;
     private final KeyMaterial keyMaterial;
     private final SecretsFile secretsFile;
@@ -432,7 +424,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
             if (environment == null) {
                 environment = EnvironmentSettings.system();
             }
-            environment = withOldNames(environment);
+            environment = SecretsFileSettings.withOldNames(environment);
             if (file == null) {
                 file = defaultFile(environment);
             }
@@ -463,30 +455,9 @@ public final class FileCredentialSource implements WritableCredentialSource {
                     passphraseVault);
         }
 
-        /** The settings with this store's renamed variables read under their old names too. */
-        static EnvironmentSettings withOldNames(EnvironmentSettings environment) {
-            EnvironmentSettings settings = environment;
-            for (Map.Entry<String, String> renamed : OLD_NAMES.entrySet()) {
-                settings = settings.renamed(renamed.getKey(), renamed.getValue());
-            }
-            return settings;
-        }
-
+        /** The secrets file used when none is set: see {@link SecretsFileSettings#defaultFile}. */
         static Path defaultFile(EnvironmentSettings environment) {
-            Optional<Path> named = environment.path(FILE_VARIABLE);
-            if (named.isPresent()) {
-                return named.get();
-            }
-            String xdg = environment.raw("XDG_CONFIG_HOME").orElse(null);
-            if (xdg != null && Path.of(xdg).isAbsolute()) {
-                return Path.of(xdg, "bigledger", "vault.blgv");
-            }
-            String home = environment.raw("HOME").orElse(System.getProperty("user.home"));
-            if (home == null || home.isEmpty()) {
-                throw new IllegalStateException("No secrets file: set " + FILE_VARIABLE
-                        + " (there is no home folder)");
-            }
-            return Path.of(home, ".config", "bigledger", "vault.blgv");
+            return SecretsFileSettings.defaultFile(environment);
         }
 
         private static Secret copy(Secret passphrase) {
