@@ -7,6 +7,8 @@ import com.bigledger.auth.spi.CredentialSource;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a {@link VaultCredentialSource} gets its Vault token: a token given as it is, a token file, an AppRole login
@@ -27,6 +29,8 @@ import java.util.Objects;
  * secret.
  */
 public final class VaultAuthentication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VaultCredentialSource.class);
 
     /** Where Kubernetes mounts a pod's service-account token. */
     public static final Path KUBERNETES_TOKEN_FILE = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
@@ -241,8 +245,19 @@ public final class VaultAuthentication {
         return source;
     }
 
-    AutoCloseable owned() {
-        return owned;
+    /**
+     * Closes what the builder created for this method (the credential vault of an AppRole secret id's reference), if
+     * anything; a failure is logged, not thrown, so that the source's close goes on.
+     */
+    void closeOwned() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the credential vault of the Vault AppRole secret id failed: {}",
+                        e.getClass().getName());
+            }
+        }
     }
 
     /** Describes the method for messages: "AppRole login at auth/approle", "the token file /run/token", … */

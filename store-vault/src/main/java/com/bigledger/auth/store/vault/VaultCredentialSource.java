@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code vault} credential source: secrets in HashiCorp Vault's KV engine, version 2 by default or version 1
@@ -100,8 +98,6 @@ public final class VaultCredentialSource implements WritableCredentialSource {
     public static final String AUTH_MOUNT_VARIABLE = "BIGLEDGER_VAULT_AUTH_MOUNT";
     /** The variable that, when {@code true}, allows {@code http} to a loopback address. */
     public static final String ALLOW_INSECURE_LOOPBACK_VARIABLE = "BIGLEDGER_VAULT_ALLOW_INSECURE_LOOPBACK";
-
-    private static final Logger LOG = LoggerFactory.getLogger(VaultCredentialSource.class);
 
     private final URI address;
     private final String namespace;
@@ -255,15 +251,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
     @Override
     public void close() {
         tokens.close();
-        AutoCloseable owned = authentication.owned();
-        if (owned != null) {
-            try {
-                owned.close();
-            } catch (Exception e) {
-                LOG.warn("Closing the credential vault of the Vault AppRole secret id failed: {}",
-                        e.getClass().getName());
-            }
-        }
+        authentication.closeOwned();
     }
 
     /** Shows the address, the namespace and the authentication method, never a secret. */
