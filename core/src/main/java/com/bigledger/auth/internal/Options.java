@@ -95,4 +95,47 @@ public final class Options {
         }
         return clientId;
     }
+
+    /**
+     * Returns a builder option's value if the option is not set yet.
+     *
+     * @param <T> the option's type
+     * @param owner the type being built, such as {@code JwtBearerGrant}
+     * @param alreadySet whether the option already has a value
+     * @param option the option's name
+     * @param value the value given
+     * @return {@code value}
+     * @throws NullPointerException if {@code value} is {@code null}; the message is the option's name
+     * @throws IllegalStateException if the option is already set; the message names the type and option, never a
+     *     value
+     */
+    public static <T> T setOnce(String owner, boolean alreadySet, String option, T value) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(option, "option");
+        Objects.requireNonNull(value, option);
+        if (alreadySet) {
+            throw new IllegalStateException(owner + " option '" + option + "' is set twice");
+        }
+        return value;
+    }
+
+    /**
+     * Returns a builder option's text if it is not empty.
+     *
+     * @param owner the type being built, such as {@code TokenExchangeGrant}
+     * @param option the option's name
+     * @param value the text given
+     * @return {@code value}
+     * @throws NullPointerException if {@code value} is {@code null}; the message is the option's name
+     * @throws IllegalArgumentException if it is empty; the message names the type and option
+     */
+    public static String nonEmpty(String owner, String option, String value) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(option, "option");
+        Objects.requireNonNull(value, option);
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(owner + " option '" + option + "' is empty");
+        }
+        return value;
+    }
 }

@@ -116,6 +116,9 @@ public final class JwtBearerGrant implements TokenSource {
      * {@link #signingKey} and its claims, which fail in {@link #build()} naming the options. Not thread-safe.
      */
     public static final class Builder {
+
+        private static final String OWNER = "JwtBearerGrant";
+
         private OAuthClient client;
         private Supplier<Secret> assertion;
         private PrivateKey signingKey;
@@ -138,7 +141,7 @@ public final class JwtBearerGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder client(OAuthClient client) {
-            this.client = set(this.client, "client", client);
+            this.client = Options.setOnce(OWNER, this.client != null, "client", client);
             return this;
         }
 
@@ -153,7 +156,7 @@ public final class JwtBearerGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder assertion(Supplier<Secret> assertion) {
-            this.assertion = set(this.assertion, "assertion", assertion);
+            this.assertion = Options.setOnce(OWNER, this.assertion != null, "assertion", assertion);
             return this;
         }
 
@@ -168,7 +171,7 @@ public final class JwtBearerGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder signingKey(PrivateKey signingKey) {
-            set(this.signingKey, "signingKey", signingKey);
+            Options.setOnce(OWNER, this.signingKey != null, "signingKey", signingKey);
             JwtAssertions.algorithm(signingKey);
             this.signingKey = signingKey;
             return this;
@@ -185,7 +188,7 @@ public final class JwtBearerGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder keyId(String keyId) {
-            this.keyId = text("keyId", set(this.keyId, "keyId", keyId));
+            this.keyId = Options.nonEmpty(OWNER, "keyId", Options.setOnce(OWNER, this.keyId != null, "keyId", keyId));
             return this;
         }
 
@@ -200,7 +203,8 @@ public final class JwtBearerGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder issuer(String issuer) {
-            this.issuer = text("issuer", set(this.issuer, "issuer", issuer));
+            this.issuer = Options.nonEmpty(OWNER, "issuer",
+                    Options.setOnce(OWNER, this.issuer != null, "issuer", issuer));
             return this;
         }
 
@@ -215,7 +219,8 @@ public final class JwtBearerGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder subject(String subject) {
-            this.subject = text("subject", set(this.subject, "subject", subject));
+            this.subject = Options.nonEmpty(OWNER, "subject",
+                    Options.setOnce(OWNER, this.subject != null, "subject", subject));
             return this;
         }
 
@@ -230,7 +235,8 @@ public final class JwtBearerGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder audience(String audience) {
-            this.audience = text("audience", set(this.audience, "audience", audience));
+            this.audience = Options.nonEmpty(OWNER, "audience",
+                    Options.setOnce(OWNER, this.audience != null, "audience", audience));
             return this;
         }
 
@@ -245,7 +251,7 @@ public final class JwtBearerGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder assertionLifetime(Duration assertionLifetime) {
-            set(this.assertionLifetime, "assertionLifetime", assertionLifetime);
+            Options.setOnce(OWNER, this.assertionLifetime != null, "assertionLifetime", assertionLifetime);
             Options.positive("JwtBearerGrant", "assertionLifetime", assertionLifetime);
             if (assertionLifetime.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("JwtBearerGrant option 'assertionLifetime' must be at most one "
@@ -264,7 +270,7 @@ public final class JwtBearerGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder clock(Clock clock) {
-            this.clock = set(this.clock, "clock", clock);
+            this.clock = Options.setOnce(OWNER, this.clock != null, "clock", clock);
             return this;
         }
 
@@ -301,21 +307,6 @@ public final class JwtBearerGrant implements TokenSource {
                     assertionLifetime != null ? assertionLifetime : DEFAULT_ASSERTION_LIFETIME,
                     clock != null ? clock : Clock.systemUTC());
             return new JwtBearerGrant(client, signer::next, signer.toString());
-        }
-
-        private static <T> T set(Object current, String option, T value) {
-            Objects.requireNonNull(value, option);
-            if (current != null) {
-                throw new IllegalStateException("JwtBearerGrant option '" + option + "' is set twice");
-            }
-            return value;
-        }
-
-        private static String text(String option, String value) {
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException("JwtBearerGrant option '" + option + "' is empty");
-            }
-            return value;
         }
     }
 }

@@ -6,6 +6,7 @@ import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.internal.Endpoints;
+import com.bigledger.auth.internal.Options;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -173,6 +174,9 @@ public final class TokenExchangeGrant implements TokenSource {
      * {@link #resource}, which add. Not thread-safe.
      */
     public static final class Builder {
+
+        private static final String OWNER = "TokenExchangeGrant";
+
         private OAuthClient client;
         private Supplier<Secret> subjectToken;
         private String subjectTokenType;
@@ -194,7 +198,7 @@ public final class TokenExchangeGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder client(OAuthClient client) {
-            this.client = set(this.client, "client", client);
+            this.client = Options.setOnce(OWNER, this.client != null, "client", client);
             return this;
         }
 
@@ -212,8 +216,9 @@ public final class TokenExchangeGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder subjectToken(Supplier<Secret> subjectToken, String tokenType) {
-            set(this.subjectToken, "subjectToken", subjectToken);
-            this.subjectTokenType = text("subjectToken", Objects.requireNonNull(tokenType, "tokenType"));
+            Options.setOnce(OWNER, this.subjectToken != null, "subjectToken", subjectToken);
+            this.subjectTokenType = Options.nonEmpty(OWNER, "subjectToken",
+                    Objects.requireNonNull(tokenType, "tokenType"));
             this.subjectToken = subjectToken;
             return this;
         }
@@ -230,8 +235,8 @@ public final class TokenExchangeGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder actorToken(Supplier<Secret> actorToken, String tokenType) {
-            set(this.actorToken, "actorToken", actorToken);
-            this.actorTokenType = text("actorToken", Objects.requireNonNull(tokenType, "tokenType"));
+            Options.setOnce(OWNER, this.actorToken != null, "actorToken", actorToken);
+            this.actorTokenType = Options.nonEmpty(OWNER, "actorToken", Objects.requireNonNull(tokenType, "tokenType"));
             this.actorToken = actorToken;
             return this;
         }
@@ -246,8 +251,8 @@ public final class TokenExchangeGrant implements TokenSource {
          * @throws IllegalStateException if it was already set
          */
         public Builder requestedTokenType(String requestedTokenType) {
-            this.requestedTokenType = text("requestedTokenType",
-                    set(this.requestedTokenType, "requestedTokenType", requestedTokenType));
+            this.requestedTokenType = Options.nonEmpty(OWNER, "requestedTokenType",
+                    Options.setOnce(OWNER, this.requestedTokenType != null, "requestedTokenType", requestedTokenType));
             return this;
         }
 
@@ -260,7 +265,7 @@ public final class TokenExchangeGrant implements TokenSource {
          * @throws IllegalArgumentException if it is empty
          */
         public Builder audience(String audience) {
-            audiences.add(text("audience", Objects.requireNonNull(audience, "audience")));
+            audiences.add(Options.nonEmpty(OWNER, "audience", Objects.requireNonNull(audience, "audience")));
             return this;
         }
 
@@ -297,21 +302,6 @@ public final class TokenExchangeGrant implements TokenSource {
                         + " needs subjectToken(Supplier, tokenType)");
             }
             return new TokenExchangeGrant(this);
-        }
-
-        private static <T> T set(Object current, String option, T value) {
-            Objects.requireNonNull(value, option);
-            if (current != null) {
-                throw new IllegalStateException("TokenExchangeGrant option '" + option + "' is set twice");
-            }
-            return value;
-        }
-
-        private static String text(String option, String value) {
-            if (value.isEmpty()) {
-                throw new IllegalArgumentException("TokenExchangeGrant option '" + option + "' is empty");
-            }
-            return value;
         }
     }
 }
