@@ -1,6 +1,11 @@
 package com.bigledger.auth.it;
 
 import com.bigledger.auth.oauth.AuthorizationRequest;
+import com.bigledger.auth.oauth.AuthorizationResponse;
+import com.bigledger.auth.oauth.OAuthClient;
+import com.bigledger.auth.oauth.Pkce;
+import com.bigledger.auth.oauth.TokenResponse;
+import com.bigledger.auth.testing.Canary;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -11,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +37,28 @@ final class Browser {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(TIMEOUT)
             .build();
+
+    /**
+     * Logs the server's user in for {@code clientId} (authorization code with PKCE, scope {@code api.read}),
+     * exchanges the code with {@code client}, and remembers the tokens for the leak check.
+     */
+    static TokenResponse logIn(AuthServer server, OAuthClient client, String clientId)
+            throws IOException, InterruptedException {
+        AuthorizationRequest request = AuthorizationRequest.builder()
+                .authorizationEndpoint(server.authorizationEndpoint())
+                .clientId(clientId)
+                .redirectUri(AuthServer.REDIRECT_URI)
+                .scopes(Set.of("api.read"))
+                .pkce(Pkce.create())
+                .allowInsecureLoopback(true)
+                .build();
+        URI callback = new Browser().authorize(server, request);
+        AuthorizationResponse response = AuthorizationResponse.parse(callback, request);
+        TokenResponse tokens = client.exchangeCode(response.code(), AuthServer.REDIRECT_URI, request.pkce().verifier());
+        Canary.remember(tokens.accessToken().reveal());
+        tokens.refreshToken().ifPresent(rt -> Canary.remember(rt.reveal()));
+        return tokens;
+    }
 
     /**
      * Runs the flow for {@code request} as the server's user and returns the callback URI, code and state included.

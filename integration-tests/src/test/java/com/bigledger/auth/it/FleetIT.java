@@ -10,10 +10,7 @@ import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.it.server.RevokingAuthorizationService;
-import com.bigledger.auth.oauth.AuthorizationRequest;
-import com.bigledger.auth.oauth.AuthorizationResponse;
 import com.bigledger.auth.oauth.OAuthClient;
-import com.bigledger.auth.oauth.Pkce;
 import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.store.aws.Moto;
@@ -296,21 +293,6 @@ class FleetIT {
     }
 
     private static Secret logIn(OAuthClient client) throws Exception {
-        AuthorizationRequest request = AuthorizationRequest.builder()
-                .authorizationEndpoint(server.authorizationEndpoint())
-                .clientId(CLIENT)
-                .redirectUri(AuthServer.REDIRECT_URI)
-                .scopes(Set.of("api.read"))
-                .pkce(Pkce.create())
-                .allowInsecureLoopback(true)
-                .build();
-        URI callback = new Browser().authorize(server, request);
-        AuthorizationResponse response = AuthorizationResponse.parse(callback, request);
-        TokenResponse tokens = client.exchangeCode(response.code(), AuthServer.REDIRECT_URI,
-                request.pkce().verifier());
-        Canary.remember(tokens.accessToken().reveal());
-        Secret refresh = tokens.refreshToken().orElseThrow();
-        Canary.remember(refresh.reveal());
-        return refresh;
+        return Browser.logIn(server, client, CLIENT).refreshToken().orElseThrow();
     }
 }

@@ -164,12 +164,6 @@ class RefreshRotationIT {
     }
 
     private static TokenResponse logIn(OAuthClient client) throws Exception {
-        AuthorizationRequest request = request();
-        URI callback = new Browser().authorize(server, request);
-        AuthorizationResponse response = AuthorizationResponse.parse(callback, request);
-        TokenResponse tokens = client.exchangeCode(response.code(), AuthServer.REDIRECT_URI, request.pkce().verifier());
-        Canary.remember(tokens.accessToken().reveal());
-        tokens.refreshToken().ifPresent(rt -> Canary.remember(rt.reveal()));
-        return tokens;
+        return Browser.logIn(server, client, "tm-client");
     }
 }

@@ -8,15 +8,11 @@ import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.TokenRefreshException;
-import com.bigledger.auth.oauth.AuthorizationRequest;
-import com.bigledger.auth.oauth.AuthorizationResponse;
 import com.bigledger.auth.oauth.OAuthClient;
-import com.bigledger.auth.oauth.Pkce;
 import com.bigledger.auth.oauth.TokenExchangeGrant;
 import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.oauth.TokenSource;
 import com.bigledger.auth.testing.Canary;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,21 +53,7 @@ class TokenExchangeIT {
      */
     private static TokenManager upstream() throws Exception {
         OAuthClient client = server.client("tm-client").build();
-        AuthorizationRequest request = AuthorizationRequest.builder()
-                .authorizationEndpoint(server.authorizationEndpoint())
-                .clientId("tm-client")
-                .redirectUri(AuthServer.REDIRECT_URI)
-                .scopes(Set.of("api.read"))
-                .pkce(Pkce.create())
-                .allowInsecureLoopback(true)
-                .build();
-        URI callback = new Browser().authorize(server, request);
-        AuthorizationResponse response = AuthorizationResponse.parse(callback, request);
-        TokenResponse tokens = client.exchangeCode(response.code(), AuthServer.REDIRECT_URI,
-                request.pkce().verifier());
-        Canary.remember(tokens.accessToken().reveal());
-        Secret refresh = tokens.refreshToken().orElseThrow();
-        Canary.remember(refresh.reveal());
+        Secret refresh = Browser.logIn(server, client, "tm-client").refreshToken().orElseThrow();
         return TokenManager.builder().client(client).refreshToken(refresh).build();
     }
 
