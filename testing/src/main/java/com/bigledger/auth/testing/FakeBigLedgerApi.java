@@ -5,11 +5,7 @@ import static com.bigledger.auth.testing.FakeApiText.quote;
 import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,8 +17,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
@@ -72,8 +66,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
     /** The lifetime of the access tokens it issues, in seconds: one hour, as the document says. */
     public static final long EXPIRES_IN = 3600;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttp http;
     private final String keyPrefix;
     private final Map<String, Company> companies = new ConcurrentHashMap<>();
     private final Map<String, FakeGrant> apiKeys = new ConcurrentHashMap<>();
@@ -85,9 +78,8 @@ public final class FakeBigLedgerApi implements AutoCloseable {
     private record Company(String id, String name, String plan) {
     }
 
-    private FakeBigLedgerApi(HttpServer server, ExecutorService executor, String keyPrefix) {
-        this.server = server;
-        this.executor = executor;
+    private FakeBigLedgerApi(LoopbackHttp http, String keyPrefix) {
+        this.http = http;
         this.keyPrefix = keyPrefix;
     }
 
@@ -110,22 +102,10 @@ public final class FakeBigLedgerApi implements AutoCloseable {
     }
 
     private static FakeBigLedgerApi start(String keyPrefix) {
-        ExecutorService executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-bigledger-api");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            FakeBigLedgerApi api = new FakeBigLedgerApi(server, executor, keyPrefix);
-            server.createContext("/", api::handle);
-            server.setExecutor(executor);
-            server.start();
-            return api;
-        } catch (IOException e) {
-            executor.shutdownNow();
-            throw new UncheckedIOException("Could not start the fake BigLedger API", e);
-        }
+        FakeBigLedgerApi api = new FakeBigLedgerApi(new LoopbackHttp("fake-bigledger-api", "fake BigLedger API"),
+                keyPrefix);
+        api.http.serve(api::handle);
+        return api;
     }
 
     /**
@@ -134,7 +114,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
      * @return the base URL
      */
     public URI baseUrl() {
-        return URI.create(root() + "/v1");
+        return URI.create(http.root() + "/v1");
     }
 
     /**
@@ -144,12 +124,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
      * @return the root
      */
     public URI authorizationServer() {
-        return URI.create(root());
-    }
-
-    private String root() {
-        InetSocketAddress address = server.getAddress();
-        return "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();
+        return URI.create(http.root());
     }
 
     /**
@@ -359,8 +334,7 @@ public final class FakeBigLedgerApi implements AutoCloseable {
     /** Stops the server at once. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

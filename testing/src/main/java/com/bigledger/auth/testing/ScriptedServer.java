@@ -3,11 +3,7 @@ package com.bigledger.auth.testing;
 import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -18,8 +14,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -40,42 +34,26 @@ final class ScriptedServer {
         }
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackHttp http;
     private final ConcurrentLinkedQueue<Response> script = new ConcurrentLinkedQueue<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final BlockingQueue<RecordedRequest> untaken = new LinkedBlockingQueue<>();
     private volatile Function<RecordedRequest, Response> dispatcher;
 
-    private ScriptedServer(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private ScriptedServer(LoopbackHttp http) {
+        this.http = http;
     }
 
     /** Starts a server on 127.0.0.1 and a free port. */
     static ScriptedServer start() {
-        ExecutorService executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-token-endpoint");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            ScriptedServer scripted = new ScriptedServer(server, executor);
-            server.createContext("/", scripted::handle);
-            server.setExecutor(executor);
-            server.start();
-            return scripted;
-        } catch (IOException e) {
-            executor.shutdownNow();
-            throw new UncheckedIOException("Could not start the fake token endpoint", e);
-        }
+        ScriptedServer scripted = new ScriptedServer(new LoopbackHttp("fake-token-endpoint", "fake token endpoint"));
+        scripted.http.serve(scripted::handle);
+        return scripted;
     }
 
     /** The server's root URL, {@code http://127.0.0.1:PORT/}. */
     URI baseUri() {
-        InetSocketAddress address = server.getAddress();
-        return URI.create("http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + "/");
+        return URI.create(http.root() + "/");
     }
 
     void enqueue(Response response) {
@@ -106,8 +84,7 @@ final class ScriptedServer {
 
     /** Stops the server at once, closing open connections and interrupting held responses. */
     void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
