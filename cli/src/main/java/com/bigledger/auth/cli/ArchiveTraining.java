@@ -54,8 +54,9 @@ final class ArchiveTraining {
         }
         try {
             tokenRecord(environment);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             // The archive then lacks these classes, and the command loads them from the jar: slower, not wrong.
+            // (A LinkageError: a jar assembled without a class the training uses; the build goes on without it.)
             System.err.println("bigledger-auth: the class-data training of 'token' on a token record failed ("
                     + e.getClass().getSimpleName() + "); the archive leaves those classes out");
         }

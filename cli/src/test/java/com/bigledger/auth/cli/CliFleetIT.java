@@ -164,6 +164,7 @@ class CliFleetIT {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:-UsePerfData");
         Path archive = jar.resolveSibling("bigledger-auth-cli.jsa");
         if (Files.isRegularFile(archive)) {
             // The class-data archive the build made, as the launcher passes it; another JVM ignores it.

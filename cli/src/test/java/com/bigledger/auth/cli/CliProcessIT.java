@@ -248,8 +248,8 @@ class CliProcessIT {
             environment.put("BIGLEDGER_AUTHORIZATION_ENDPOINT", endpoint.baseUri().resolve("/authorize").toString());
             environment.put("BIGLEDGER_CLIENT_ID", "cli-app");
             ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "login", "--no-browser",
-                    "--allow-insecure-loopback", "--profile", "oauth2", "--login-timeout", "60s")
+                    .toString(), "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-jar", jar.toString(), "login",
+                    "--no-browser", "--allow-insecure-loopback", "--profile", "oauth2", "--login-timeout", "60s")
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
             builder.environment().clear();
@@ -343,8 +343,10 @@ class CliProcessIT {
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        // Starts faster; these runs are short.
+        // Starts faster; these runs are short. No perf-data file: a JVM that cannot lock one under /tmp prints a
+        // warning on its standard output.
         command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:-UsePerfData");
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(List.of(args));

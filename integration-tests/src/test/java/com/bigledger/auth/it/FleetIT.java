@@ -278,7 +278,7 @@ class FleetIT {
             long runMillis, Path marker, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+UseSerialGC",
                 "-Dlogback.configurationFile=fleet-member-logback.xml",
                 "-cp", System.getProperty("java.class.path"),
                 FleetMember.class.getName(),

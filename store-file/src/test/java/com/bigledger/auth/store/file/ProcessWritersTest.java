@@ -105,7 +105,7 @@ class ProcessWritersTest {
     private static Process start(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"),
                 SecretsFileWriterProcess.class.getName()));
         command.addAll(List.of(args));
