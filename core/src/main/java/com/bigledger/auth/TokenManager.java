@@ -122,10 +122,8 @@ public final class TokenManager implements AutoCloseable {
     private final CircuitBreaker circuitBreaker;
     private final ListenerList<TokenListener> listeners;
     private final RefreshingValue<AccessToken> value;
-    /** {@code Fleet.rejected}, compared and set without a lock (no {@code AtomicReference} per manager). */
-    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Fleet, Secret> REJECTED =
-            java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Fleet.class, Secret.class, "rejected");
-    private static final Backoff WRITE_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
+    /** The delays between retries of a failed write-back, of a refresh token or of a token record. */
+    static final Backoff WRITE_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
 
     /** The refresh token held in memory and its write-back to the store; {@code null} without a refresh token. */
     private final RefreshTokenWriteBack refreshTokens;
@@ -153,12 +151,14 @@ public final class TokenManager implements AutoCloseable {
         this.refreshSchedule = builder.refreshSchedule();
         this.retryCooldown = builder.retryCooldown;
         this.closeTimeout = builder.closeTimeout;
-        this.fleet = storage != null && storage.record() ? new Fleet(builder) : null;
         this.clock = builder.clock;
         this.scheduler = builder.scheduler;
         this.listeners = new ListenerList<>(builder.listeners);
         this.guard = EndpointGuard.of(endpoint, clock, builder.circuitBreaker, builder.retry);
         this.circuitBreaker = guard.circuitBreaker();
+        this.fleet = storage != null && storage.record() ? new Fleet(this, storage,
+                builder.client.requestTimeout(), builder.leaseTtl, builder.recordPollInterval,
+                builder.shareAccessTokens) : null;
         // One object serves as the value's loader, listener, retry policy and timeout error, and as the write-back's
         // event sink: a manager is kept small, for services that hold one per tenant.
         Hooks hooks = new Hooks();
@@ -249,7 +249,7 @@ public final class TokenManager implements AutoCloseable {
     public boolean invalidate(AccessToken seen) {
         Objects.requireNonNull(seen, "seen");
         if (fleet != null) {
-            fleet.rejected = seen.value();
+            fleet.reject(seen.value());
         }
         return value.invalidate(seen);
     }
@@ -435,8 +435,7 @@ public final class TokenManager implements AutoCloseable {
         // Read before asking the breaker: a store failure is not the endpoint's.
         Secret used = refreshTokens != null ? storage.current(refreshTokens, endpoint) : null;
         if (!circuitBreaker.tryAcquirePermission()) {
-            throw new TokenRefreshException(endpoint, -1, null, null, openWait(),
-                    "the circuit breaker is open after repeated failures; no request sent", null, true);
+            throw guard.refusedWhileOpen(endpoint);
         }
         Instant start = clock.instant();
         long startNanos = System.nanoTime();
@@ -488,7 +487,7 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /** When a token issued at {@code issuedAt} is refreshed ahead, and when it stops being handed out. */
-    private RefreshingValue.Loaded<AccessToken> schedule(AccessToken token, Instant issuedAt,
+    RefreshingValue.Loaded<AccessToken> schedule(AccessToken token, Instant issuedAt,
             Optional<Instant> serverRefreshAt) {
         RefreshSchedule.Plan plan = refreshSchedule.plan(issuedAt, token.expiresAt(), serverRefreshAt,
                 clock.instant(), ThreadLocalRandom.current().nextDouble());
@@ -499,8 +498,48 @@ public final class TokenManager implements AutoCloseable {
      * Queues an event for the listeners on the value's serial queue: whatever thread or lock the caller is on, the
      * listeners hear it later on a worker, after every event queued before it.
      */
-    private void notifyListeners(Consumer<TokenListener> event) {
+    void notifyListeners(Consumer<TokenListener> event) {
         value.post(() -> deliver(event));
+    }
+
+    /** The manager's name, for the logs and events of its parts. */
+    String name() {
+        return name;
+    }
+
+    /** The clock of its parts. */
+    Clock clock() {
+        return clock;
+    }
+
+    /** The scheduler of its parts. */
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Where its tokens come from. */
+    Grant grant() {
+        return grant;
+    }
+
+    /** The scopes it asks for. */
+    Set<String> scopes() {
+        return scopes;
+    }
+
+    /** The breaker and retry of its token endpoint. */
+    EndpointGuard guard() {
+        return guard;
+    }
+
+    /** Whether a valid token is cached, as the value reads it now. */
+    boolean served() {
+        return value.peek().isPresent();
+    }
+
+    /** Whether {@link #close()} stopped the retries of failed writes. */
+    boolean writesStopped() {
+        return writesStopped;
     }
 
     /** Tells each listener; one that throws (even an {@code Error}) keeps the others from nothing. */
@@ -519,16 +558,6 @@ public final class TokenManager implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** How long the breaker stays open, so that the attempt after it is not refused again. */
-    private Duration openWait() {
-        long millis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
-        return Duration.ofMillis(millis);
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Duration max(Duration a, Duration b) {
@@ -601,9 +630,9 @@ public final class TokenManager implements AutoCloseable {
 
         @Override
         public Optional<Duration> next(RuntimeException failure, int consecutiveFailures) {
-            if (failure instanceof LeaseHeld) {
+            if (failure instanceof Fleet.LeaseHeld) {
                 // Not a failure: another process is refreshing; look again soon, without spending a retry.
-                return Optional.of(((LeaseHeld) failure).recheckIn);
+                return Optional.of(((Fleet.LeaseHeld) failure).recheckIn);
             }
             if (failure instanceof ReauthenticationRequiredException) {
                 return Optional.empty();
@@ -658,7 +687,7 @@ public final class TokenManager implements AutoCloseable {
         @Override
         public void loadFailed(RuntimeException failure, int consecutiveFailures, Optional<Duration> retryIn,
                 boolean valueServed) {
-            if (failure instanceof LeaseHeld) {
+            if (failure instanceof Fleet.LeaseHeld) {
                 LOG.debug("{}: {}", name, failure.getMessage());
                 return;
             }
@@ -676,393 +705,6 @@ public final class TokenManager implements AutoCloseable {
             if (failure instanceof ReauthenticationRequiredException) {
                 deliver(l -> l.reauthenticationRequired(name, (ReauthenticationRequiredException) failure));
             }
-        }
-    }
-
-    /**
-     * Another process holds the lease on the token record and is refreshing: not a failure, a reason to look at the
-     * record again shortly. Callers with no valid token keep waiting, up to their deadlines.
-     */
-    private static final class LeaseHeld extends TokenRefreshException {
-        private static final long serialVersionUID = 1L;
-        final transient Duration recheckIn;
-
-        LeaseHeld(URI endpoint, CredentialRef record, Instant until, Duration recheckIn) {
-            super(endpoint, -1, null, null, recheckIn, "another process holds the lease on the token record at "
-                    + record + " until " + until + " and is refreshing; waiting for its record", null, true);
-            this.recheckIn = recheckIn;
-        }
-    }
-
-    /** A token record as read, with the store's version of it. */
-    private static final class Stored {
-        final TokenRecord record;
-        final Optional<String> version;
-
-        Stored(TokenRecord record, Optional<String> version) {
-            this.record = record;
-            this.version = version;
-        }
-    }
-
-    /**
-     * Fleet mode: every manager over one token record behaves as one manager. The record is re-read before every
-     * refresh; a stored access token still outside the refresh window is adopted; otherwise the lease is taken by a
-     * compare-and-set write, only its holder asks the token endpoint, and it writes the new record (generation + 1,
-     * lease cleared) before handing the new token out. Runs on the refreshing value's load thread, one load at a
-     * time, so its state needs no lock except what write retries share.
-     */
-    private final class Fleet {
-        private static final int MAX_ROUNDS = 16;
-        private static final String HOLDER_PREFIX = ProcessHandle.current().pid() + "/";
-
-        final CredentialVault vault;
-        final CredentialRef ref;
-        /** This manager as a lease holder, with the process id: see {@link #holder()}. */
-        final long holderId;
-        final Duration leaseTtl;
-        final Duration poll;
-        final boolean shareAccessTokens;
-        final Duration requestTimeout;
-        /**
-         * The token a caller reported rejected: never adopted again from the record. Kept until a record holding
-         * another access token is read, however many loads that takes (another process may hold the lease).
-         */
-        volatile Secret rejected;
-
-        // Guarded by this (the fleet state is private to its manager).
-        private TokenRecord unwritten;
-        private long unwrittenBase;
-        private int recordWriteFailures;
-        private Scheduler.Cancellable recordRetry;
-
-        Fleet(Builder b) {
-            this.vault = b.grant.storage().vault();
-            this.ref = b.grant.storage().ref();
-            this.requestTimeout = b.client.requestTimeout();
-            this.leaseTtl = b.leaseTtl;
-            this.poll = b.recordPollInterval;
-            this.shareAccessTokens = b.shareAccessTokens;
-            this.holderId = ThreadLocalRandom.current().nextLong() & 0xffffffffffffL;
-        }
-
-        /** Who this manager is in a lease: the process id and a random number, as text made on use, not kept. */
-        String holder() {
-            return HOLDER_PREFIX + Long.toHexString(holderId);
-        }
-
-        /** The lease's length: the builder's, or by default 3 times the request timeout. */
-        Duration leaseTtl() {
-            return leaseTtl != null ? leaseTtl : requestTimeout.multipliedBy(3);
-        }
-
-        RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
-            writePendingRecordFirst();
-            Secret reject = rejected;
-            for (int round = 0; round < MAX_ROUNDS; round++) {
-                Stored current = read();
-                TokenRecord record = current.record;
-                if (reject != null && !reject.equals(record.accessToken)) {
-                    // The record moved past the rejected token: nothing left to keep out.
-                    REJECTED.compareAndSet(this, reject, null);
-                }
-                Instant now = clock.instant();
-                RefreshingValue.Loaded<AccessToken> adopted = adoptable(record, reject, now);
-                if (adopted != null) {
-                    if (previous == null || !previous.value().equals(record.accessToken)) {
-                        LOG.debug("{}: adopted the access token of generation {} from {}", name, record.generation,
-                                ref);
-                        notifyListeners(l -> l.recordAdopted(name, ref, record.generation, true));
-                    }
-                    return adopted;
-                }
-                TokenRecord.Lease lease = record.lease;
-                if (lease != null && !lease.heldBy(holder()) && lease.until.isAfter(now)) {
-                    Duration left = Duration.between(now, lease.until);
-                    Duration recheck = min(poll, left.plusMillis(1));
-                    if (previous == null && shareAccessTokens && record.accessToken != null
-                            && !record.accessToken.equals(reject)) {
-                        // Nothing served yet: the stored token, while still valid, beats waiting for the holder.
-                        RefreshingValue.Loaded<AccessToken> meanwhile = schedule(new AccessToken(
-                                record.accessToken, record.expiresAt, record.scopes), record.issuedAt,
-                                Optional.of(now.plus(recheck)));
-                        if (now.isBefore(meanwhile.expiresAt())) {
-                            return meanwhile;
-                        }
-                    }
-                    throw new LeaseHeld(endpoint, ref, lease.until, recheck);
-                }
-                boolean takeover = lease != null && !lease.heldBy(holder());
-                Instant until = now.plus(leaseTtl());
-                WriteResult taken = write(record.withLease(new TokenRecord.Lease(holder(), until)), current.version);
-                if (taken.isConflict()) {
-                    // Another process wrote first: read what it wrote.
-                    continue;
-                }
-                if (takeover) {
-                    LOG.info("{}: took over the lease on {} from a holder whose lease expired at {}", name, ref,
-                            lease.until);
-                }
-                notifyListeners(l -> l.leaseTaken(name, ref, until, takeover));
-                // Double check: the record as it is now that the lease is ours.
-                Stored held = read();
-                if (!held.version.equals(taken.version()) || held.record.lease == null
-                        || !held.record.lease.heldBy(holder())) {
-                    notifyListeners(l -> l.leaseLost(name, ref));
-                    continue;
-                }
-                if (Duration.between(clock.instant(), until).compareTo(requestTimeout) < 0) {
-                    // Too little of the lease is left to finish a request in it: take a fresh one.
-                    continue;
-                }
-                RefreshingValue.Loaded<AccessToken> refreshed = refreshAsHolder(held, previous);
-                if (refreshed != null) {
-                    return refreshed;
-                }
-            }
-            throw new TokenRefreshException(endpoint, "the token record at " + ref + " kept "
-                    + "changing while this manager read it; trying again", null, true);
-        }
-
-        /** The stored access token, when it is shared, not rejected and still outside this manager's window. */
-        private RefreshingValue.Loaded<AccessToken> adoptable(TokenRecord record, Secret reject, Instant now) {
-            if (!shareAccessTokens || record.accessToken == null || record.accessToken.equals(reject)) {
-                return null;
-            }
-            RefreshingValue.Loaded<AccessToken> loaded = schedule(new AccessToken(record.accessToken,
-                    record.expiresAt, record.scopes), record.issuedAt, Optional.empty());
-            return now.isBefore(loaded.refreshAt()) ? loaded : null;
-        }
-
-        /**
-         * Refreshes with the lease held; returns the new token once the record holding it is written, or
-         * {@code null} when another process's newer record should be looked at instead.
-         */
-        private RefreshingValue.Loaded<AccessToken> refreshAsHolder(Stored held, AccessToken previous) {
-            TokenRecord record = held.record;
-            if (!circuitBreaker.tryAcquirePermission()) {
-                release(held);
-                throw new TokenRefreshException(endpoint, -1, null, null, openWait(),
-                        "the circuit breaker is open after repeated failures; no request sent", null, true);
-            }
-            // Only here, where a request is sent, is a refresh started: reading or adopting the record is not one.
-            // Read here, on the load's thread: the value's loadStarted event reaches Hooks later, on a worker.
-            boolean served = value.peek().isPresent();
-            notifyListeners(l -> l.refreshStarted(name, served));
-            Instant start = clock.instant();
-            long startNanos = System.nanoTime();
-            TokenResponse response;
-            try {
-                response = grant.fetch(TokenSource.Request.of(previous, record.refreshToken, scopes));
-                circuitBreaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-            } catch (ReauthenticationRequiredException refused) {
-                circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, refused);
-                // Checked against the store first: a newer generation means another process rotated the token.
-                Stored after = read();
-                if (after.record.generation > record.generation) {
-                    LOG.info("{}: the refresh token was refused, and {} holds a newer generation ({}): using it",
-                            name, ref, after.record.generation);
-                    notifyListeners(l -> l.recordAdopted(name, ref, after.record.generation, false));
-                    return null;
-                }
-                release(after);
-                throw refused;
-            } catch (InvalidTokenResponseException e) {
-                circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
-                if (e.receivedRefreshToken().isPresent()) {
-                    writeNewRecord(TokenRecord.ofRefreshToken(record.generation + 1, e.receivedRefreshToken().get()),
-                            held.version, record.generation);
-                } else {
-                    release(held);
-                }
-                throw e;
-            } catch (RuntimeException e) {
-                circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
-                release(held);
-                throw e;
-            } catch (Error e) {
-                circuitBreaker.releasePermission();
-                throw e;
-            }
-            Instant expiresAt = start.plus(response.expiresIn());
-            AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
-            Secret refresh = response.refreshToken().orElse(record.refreshToken);
-            boolean rotated = !refresh.equals(record.refreshToken);
-            TokenRecord next = new TokenRecord(record.generation + 1, refresh,
-                    shareAccessTokens ? response.accessToken() : null, shareAccessTokens ? start : null,
-                    shareAccessTokens ? expiresAt : null, response.scopes(), null);
-            writeNewRecord(next, held.version, record.generation);
-            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-            notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, rotated));
-            return schedule(token, start, response.refreshIn().map(start::plus));
-        }
-
-        /**
-         * Writes the record that follows generation {@code base}, on {@code expected}. A conflict from another
-         * field of the secret is merged; a record another process wrote meanwhile is kept if it is newer. A failed
-         * write is retried in the background with backoff.
-         */
-        private void writeNewRecord(TokenRecord next, Optional<String> expected, long base) {
-            synchronized (this) {
-                if (recordRetry != null) {
-                    recordRetry.cancel();
-                    recordRetry = null;
-                }
-                unwritten = next;
-                unwrittenBase = base;
-                try {
-                    writeUnwritten(expected);
-                } catch (RuntimeException e) {
-                    scheduleRecordRetry(e);
-                }
-            }
-        }
-
-        /**
-         * Writes the record this manager could not write yet before anything else: it holds the refresh token the
-         * server issued last, and the store still holds the one it replaced. A refresh from the store's record would
-         * present that retired token (an {@code invalid_grant}, or the grant revoked by reuse detection). If the
-         * write fails again, this load fails as temporary and the current token stays served; the pending retry goes
-         * on.
-         */
-        private void writePendingRecordFirst() {
-            synchronized (this) {
-                if (unwritten == null) {
-                    return;
-                }
-                try {
-                    writeUnwritten(read().version);
-                } catch (RuntimeException e) {
-                    throw new TokenRefreshException(endpoint, "the new token record is not yet "
-                            + "written to " + ref + "; no refresh with the refresh token it replaces", e, true);
-                }
-                // Written (or superseded by a newer generation): its retry has nothing left to do.
-                if (recordRetry != null) {
-                    recordRetry.cancel();
-                    recordRetry = null;
-                }
-            }
-        }
-
-        /** Call holding this fleet state's lock. */
-        private void writeUnwritten(Optional<String> expected) {
-            boolean merged = false;
-            for (int attempt = 0; attempt <= MAX_MERGES; attempt++) {
-                WriteResult result = write(unwritten, expected);
-                if (result.isWritten()) {
-                    Optional<String> version = result.version();
-                    unwritten = null;
-                    recordWriteFailures = 0;
-                    if (merged) {
-                        notifyListeners(l -> l.writeBackConflictMerged(name, ref, version));
-                    } else {
-                        notifyListeners(l -> l.writeBackSucceeded(name, ref, version));
-                    }
-                    return;
-                }
-                Stored now = read();
-                TokenRecord.Lease lease = now.record.lease;
-                if (now.record.generation == unwrittenBase && lease != null && lease.heldBy(holder())) {
-                    // Another field of the secret moved (or the store's version did): the lease is still ours.
-                    merged = true;
-                } else if (now.record.generation == unwrittenBase) {
-                    // The lease ran out and another process took it, but has not written yet: ours is newer.
-                    LOG.warn("{}: the lease on {} was taken over before the new record was written; writing it",
-                            name, ref);
-                    notifyListeners(l -> l.leaseLost(name, ref));
-                } else {
-                    LOG.warn("{}: {} moved to generation {} while this manager refreshed; its own record is not "
-                            + "written over it", name, ref, now.record.generation);
-                    unwritten = null;
-                    notifyListeners(l -> l.leaseLost(name, ref));
-                    return;
-                }
-                expected = now.version;
-            }
-            throw new CredentialException(ref, "the write kept conflicting with other writers", null, true);
-        }
-
-        /** Call holding this fleet state's lock. */
-        private void scheduleRecordRetry(RuntimeException failure) {
-            recordWriteFailures++;
-            Duration delay = WRITE_BACKOFF.delay(recordWriteFailures);
-            LOG.warn("{}: writing the new token record to {} failed; retrying in {}: {}", name, ref, delay,
-                    failure.getMessage());
-            notifyListeners(l -> l.writeBackFailed(name, ref, failure, delay));
-            if (!writesStopped) {
-                try {
-                    recordRetry = scheduler.schedule(this::retryRecordWrite, delay);
-                } catch (RuntimeException | Error refused) {
-                    // The record stays held: the next refresh or close() writes it. The token is served meanwhile.
-                    LOG.warn("{}: the scheduler refused the retry of the record write ({}); the next refresh or "
-                            + "close writes it", name, refused.getClass().getName());
-                }
-            }
-        }
-
-        private void retryRecordWrite() {
-            synchronized (this) {
-                recordRetry = null;
-                if (unwritten == null) {
-                    return;
-                }
-                try {
-                    writeUnwritten(read().version);
-                } catch (RuntimeException e) {
-                    scheduleRecordRetry(e);
-                }
-            }
-        }
-
-        /** For close(): one last try of a pending record write. */
-        void flush() {
-            synchronized (this) {
-                if (recordRetry != null) {
-                    recordRetry.cancel();
-                    recordRetry = null;
-                }
-                if (unwritten != null) {
-                    try {
-                        writeUnwritten(read().version);
-                    } catch (RuntimeException e) {
-                        LOG.warn("{}: closed with the new token record not written to {}: {}", name, ref,
-                                e.getMessage());
-                    }
-                }
-            }
-        }
-
-        /** Clears this manager's lease, if it still holds it; best effort, since it expires anyway. */
-        private void release(Stored held) {
-            if (held.record.lease == null || !held.record.lease.heldBy(holder())) {
-                return;
-            }
-            try {
-                write(held.record.withLease(null), held.version);
-            } catch (RuntimeException e) {
-                LOG.debug("{}: releasing the lease on {} failed: {}", name, ref, e.getMessage());
-            }
-        }
-
-        private Stored read() {
-            VersionedSecret stored;
-            try {
-                stored = vault.read(ref);
-            } catch (CredentialNotFoundException e) {
-                throw new ReauthenticationRequiredException(endpoint, "no token record is stored at "
-                        + ref + "; log in (bigledger-auth login) or store one with TokenManager.storeRefreshToken",
-                        e);
-            } catch (InvalidCredentialException e) {
-                throw e;
-            } catch (CredentialException e) {
-                throw new TokenRefreshException(endpoint, "the token record at " + ref
-                        + " could not be read", e, e.retryable());
-            }
-            return new Stored(TokenRecord.decode(ref, stored.secret()), stored.version());
-        }
-
-        private WriteResult write(TokenRecord record, Optional<String> expected) {
-            return vault.write(ref, record.encode(), expected);
         }
     }
 
