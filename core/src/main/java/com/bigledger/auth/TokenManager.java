@@ -1,16 +1,12 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
-import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.internal.Endpoints;
 import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.internal.RefreshingValue;
-import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.oauth.OAuthClient;
-import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.oauth.TokenSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.retry.Retry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -129,17 +124,12 @@ public final class TokenManager implements AutoCloseable {
     private final RefreshTokenWriteBack refreshTokens;
     /** Set by {@link #close()}: the fleet's record writes stop being retried. */
     private volatile boolean writesStopped;
-    /** Whether a listener that threw was reported at warning level: once per manager, so a bad one cannot flood. */
-    private volatile boolean listenerThrowReported;
-    private volatile boolean reauthenticationRequired;
-    private volatile boolean closed;
 
     private final Duration closeTimeout;
     /** The fleet side of a shared token record; {@code null} for the other grants. */
     private final Fleet fleet;
-    private final Object loadLock = new Object();
-    // Guarded by loadLock.
-    private int loadsRunning;
+    /** Its loads, retry policy, timeout error and value listener: see {@link TokenManagerHooks}. */
+    private final TokenManagerHooks hooks;
 
     private TokenManager(Builder builder) {
         this.endpoint = builder.grant.endpoint(builder.client);
@@ -161,7 +151,7 @@ public final class TokenManager implements AutoCloseable {
                 builder.shareAccessTokens) : null;
         // One object serves as the value's loader, listener, retry policy and timeout error, and as the write-back's
         // event sink: a manager is kept small, for services that hold one per tenant.
-        Hooks hooks = new Hooks();
+        this.hooks = new TokenManagerHooks(this);
         this.refreshTokens = storage == null || storage.record() ? null : new RefreshTokenWriteBack(name,
                 storage.vault(), storage.ref(), storage.initial(), scheduler, WRITE_BACKOFF, hooks);
         this.value = RefreshingValue.builder(name, hooks)
@@ -274,7 +264,7 @@ public final class TokenManager implements AutoCloseable {
      * fixed the client or stored a new refresh token). The current token stays served meanwhile.
      */
     public void refreshNow() {
-        reauthenticationRequired = false;
+        hooks.clearReauthenticationRequired();
         if (storage != null && storage.ref() != null) {
             storage.vault().invalidate(storage.ref());
             if (refreshTokens != null) {
@@ -291,10 +281,10 @@ public final class TokenManager implements AutoCloseable {
      * @return the state
      */
     public State state() {
-        if (closed) {
+        if (hooks.closed()) {
             return State.CLOSED;
         }
-        if (reauthenticationRequired) {
+        if (hooks.reauthenticationRequired()) {
             return State.REAUTHENTICATION_REQUIRED;
         }
         Optional<RefreshingValue.Loaded<AccessToken>> last = value.lastLoaded();
@@ -362,15 +352,12 @@ public final class TokenManager implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (loadLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!hooks.close()) {
+            return;
         }
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         value.close();
-        awaitRunningLoad(deadline);
+        hooks.awaitRunningLoad(deadline);
         if (refreshTokens != null) {
             refreshTokens.close();
         }
@@ -383,107 +370,9 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    /** Waits, up to the deadline, for a load that started before {@link #close()}. */
-    private void awaitRunningLoad(long deadline) {
-        synchronized (loadLock) {
-            while (loadsRunning > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("{}: closed while a refresh was still running after {}", name, closeTimeout);
-                    return;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(loadLock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     @Override
     public String toString() {
         return "TokenManager[" + name + ", " + grantName + ", state=" + state() + "]";
-    }
-
-    private RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
-        synchronized (loadLock) {
-            if (closed) {
-                throw new IllegalStateException(name + " is closed");
-            }
-            loadsRunning++;
-        }
-        try {
-            RefreshingValue.Loaded<AccessToken> loaded = fleet != null ? fleet.load(previous)
-                    : loadOnce(previous);
-            reauthenticationRequired = false;
-            return loaded;
-        } catch (ReauthenticationRequiredException e) {
-            // Set here, before the waiters see the failure; the listeners hear of it later, on a worker.
-            reauthenticationRequired = true;
-            throw e;
-        } finally {
-            synchronized (loadLock) {
-                loadsRunning--;
-                loadLock.notifyAll();
-            }
-        }
-    }
-
-    private RefreshingValue.Loaded<AccessToken> loadOnce(AccessToken previous) {
-        // Read before asking the breaker: a store failure is not the endpoint's.
-        Secret used = refreshTokens != null ? storage.current(refreshTokens, endpoint) : null;
-        if (!circuitBreaker.tryAcquirePermission()) {
-            throw guard.refusedWhileOpen(endpoint);
-        }
-        Instant start = clock.instant();
-        long startNanos = System.nanoTime();
-        TokenResponse response;
-        boolean rotated;
-        try {
-            try {
-                response = grant.fetch(TokenSource.Request.of(previous, used, scopes));
-            } catch (ReauthenticationRequiredException refused) {
-                Secret stored = used == null ? null : storage.newerStored(refreshTokens, used, name);
-                if (stored == null) {
-                    throw refused;
-                }
-                // Another process rotated the token and stored the newer one: use it.
-                used = stored;
-                response = grant.fetch(TokenSource.Request.of(previous, used, scopes));
-            }
-            rotated = response.refreshToken().isPresent() && used != null
-                    && !response.refreshToken().get().equals(used);
-            circuitBreaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-        } catch (InvalidTokenResponseException e) {
-            circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
-            if (refreshTokens != null) {
-                e.receivedRefreshToken().ifPresent(refreshTokens::keep);
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
-            throw e;
-        } catch (Error e) {
-            // Not a verdict on the endpoint: free the permission so a half-open breaker is not stuck.
-            circuitBreaker.releasePermission();
-            throw e;
-        }
-        if (rotated) {
-            // Only the refresh-token grant has a token that can rotate (used != null).
-            refreshTokens.keep(response.refreshToken().get());
-        }
-
-        Instant expiresAt = start.plus(response.expiresIn());
-        AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
-        RefreshingValue.Loaded<AccessToken> loaded = schedule(token, start, response.refreshIn().map(start::plus));
-        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-        boolean didRotate = rotated;
-        notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, didRotate));
-        LOG.debug("{}: new access token, expires at {}, refresh at {}{}", name, expiresAt, loaded.refreshAt(),
-                rotated ? ", refresh token rotated" : "");
-        return loaded;
     }
 
     /** When a token issued at {@code issuedAt} is refreshed ahead, and when it stops being handed out. */
@@ -499,7 +388,7 @@ public final class TokenManager implements AutoCloseable {
      * listeners hear it later on a worker, after every event queued before it.
      */
     void notifyListeners(Consumer<TokenListener> event) {
-        value.post(() -> deliver(event));
+        value.post(() -> hooks.deliver(event));
     }
 
     /** The manager's name, for the logs and events of its parts. */
@@ -515,6 +404,36 @@ public final class TokenManager implements AutoCloseable {
     /** The scheduler of its parts. */
     Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** Where the refresh token lives; {@code null} when the grant has none. */
+    RefreshTokenStorage storage() {
+        return storage;
+    }
+
+    /** The refresh token held and its write-back; {@code null} without one, or in fleet mode. */
+    RefreshTokenWriteBack refreshTokens() {
+        return refreshTokens;
+    }
+
+    /** The fleet side of a shared token record; {@code null} for the other grants. */
+    Fleet fleet() {
+        return fleet;
+    }
+
+    /** The pause before a new round of retries. */
+    Duration retryCooldown() {
+        return retryCooldown;
+    }
+
+    /** How long {@link #close()} waits for a running refresh. */
+    Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    /** Its listeners. */
+    ListenerList<TokenListener> listeners() {
+        return listeners;
     }
 
     /** Where its tokens come from. */
@@ -540,28 +459,6 @@ public final class TokenManager implements AutoCloseable {
     /** Whether {@link #close()} stopped the retries of failed writes. */
     boolean writesStopped() {
         return writesStopped;
-    }
-
-    /** Tells each listener; one that throws (even an {@code Error}) keeps the others from nothing. */
-    private void deliver(Consumer<TokenListener> event) {
-        for (TokenListener listener : listeners) {
-            try {
-                event.accept(listener);
-            } catch (Throwable e) {
-                if (!listenerThrowReported) {
-                    listenerThrowReported = true;
-                    LOG.warn("{}: a token listener ({}) threw {}; ignored, and later throws are logged at debug "
-                            + "level only", name, listener.getClass().getName(), e.getClass().getName());
-                } else {
-                    LOG.debug("{}: a token listener ({}) threw {} again", name, listener.getClass().getName(),
-                            e.getClass().getName());
-                }
-            }
-        }
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 
     static boolean retryable(Throwable e) {
@@ -614,98 +511,6 @@ public final class TokenManager implements AutoCloseable {
             }
         }
         throw new CredentialException(record, "the token record kept changing while it was written", null, true);
-    }
-
-    /** Adapts Resilience4j's retry to the refreshing value: one context per run of failures. */
-    /**
-     * The manager's side of its value and write-back, in one object: the loader, the retry policy (Resilience4j's
-     * retry of the token endpoint), the timeout error, and the listener that turns the value's events into token
-     * events. Those run on the value's serial queue already, so it tells the listeners directly: posting again would
-     * let events queued meanwhile overtake these. Its {@code accept} posts the write-back's events.
-     */
-    private final class Hooks implements RefreshingValue.Listener<AccessToken>, RefreshingValue.Loader<AccessToken>,
-            RetryPolicy, RefreshingValue.TimeoutError, Consumer<Consumer<TokenListener>> {
-        /** Made at the first failure of a run: most managers never fail. */
-        private Retry.AsyncContext<Object> context;
-
-        @Override
-        public Optional<Duration> next(RuntimeException failure, int consecutiveFailures) {
-            if (failure instanceof Fleet.LeaseHeld) {
-                // Not a failure: another process is refreshing; look again soon, without spending a retry.
-                return Optional.of(((Fleet.LeaseHeld) failure).recheckIn);
-            }
-            if (failure instanceof ReauthenticationRequiredException) {
-                return Optional.empty();
-            }
-            if (context == null) {
-                context = guard.retry().asyncContext();
-            }
-            long delay = context.onError(failure);
-            if (delay < 0) {
-                if (!retryable(failure)) {
-                    return Optional.empty();
-                }
-                // The retry gave up on a temporary failure: start over after a cool-down.
-                context = null;
-                delay = retryCooldown.toMillis();
-            }
-            // Told by loadFailed below, after refreshFailed, once the retry is decided.
-            return Optional.of(max(Duration.ofMillis(delay), retryAfter(failure).orElse(Duration.ZERO)));
-        }
-
-        @Override
-        public void reset() {
-            context = null;
-        }
-
-        @Override
-        public RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
-            return TokenManager.this.load(previous);
-        }
-
-        @Override
-        public RuntimeException create(String valueName, Duration timeout, RuntimeException last) {
-            return new TokenRefreshException(endpoint, "no access token within "
-                    + Durations.format(timeout) + (last == null ? "" : "; last failure: " + last.getMessage()), last,
-                    true);
-        }
-
-        @Override
-        public void accept(Consumer<TokenListener> event) {
-            notifyListeners(event);
-        }
-
-        @Override
-        public void loadStarted(boolean valueServed) {
-            if (fleet != null) {
-                // Fleet mode tells of a refresh when it sends its request (Fleet.refreshAsHolder).
-                return;
-            }
-            deliver(l -> l.refreshStarted(name, valueServed));
-        }
-
-        @Override
-        public void loadFailed(RuntimeException failure, int consecutiveFailures, Optional<Duration> retryIn,
-                boolean valueServed) {
-            if (failure instanceof Fleet.LeaseHeld) {
-                LOG.debug("{}: {}", name, failure.getMessage());
-                return;
-            }
-            BigLedgerAuthException typed = failure instanceof BigLedgerAuthException
-                    ? (BigLedgerAuthException) failure
-                    : new TokenRefreshException(endpoint, "refresh failed with "
-                            + failure.getClass().getName(), failure, false);
-            LOG.warn("{}: refresh failed ({} in a row){}: {}", name, consecutiveFailures,
-                    valueServed ? ", the current token is still served" : "", typed.getMessage());
-            deliver(l -> l.refreshFailed(name, typed, consecutiveFailures, valueServed));
-            if (retryIn.isPresent()) {
-                Duration wait = retryIn.get();
-                deliver(l -> l.retryScheduled(name, wait, consecutiveFailures));
-            }
-            if (failure instanceof ReauthenticationRequiredException) {
-                deliver(l -> l.reauthenticationRequired(name, (ReauthenticationRequiredException) failure));
-            }
-        }
     }
 
     /**
