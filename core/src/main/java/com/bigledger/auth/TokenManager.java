@@ -2,7 +2,6 @@ package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
 import com.bigledger.auth.internal.Endpoints;
-import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.internal.RefreshingValue;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenSource;
@@ -11,12 +10,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -132,23 +128,24 @@ public final class TokenManager implements AutoCloseable {
     private final TokenManagerHooks hooks;
 
     private TokenManager(Builder builder) {
-        this.endpoint = builder.grant.endpoint(builder.client);
-        this.name = builder.name != null ? builder.name : Endpoints.shown(endpoint).toString();
-        this.scopes = Set.copyOf(builder.scopes);
-        this.grant = builder.grant.grant(builder.client, endpoint);
-        this.storage = builder.grant.storage();
-        this.grantName = builder.grant.name();
-        this.refreshSchedule = builder.refreshSchedule();
-        this.retryCooldown = builder.retryCooldown;
-        this.closeTimeout = builder.closeTimeout;
-        this.clock = builder.clock;
-        this.scheduler = builder.scheduler;
-        this.listeners = new ListenerList<>(builder.listeners);
-        this.guard = EndpointGuard.of(endpoint, clock, builder.circuitBreaker, builder.retry);
+        TokenManagerOptions options = builder.options;
+        this.endpoint = options.grant.endpoint(options.client);
+        this.name = options.name != null ? options.name : Endpoints.shown(endpoint).toString();
+        this.scopes = Set.copyOf(options.scopes);
+        this.grant = options.grant.grant(options.client, endpoint);
+        this.storage = options.grant.storage();
+        this.grantName = options.grant.name();
+        this.refreshSchedule = options.refreshSchedule();
+        this.retryCooldown = options.retryCooldown;
+        this.closeTimeout = options.closeTimeout;
+        this.clock = options.clock;
+        this.scheduler = options.scheduler;
+        this.listeners = new ListenerList<>(options.listeners);
+        this.guard = EndpointGuard.of(endpoint, clock, options.circuitBreaker, options.retry);
         this.circuitBreaker = guard.circuitBreaker();
         this.fleet = storage != null && storage.record() ? new Fleet(this, storage,
-                builder.client.requestTimeout(), builder.leaseTtl, builder.recordPollInterval,
-                builder.shareAccessTokens) : null;
+                options.client.requestTimeout(), options.leaseTtl, options.recordPollInterval,
+                options.shareAccessTokens) : null;
         // One object serves as the value's loader, listener, retry policy and timeout error, and as the write-back's
         // event sink: a manager is kept small, for services that hold one per tenant.
         this.hooks = new TokenManagerHooks(this);
@@ -157,8 +154,8 @@ public final class TokenManager implements AutoCloseable {
         this.value = RefreshingValue.builder(name, hooks)
                 .clock(clock)
                 .scheduler(scheduler)
-                .maxStaleness(builder.maxStaleness)
-                .defaultTimeout(builder.timeout)
+                .maxStaleness(options.maxStaleness)
+                .defaultTimeout(options.timeout)
                 .retryPolicy(hooks)
                 .timeoutError(hooks)
                 .listener(hooks)
@@ -518,47 +515,10 @@ public final class TokenManager implements AutoCloseable {
      * may be set once; setting one twice, or two grants, fails at once. Not thread-safe.
      */
     public static final class Builder {
-        private final Set<String> set = new HashSet<>();
-        private final List<TokenListener> listeners = new CopyOnWriteArrayList<>();
-        private OAuthClient client;
-        private final GrantChoice grant = new GrantChoice();
-        private String name;
-        private Set<String> scopes = Set.of();
-        // Defaults are shared instances: each manager keeps its options, and 100,000 managers need not keep copies.
-        private static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
-        private static final Duration THIRTY_SECONDS = Duration.ofSeconds(30);
-        private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
-        private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-        private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-        private Duration refreshAheadMinimum = FIVE_MINUTES;
-        private double refreshAheadFraction = 0.1;
-        private Duration expirySkew = THIRTY_SECONDS;
-        private double jitter = 0.1;
-        /** The schedule of the default settings, shared by every manager built with them. */
-        private static final RefreshSchedule DEFAULT_SCHEDULE = new RefreshSchedule(FIVE_MINUTES, 0.1,
-                THIRTY_SECONDS, 0.1);
-        /** Made by the first build and reused by the later ones while the settings stay as they are. */
-        private RefreshSchedule builtSchedule;
-        private Duration timeout = THIRTY_SECONDS;
-        private Duration maxStaleness = ONE_SECOND;
-        private Duration retryCooldown = THIRTY_SECONDS;
-        private Duration closeTimeout = TEN_SECONDS;
-        private Duration leaseTtl;
-        private Duration recordPollInterval = POLL_INTERVAL;
-        private boolean shareAccessTokens = true;
-        private RetrySettings retry = RetrySettings.defaults();
-        private CircuitBreakerSettings circuitBreaker = CircuitBreakerSettings.defaults();
-        private Clock clock = Clock.systemUTC();
-        private Scheduler scheduler = Scheduler.systemDefault();
+        /** The options set so far, with their checks and defaults. */
+        private final TokenManagerOptions options = new TokenManagerOptions();
 
         private Builder() {
-        }
-
-        private void once(String option, Object value) {
-            if (!set.add(option)) {
-                throw new IllegalStateException("TokenManager option '" + option + "' is set twice (second value: "
-                        + value + ")");
-            }
         }
 
         /**
@@ -569,8 +529,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder client(OAuthClient client) {
-            once("client", client);
-            this.client = Objects.requireNonNull(client, "client");
+            options.client(client);
             return this;
         }
 
@@ -580,7 +539,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder clientCredentials() {
-            grant.clientCredentials();
+            options.clientCredentials();
             return this;
         }
 
@@ -594,8 +553,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshToken(CredentialVault vault, CredentialRef ref) {
-            grant.storage(new RefreshTokenStorage(Objects.requireNonNull(vault, "vault"),
-                    Objects.requireNonNull(ref, "ref"), null, false));
+            options.refreshToken(vault, ref);
             return this;
         }
 
@@ -628,8 +586,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder tokenRecord(CredentialVault vault, CredentialRef record) {
-            grant.storage(new RefreshTokenStorage(Objects.requireNonNull(vault, "vault"),
-                    Objects.requireNonNull(record, "record"), null, true));
+            options.tokenRecord(vault, record);
             return this;
         }
 
@@ -641,8 +598,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder leaseTtl(Duration leaseTtl) {
-            once("leaseTtl", leaseTtl);
-            this.leaseTtl = Options.positive("TokenManager", "leaseTtl", leaseTtl);
+            options.leaseTtl(leaseTtl);
             return this;
         }
 
@@ -654,8 +610,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder recordPollInterval(Duration interval) {
-            once("recordPollInterval", interval);
-            this.recordPollInterval = Options.positive("TokenManager", "recordPollInterval", interval);
+            options.recordPollInterval(interval);
             return this;
         }
 
@@ -668,8 +623,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder shareAccessTokens(boolean share) {
-            once("shareAccessTokens", share);
-            this.shareAccessTokens = share;
+            options.shareAccessTokens(share);
             return this;
         }
 
@@ -681,7 +635,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshToken(Secret initial) {
-            grant.storage(new RefreshTokenStorage(null, null, Objects.requireNonNull(initial, "initial"), false));
+            options.refreshToken(initial);
             return this;
         }
 
@@ -700,7 +654,7 @@ public final class TokenManager implements AutoCloseable {
          * @throws IllegalStateException if a token source or {@link #clientCredentials()} was already chosen
          */
         public Builder tokenSource(TokenSource source) {
-            grant.source(source);
+            options.tokenSource(source);
             return this;
         }
 
@@ -712,8 +666,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder scopes(Set<String> scopes) {
-            once("scopes", scopes);
-            this.scopes = Set.copyOf(scopes);
+            options.scopes(scopes);
             return this;
         }
 
@@ -725,8 +678,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder name(String name) {
-            once("name", name);
-            this.name = Objects.requireNonNull(name, "name");
+            options.name(name);
             return this;
         }
 
@@ -741,14 +693,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshAhead(Duration minimum, double fractionOfLifetime) {
-            once("refreshAhead", minimum + "," + fractionOfLifetime);
-            Objects.requireNonNull(minimum, "minimum");
-            if (minimum.isNegative() || !(fractionOfLifetime >= 0 && fractionOfLifetime < 1)) {
-                throw new IllegalArgumentException("TokenManager option 'refreshAhead' needs a minimum of zero or "
-                        + "more and a fraction in [0, 1): " + minimum + ", " + fractionOfLifetime);
-            }
-            this.refreshAheadMinimum = minimum;
-            this.refreshAheadFraction = fractionOfLifetime;
+            options.refreshAhead(minimum, fractionOfLifetime);
             return this;
         }
 
@@ -760,13 +705,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder expirySkew(Duration expirySkew) {
-            once("expirySkew", expirySkew);
-            Objects.requireNonNull(expirySkew, "expirySkew");
-            if (expirySkew.isNegative()) {
-                throw new IllegalArgumentException("TokenManager option 'expirySkew' must not be negative: "
-                        + expirySkew);
-            }
-            this.expirySkew = expirySkew;
+            options.expirySkew(expirySkew);
             return this;
         }
 
@@ -778,11 +717,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder jitter(double jitter) {
-            once("jitter", jitter);
-            if (!(jitter >= 0 && jitter < 1)) {
-                throw new IllegalArgumentException("TokenManager option 'jitter' must be in [0, 1): " + jitter);
-            }
-            this.jitter = jitter;
+            options.jitter(jitter);
             return this;
         }
 
@@ -793,8 +728,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            once("timeout", timeout);
-            this.timeout = Options.positive("TokenManager", "timeout", timeout);
+            options.timeout(timeout);
             return this;
         }
 
@@ -808,13 +742,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder maxStaleness(Duration maxStaleness) {
-            once("maxStaleness", maxStaleness);
-            Objects.requireNonNull(maxStaleness, "maxStaleness");
-            if (maxStaleness.isNegative()) {
-                throw new IllegalArgumentException("TokenManager option 'maxStaleness' must not be negative: "
-                        + maxStaleness);
-            }
-            this.maxStaleness = maxStaleness;
+            options.maxStaleness(maxStaleness);
             return this;
         }
 
@@ -837,8 +765,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder retry(RetrySettings retry) {
-            once("retry", retry);
-            this.retry = Objects.requireNonNull(retry, "retry");
+            options.retry(retry);
             return this;
         }
 
@@ -850,8 +777,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder retryCooldown(Duration retryCooldown) {
-            once("retryCooldown", retryCooldown);
-            this.retryCooldown = Options.positive("TokenManager", "retryCooldown", retryCooldown);
+            options.retryCooldown(retryCooldown);
             return this;
         }
 
@@ -863,8 +789,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder closeTimeout(Duration closeTimeout) {
-            once("closeTimeout", closeTimeout);
-            this.closeTimeout = Options.positive("TokenManager", "closeTimeout", closeTimeout);
+            options.closeTimeout(closeTimeout);
             return this;
         }
 
@@ -876,8 +801,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
-            once("circuitBreaker", circuitBreaker);
-            this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+            options.circuitBreaker(circuitBreaker);
             return this;
         }
 
@@ -888,8 +812,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            once("clock", clock);
-            this.clock = Objects.requireNonNull(clock, "clock");
+            options.clock(clock);
             return this;
         }
 
@@ -900,8 +823,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder scheduler(Scheduler scheduler) {
-            once("scheduler", scheduler);
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            options.scheduler(scheduler);
             return this;
         }
 
@@ -912,24 +834,13 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder addListener(TokenListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
+            options.addListener(listener);
             return this;
         }
 
-        /**
-         * The schedule of these settings: the default settings' shared one, or the one made for an earlier build when
-         * they have not changed since.
-         */
+        /** The schedule of these settings: see {@link TokenManagerOptions#refreshSchedule()}. */
         RefreshSchedule refreshSchedule() {
-            if (DEFAULT_SCHEDULE.sameAs(refreshAheadMinimum, refreshAheadFraction, expirySkew, jitter)) {
-                return DEFAULT_SCHEDULE;
-            }
-            RefreshSchedule schedule = builtSchedule;
-            if (schedule == null || !schedule.sameAs(refreshAheadMinimum, refreshAheadFraction, expirySkew, jitter)) {
-                schedule = new RefreshSchedule(refreshAheadMinimum, refreshAheadFraction, expirySkew, jitter);
-                builtSchedule = schedule;
-            }
-            return schedule;
+            return options.refreshSchedule();
         }
 
         /**
@@ -941,31 +852,7 @@ public final class TokenManager implements AutoCloseable {
          * @throws IllegalArgumentException if fleet-mode options do not fit the store or the client
          */
         public TokenManager build() {
-            // Fails first without a client, unless a token source names its endpoint.
-            grant.endpoint(client);
-            if (!grant.chosen()) {
-                throw new IllegalStateException("TokenManager needs a grant: call clientCredentials(), "
-                        + "refreshToken(...), tokenRecord(...) or tokenSource(...)");
-            }
-            boolean fleetOption = set.contains("leaseTtl") || set.contains("recordPollInterval")
-                    || set.contains("shareAccessTokens");
-            RefreshTokenStorage storage = grant.storage();
-            boolean record = storage != null && storage.record();
-            if (!record && fleetOption) {
-                throw new IllegalStateException("TokenManager options leaseTtl, recordPollInterval and "
-                        + "shareAccessTokens need tokenRecord(...)");
-            }
-            if (record) {
-                if (!storage.vault().supportsCompareAndSet(storage.ref())) {
-                    throw new IllegalArgumentException("The token record at " + storage.ref() + " needs a store "
-                            + "with compare-and-set writes, and the '" + storage.ref().scheme() + "' store has none "
-                            + "for it (use file:, vault: with KV version 2, or aws-sm:)");
-                }
-                if (leaseTtl != null && leaseTtl.compareTo(client.requestTimeout()) <= 0) {
-                    throw new IllegalArgumentException("TokenManager option 'leaseTtl' (" + leaseTtl + ") must be "
-                            + "longer than the client's request timeout (" + client.requestTimeout() + ")");
-                }
-            }
+            options.validate();
             return new TokenManager(this);
         }
     }
