@@ -490,24 +490,7 @@ public final class TokenManager implements AutoCloseable {
         Objects.requireNonNull(vault, "vault");
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(refreshToken, "refreshToken");
-        for (int attempt = 0; attempt <= MAX_MERGES; attempt++) {
-            long generation = 0;
-            Optional<String> version = Optional.empty();
-            try {
-                VersionedSecret stored = vault.read(record);
-                generation = TokenRecord.decode(record, stored.secret()).generation;
-                version = stored.version();
-            } catch (CredentialNotFoundException e) {
-                // None yet: create it.
-            }
-            long next = generation + 1;
-            WriteResult result = vault.write(record, TokenRecord.ofRefreshToken(next, refreshToken).encode(),
-                    version);
-            if (result.isWritten()) {
-                return next;
-            }
-        }
-        throw new CredentialException(record, "the token record kept changing while it was written", null, true);
+        return TokenRecord.storeRefreshToken(vault, record, refreshToken, MAX_MERGES);
     }
 
     /**
