@@ -108,6 +108,19 @@ final class EndpointGuard {
         return circuitBreaker;
     }
 
+    /**
+     * The failure of a refresh that the open breaker refused: temporary, with the breaker's open time as the wait
+     * before the next attempt, so that the attempt after it is not refused again.
+     *
+     * @param endpoint the token endpoint, for the message
+     * @return the exception to throw
+     */
+    TokenRefreshException refusedWhileOpen(URI endpoint) {
+        long millis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        return new TokenRefreshException(endpoint, -1, null, null, Duration.ofMillis(millis),
+                "the circuit breaker is open after repeated failures; no request sent", null, true);
+    }
+
     Retry retry() {
         Retry made = retry;
         if (made == null) {

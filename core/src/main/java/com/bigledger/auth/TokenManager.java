@@ -1,28 +1,19 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
-import com.bigledger.auth.internal.Durations;
 import com.bigledger.auth.internal.Endpoints;
-import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.internal.RefreshingValue;
-import com.bigledger.auth.internal.RetryPolicy;
 import com.bigledger.auth.oauth.OAuthClient;
-import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.oauth.TokenSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.retry.Retry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -122,53 +113,49 @@ public final class TokenManager implements AutoCloseable {
     private final CircuitBreaker circuitBreaker;
     private final ListenerList<TokenListener> listeners;
     private final RefreshingValue<AccessToken> value;
-    /** {@code Fleet.rejected}, compared and set without a lock (no {@code AtomicReference} per manager). */
-    private static final java.util.concurrent.atomic.AtomicReferenceFieldUpdater<Fleet, Secret> REJECTED =
-            java.util.concurrent.atomic.AtomicReferenceFieldUpdater.newUpdater(Fleet.class, Secret.class, "rejected");
-    private static final Backoff WRITE_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
+    /** The delays between retries of a failed write-back, of a refresh token or of a token record. */
+    static final Backoff WRITE_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(5), 2.0, 0.2);
 
     /** The refresh token held in memory and its write-back to the store; {@code null} without a refresh token. */
     private final RefreshTokenWriteBack refreshTokens;
     /** Set by {@link #close()}: the fleet's record writes stop being retried. */
     private volatile boolean writesStopped;
-    /** Whether a listener that threw was reported at warning level: once per manager, so a bad one cannot flood. */
-    private volatile boolean listenerThrowReported;
-    private volatile boolean reauthenticationRequired;
-    private volatile boolean closed;
 
     private final Duration closeTimeout;
     /** The fleet side of a shared token record; {@code null} for the other grants. */
     private final Fleet fleet;
-    private final Object loadLock = new Object();
-    // Guarded by loadLock.
-    private int loadsRunning;
+    /** Its loads, retry policy, timeout error and value listener: see {@link TokenManagerHooks}. */
+    private final TokenManagerHooks hooks;
 
     private TokenManager(Builder builder) {
-        this.endpoint = builder.grant.endpoint(builder.client);
-        this.name = builder.name != null ? builder.name : Endpoints.shown(endpoint).toString();
-        this.scopes = Set.copyOf(builder.scopes);
-        this.grant = builder.grant.grant(builder.client, endpoint);
-        this.storage = builder.grant.storage();
-        this.grantName = builder.grant.name();
-        this.refreshSchedule = builder.refreshSchedule();
-        this.retryCooldown = builder.retryCooldown;
-        this.closeTimeout = builder.closeTimeout;
-        this.fleet = storage != null && storage.record() ? new Fleet(builder) : null;
-        this.clock = builder.clock;
-        this.scheduler = builder.scheduler;
-        this.listeners = new ListenerList<>(builder.listeners);
-        this.guard = EndpointGuard.of(endpoint, clock, builder.circuitBreaker, builder.retry);
+        TokenManagerOptions options = builder.options;
+        this.endpoint = options.grant.endpoint(options.client);
+        this.name = options.name != null ? options.name : Endpoints.shown(endpoint).toString();
+        this.scopes = Set.copyOf(options.scopes);
+        this.grant = options.grant.grant(options.client, endpoint);
+        this.storage = options.grant.storage();
+        this.grantName = options.grant.name();
+        this.refreshSchedule = options.refreshSchedule();
+        this.retryCooldown = options.retryCooldown;
+        this.closeTimeout = options.closeTimeout;
+        this.clock = options.clock;
+        this.scheduler = options.scheduler;
+        this.listeners = new ListenerList<>(options.listeners);
+        this.guard = EndpointGuard.of(endpoint, clock, options.circuitBreaker, options.retry);
         this.circuitBreaker = guard.circuitBreaker();
+        this.fleet = storage != null && storage.record() ? new Fleet(this, storage,
+                options.client.requestTimeout(), options.leaseTtl, options.recordPollInterval,
+                options.shareAccessTokens) : null;
         // One object serves as the value's loader, listener, retry policy and timeout error, and as the write-back's
         // event sink: a manager is kept small, for services that hold one per tenant.
-        Hooks hooks = new Hooks();
+        this.hooks = new TokenManagerHooks(this);
         this.refreshTokens = storage == null || storage.record() ? null : new RefreshTokenWriteBack(name,
                 storage.vault(), storage.ref(), storage.initial(), scheduler, WRITE_BACKOFF, hooks);
         this.value = RefreshingValue.builder(name, hooks)
                 .clock(clock)
                 .scheduler(scheduler)
-                .maxStaleness(builder.maxStaleness)
-                .defaultTimeout(builder.timeout)
+                .maxStaleness(options.maxStaleness)
+                .defaultTimeout(options.timeout)
                 .retryPolicy(hooks)
                 .timeoutError(hooks)
                 .listener(hooks)
@@ -249,7 +236,7 @@ public final class TokenManager implements AutoCloseable {
     public boolean invalidate(AccessToken seen) {
         Objects.requireNonNull(seen, "seen");
         if (fleet != null) {
-            fleet.rejected = seen.value();
+            fleet.reject(seen.value());
         }
         return value.invalidate(seen);
     }
@@ -274,7 +261,7 @@ public final class TokenManager implements AutoCloseable {
      * fixed the client or stored a new refresh token). The current token stays served meanwhile.
      */
     public void refreshNow() {
-        reauthenticationRequired = false;
+        hooks.clearReauthenticationRequired();
         if (storage != null && storage.ref() != null) {
             storage.vault().invalidate(storage.ref());
             if (refreshTokens != null) {
@@ -291,10 +278,10 @@ public final class TokenManager implements AutoCloseable {
      * @return the state
      */
     public State state() {
-        if (closed) {
+        if (hooks.closed()) {
             return State.CLOSED;
         }
-        if (reauthenticationRequired) {
+        if (hooks.reauthenticationRequired()) {
             return State.REAUTHENTICATION_REQUIRED;
         }
         Optional<RefreshingValue.Loaded<AccessToken>> last = value.lastLoaded();
@@ -362,15 +349,12 @@ public final class TokenManager implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (loadLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
+        if (!hooks.close()) {
+            return;
         }
         long deadline = System.nanoTime() + closeTimeout.toNanos();
         value.close();
-        awaitRunningLoad(deadline);
+        hooks.awaitRunningLoad(deadline);
         if (refreshTokens != null) {
             refreshTokens.close();
         }
@@ -383,112 +367,13 @@ public final class TokenManager implements AutoCloseable {
         }
     }
 
-    /** Waits, up to the deadline, for a load that started before {@link #close()}. */
-    private void awaitRunningLoad(long deadline) {
-        synchronized (loadLock) {
-            while (loadsRunning > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warn("{}: closed while a refresh was still running after {}", name, closeTimeout);
-                    return;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(loadLock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     @Override
     public String toString() {
         return "TokenManager[" + name + ", " + grantName + ", state=" + state() + "]";
     }
 
-    private RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
-        synchronized (loadLock) {
-            if (closed) {
-                throw new IllegalStateException(name + " is closed");
-            }
-            loadsRunning++;
-        }
-        try {
-            RefreshingValue.Loaded<AccessToken> loaded = fleet != null ? fleet.load(previous)
-                    : loadOnce(previous);
-            reauthenticationRequired = false;
-            return loaded;
-        } catch (ReauthenticationRequiredException e) {
-            // Set here, before the waiters see the failure; the listeners hear of it later, on a worker.
-            reauthenticationRequired = true;
-            throw e;
-        } finally {
-            synchronized (loadLock) {
-                loadsRunning--;
-                loadLock.notifyAll();
-            }
-        }
-    }
-
-    private RefreshingValue.Loaded<AccessToken> loadOnce(AccessToken previous) {
-        // Read before asking the breaker: a store failure is not the endpoint's.
-        Secret used = refreshTokens != null ? storage.current(refreshTokens, endpoint) : null;
-        if (!circuitBreaker.tryAcquirePermission()) {
-            throw new TokenRefreshException(endpoint, -1, null, null, openWait(),
-                    "the circuit breaker is open after repeated failures; no request sent", null, true);
-        }
-        Instant start = clock.instant();
-        long startNanos = System.nanoTime();
-        TokenResponse response;
-        boolean rotated;
-        try {
-            try {
-                response = grant.fetch(TokenSource.Request.of(previous, used, scopes));
-            } catch (ReauthenticationRequiredException refused) {
-                Secret stored = used == null ? null : storage.newerStored(refreshTokens, used, name);
-                if (stored == null) {
-                    throw refused;
-                }
-                // Another process rotated the token and stored the newer one: use it.
-                used = stored;
-                response = grant.fetch(TokenSource.Request.of(previous, used, scopes));
-            }
-            rotated = response.refreshToken().isPresent() && used != null
-                    && !response.refreshToken().get().equals(used);
-            circuitBreaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-        } catch (InvalidTokenResponseException e) {
-            circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
-            if (refreshTokens != null) {
-                e.receivedRefreshToken().ifPresent(refreshTokens::keep);
-            }
-            throw e;
-        } catch (RuntimeException e) {
-            circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
-            throw e;
-        } catch (Error e) {
-            // Not a verdict on the endpoint: free the permission so a half-open breaker is not stuck.
-            circuitBreaker.releasePermission();
-            throw e;
-        }
-        if (rotated) {
-            // Only the refresh-token grant has a token that can rotate (used != null).
-            refreshTokens.keep(response.refreshToken().get());
-        }
-
-        Instant expiresAt = start.plus(response.expiresIn());
-        AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
-        RefreshingValue.Loaded<AccessToken> loaded = schedule(token, start, response.refreshIn().map(start::plus));
-        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-        boolean didRotate = rotated;
-        notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, didRotate));
-        LOG.debug("{}: new access token, expires at {}, refresh at {}{}", name, expiresAt, loaded.refreshAt(),
-                rotated ? ", refresh token rotated" : "");
-        return loaded;
-    }
-
     /** When a token issued at {@code issuedAt} is refreshed ahead, and when it stops being handed out. */
-    private RefreshingValue.Loaded<AccessToken> schedule(AccessToken token, Instant issuedAt,
+    RefreshingValue.Loaded<AccessToken> schedule(AccessToken token, Instant issuedAt,
             Optional<Instant> serverRefreshAt) {
         RefreshSchedule.Plan plan = refreshSchedule.plan(issuedAt, token.expiresAt(), serverRefreshAt,
                 clock.instant(), ThreadLocalRandom.current().nextDouble());
@@ -499,40 +384,78 @@ public final class TokenManager implements AutoCloseable {
      * Queues an event for the listeners on the value's serial queue: whatever thread or lock the caller is on, the
      * listeners hear it later on a worker, after every event queued before it.
      */
-    private void notifyListeners(Consumer<TokenListener> event) {
-        value.post(() -> deliver(event));
+    void notifyListeners(Consumer<TokenListener> event) {
+        value.post(() -> hooks.deliver(event));
     }
 
-    /** Tells each listener; one that throws (even an {@code Error}) keeps the others from nothing. */
-    private void deliver(Consumer<TokenListener> event) {
-        for (TokenListener listener : listeners) {
-            try {
-                event.accept(listener);
-            } catch (Throwable e) {
-                if (!listenerThrowReported) {
-                    listenerThrowReported = true;
-                    LOG.warn("{}: a token listener ({}) threw {}; ignored, and later throws are logged at debug "
-                            + "level only", name, listener.getClass().getName(), e.getClass().getName());
-                } else {
-                    LOG.debug("{}: a token listener ({}) threw {} again", name, listener.getClass().getName(),
-                            e.getClass().getName());
-                }
-            }
-        }
+    /** The manager's name, for the logs and events of its parts. */
+    String name() {
+        return name;
     }
 
-    /** How long the breaker stays open, so that the attempt after it is not refused again. */
-    private Duration openWait() {
-        long millis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
-        return Duration.ofMillis(millis);
+    /** The clock of its parts. */
+    Clock clock() {
+        return clock;
     }
 
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+    /** The scheduler of its parts. */
+    Scheduler scheduler() {
+        return scheduler;
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
+    /** Where the refresh token lives; {@code null} when the grant has none. */
+    RefreshTokenStorage storage() {
+        return storage;
+    }
+
+    /** The refresh token held and its write-back; {@code null} without one, or in fleet mode. */
+    RefreshTokenWriteBack refreshTokens() {
+        return refreshTokens;
+    }
+
+    /** The fleet side of a shared token record; {@code null} for the other grants. */
+    Fleet fleet() {
+        return fleet;
+    }
+
+    /** The pause before a new round of retries. */
+    Duration retryCooldown() {
+        return retryCooldown;
+    }
+
+    /** How long {@link #close()} waits for a running refresh. */
+    Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    /** Its listeners. */
+    ListenerList<TokenListener> listeners() {
+        return listeners;
+    }
+
+    /** Where its tokens come from. */
+    Grant grant() {
+        return grant;
+    }
+
+    /** The scopes it asks for. */
+    Set<String> scopes() {
+        return scopes;
+    }
+
+    /** The breaker and retry of its token endpoint. */
+    EndpointGuard guard() {
+        return guard;
+    }
+
+    /** Whether a valid token is cached, as the value reads it now. */
+    boolean served() {
+        return value.peek().isPresent();
+    }
+
+    /** Whether {@link #close()} stopped the retries of failed writes. */
+    boolean writesStopped() {
+        return writesStopped;
     }
 
     static boolean retryable(Throwable e) {
@@ -567,503 +490,7 @@ public final class TokenManager implements AutoCloseable {
         Objects.requireNonNull(vault, "vault");
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(refreshToken, "refreshToken");
-        for (int attempt = 0; attempt <= MAX_MERGES; attempt++) {
-            long generation = 0;
-            Optional<String> version = Optional.empty();
-            try {
-                VersionedSecret stored = vault.read(record);
-                generation = TokenRecord.decode(record, stored.secret()).generation;
-                version = stored.version();
-            } catch (CredentialNotFoundException e) {
-                // None yet: create it.
-            }
-            long next = generation + 1;
-            WriteResult result = vault.write(record, TokenRecord.ofRefreshToken(next, refreshToken).encode(),
-                    version);
-            if (result.isWritten()) {
-                return next;
-            }
-        }
-        throw new CredentialException(record, "the token record kept changing while it was written", null, true);
-    }
-
-    /** Adapts Resilience4j's retry to the refreshing value: one context per run of failures. */
-    /**
-     * The manager's side of its value and write-back, in one object: the loader, the retry policy (Resilience4j's
-     * retry of the token endpoint), the timeout error, and the listener that turns the value's events into token
-     * events. Those run on the value's serial queue already, so it tells the listeners directly: posting again would
-     * let events queued meanwhile overtake these. Its {@code accept} posts the write-back's events.
-     */
-    private final class Hooks implements RefreshingValue.Listener<AccessToken>, RefreshingValue.Loader<AccessToken>,
-            RetryPolicy, RefreshingValue.TimeoutError, Consumer<Consumer<TokenListener>> {
-        /** Made at the first failure of a run: most managers never fail. */
-        private Retry.AsyncContext<Object> context;
-
-        @Override
-        public Optional<Duration> next(RuntimeException failure, int consecutiveFailures) {
-            if (failure instanceof LeaseHeld) {
-                // Not a failure: another process is refreshing; look again soon, without spending a retry.
-                return Optional.of(((LeaseHeld) failure).recheckIn);
-            }
-            if (failure instanceof ReauthenticationRequiredException) {
-                return Optional.empty();
-            }
-            if (context == null) {
-                context = guard.retry().asyncContext();
-            }
-            long delay = context.onError(failure);
-            if (delay < 0) {
-                if (!retryable(failure)) {
-                    return Optional.empty();
-                }
-                // The retry gave up on a temporary failure: start over after a cool-down.
-                context = null;
-                delay = retryCooldown.toMillis();
-            }
-            // Told by loadFailed below, after refreshFailed, once the retry is decided.
-            return Optional.of(max(Duration.ofMillis(delay), retryAfter(failure).orElse(Duration.ZERO)));
-        }
-
-        @Override
-        public void reset() {
-            context = null;
-        }
-
-        @Override
-        public RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
-            return TokenManager.this.load(previous);
-        }
-
-        @Override
-        public RuntimeException create(String valueName, Duration timeout, RuntimeException last) {
-            return new TokenRefreshException(endpoint, "no access token within "
-                    + Durations.format(timeout) + (last == null ? "" : "; last failure: " + last.getMessage()), last,
-                    true);
-        }
-
-        @Override
-        public void accept(Consumer<TokenListener> event) {
-            notifyListeners(event);
-        }
-
-        @Override
-        public void loadStarted(boolean valueServed) {
-            if (fleet != null) {
-                // Fleet mode tells of a refresh when it sends its request (Fleet.refreshAsHolder).
-                return;
-            }
-            deliver(l -> l.refreshStarted(name, valueServed));
-        }
-
-        @Override
-        public void loadFailed(RuntimeException failure, int consecutiveFailures, Optional<Duration> retryIn,
-                boolean valueServed) {
-            if (failure instanceof LeaseHeld) {
-                LOG.debug("{}: {}", name, failure.getMessage());
-                return;
-            }
-            BigLedgerAuthException typed = failure instanceof BigLedgerAuthException
-                    ? (BigLedgerAuthException) failure
-                    : new TokenRefreshException(endpoint, "refresh failed with "
-                            + failure.getClass().getName(), failure, false);
-            LOG.warn("{}: refresh failed ({} in a row){}: {}", name, consecutiveFailures,
-                    valueServed ? ", the current token is still served" : "", typed.getMessage());
-            deliver(l -> l.refreshFailed(name, typed, consecutiveFailures, valueServed));
-            if (retryIn.isPresent()) {
-                Duration wait = retryIn.get();
-                deliver(l -> l.retryScheduled(name, wait, consecutiveFailures));
-            }
-            if (failure instanceof ReauthenticationRequiredException) {
-                deliver(l -> l.reauthenticationRequired(name, (ReauthenticationRequiredException) failure));
-            }
-        }
-    }
-
-    /**
-     * Another process holds the lease on the token record and is refreshing: not a failure, a reason to look at the
-     * record again shortly. Callers with no valid token keep waiting, up to their deadlines.
-     */
-    private static final class LeaseHeld extends TokenRefreshException {
-        private static final long serialVersionUID = 1L;
-        final transient Duration recheckIn;
-
-        LeaseHeld(URI endpoint, CredentialRef record, Instant until, Duration recheckIn) {
-            super(endpoint, -1, null, null, recheckIn, "another process holds the lease on the token record at "
-                    + record + " until " + until + " and is refreshing; waiting for its record", null, true);
-            this.recheckIn = recheckIn;
-        }
-    }
-
-    /** A token record as read, with the store's version of it. */
-    private static final class Stored {
-        final TokenRecord record;
-        final Optional<String> version;
-
-        Stored(TokenRecord record, Optional<String> version) {
-            this.record = record;
-            this.version = version;
-        }
-    }
-
-    /**
-     * Fleet mode: every manager over one token record behaves as one manager. The record is re-read before every
-     * refresh; a stored access token still outside the refresh window is adopted; otherwise the lease is taken by a
-     * compare-and-set write, only its holder asks the token endpoint, and it writes the new record (generation + 1,
-     * lease cleared) before handing the new token out. Runs on the refreshing value's load thread, one load at a
-     * time, so its state needs no lock except what write retries share.
-     */
-    private final class Fleet {
-        private static final int MAX_ROUNDS = 16;
-        private static final String HOLDER_PREFIX = ProcessHandle.current().pid() + "/";
-
-        final CredentialVault vault;
-        final CredentialRef ref;
-        /** This manager as a lease holder, with the process id: see {@link #holder()}. */
-        final long holderId;
-        final Duration leaseTtl;
-        final Duration poll;
-        final boolean shareAccessTokens;
-        final Duration requestTimeout;
-        /**
-         * The token a caller reported rejected: never adopted again from the record. Kept until a record holding
-         * another access token is read, however many loads that takes (another process may hold the lease).
-         */
-        volatile Secret rejected;
-
-        // Guarded by this (the fleet state is private to its manager).
-        private TokenRecord unwritten;
-        private long unwrittenBase;
-        private int recordWriteFailures;
-        private Scheduler.Cancellable recordRetry;
-
-        Fleet(Builder b) {
-            this.vault = b.grant.storage().vault();
-            this.ref = b.grant.storage().ref();
-            this.requestTimeout = b.client.requestTimeout();
-            this.leaseTtl = b.leaseTtl;
-            this.poll = b.recordPollInterval;
-            this.shareAccessTokens = b.shareAccessTokens;
-            this.holderId = ThreadLocalRandom.current().nextLong() & 0xffffffffffffL;
-        }
-
-        /** Who this manager is in a lease: the process id and a random number, as text made on use, not kept. */
-        String holder() {
-            return HOLDER_PREFIX + Long.toHexString(holderId);
-        }
-
-        /** The lease's length: the builder's, or by default 3 times the request timeout. */
-        Duration leaseTtl() {
-            return leaseTtl != null ? leaseTtl : requestTimeout.multipliedBy(3);
-        }
-
-        RefreshingValue.Loaded<AccessToken> load(AccessToken previous) {
-            writePendingRecordFirst();
-            Secret reject = rejected;
-            for (int round = 0; round < MAX_ROUNDS; round++) {
-                Stored current = read();
-                TokenRecord record = current.record;
-                if (reject != null && !reject.equals(record.accessToken)) {
-                    // The record moved past the rejected token: nothing left to keep out.
-                    REJECTED.compareAndSet(this, reject, null);
-                }
-                Instant now = clock.instant();
-                RefreshingValue.Loaded<AccessToken> adopted = adoptable(record, reject, now);
-                if (adopted != null) {
-                    if (previous == null || !previous.value().equals(record.accessToken)) {
-                        LOG.debug("{}: adopted the access token of generation {} from {}", name, record.generation,
-                                ref);
-                        notifyListeners(l -> l.recordAdopted(name, ref, record.generation, true));
-                    }
-                    return adopted;
-                }
-                TokenRecord.Lease lease = record.lease;
-                if (lease != null && !lease.heldBy(holder()) && lease.until.isAfter(now)) {
-                    Duration left = Duration.between(now, lease.until);
-                    Duration recheck = min(poll, left.plusMillis(1));
-                    if (previous == null && shareAccessTokens && record.accessToken != null
-                            && !record.accessToken.equals(reject)) {
-                        // Nothing served yet: the stored token, while still valid, beats waiting for the holder.
-                        RefreshingValue.Loaded<AccessToken> meanwhile = schedule(new AccessToken(
-                                record.accessToken, record.expiresAt, record.scopes), record.issuedAt,
-                                Optional.of(now.plus(recheck)));
-                        if (now.isBefore(meanwhile.expiresAt())) {
-                            return meanwhile;
-                        }
-                    }
-                    throw new LeaseHeld(endpoint, ref, lease.until, recheck);
-                }
-                boolean takeover = lease != null && !lease.heldBy(holder());
-                Instant until = now.plus(leaseTtl());
-                WriteResult taken = write(record.withLease(new TokenRecord.Lease(holder(), until)), current.version);
-                if (taken.isConflict()) {
-                    // Another process wrote first: read what it wrote.
-                    continue;
-                }
-                if (takeover) {
-                    LOG.info("{}: took over the lease on {} from a holder whose lease expired at {}", name, ref,
-                            lease.until);
-                }
-                notifyListeners(l -> l.leaseTaken(name, ref, until, takeover));
-                // Double check: the record as it is now that the lease is ours.
-                Stored held = read();
-                if (!held.version.equals(taken.version()) || held.record.lease == null
-                        || !held.record.lease.heldBy(holder())) {
-                    notifyListeners(l -> l.leaseLost(name, ref));
-                    continue;
-                }
-                if (Duration.between(clock.instant(), until).compareTo(requestTimeout) < 0) {
-                    // Too little of the lease is left to finish a request in it: take a fresh one.
-                    continue;
-                }
-                RefreshingValue.Loaded<AccessToken> refreshed = refreshAsHolder(held, previous);
-                if (refreshed != null) {
-                    return refreshed;
-                }
-            }
-            throw new TokenRefreshException(endpoint, "the token record at " + ref + " kept "
-                    + "changing while this manager read it; trying again", null, true);
-        }
-
-        /** The stored access token, when it is shared, not rejected and still outside this manager's window. */
-        private RefreshingValue.Loaded<AccessToken> adoptable(TokenRecord record, Secret reject, Instant now) {
-            if (!shareAccessTokens || record.accessToken == null || record.accessToken.equals(reject)) {
-                return null;
-            }
-            RefreshingValue.Loaded<AccessToken> loaded = schedule(new AccessToken(record.accessToken,
-                    record.expiresAt, record.scopes), record.issuedAt, Optional.empty());
-            return now.isBefore(loaded.refreshAt()) ? loaded : null;
-        }
-
-        /**
-         * Refreshes with the lease held; returns the new token once the record holding it is written, or
-         * {@code null} when another process's newer record should be looked at instead.
-         */
-        private RefreshingValue.Loaded<AccessToken> refreshAsHolder(Stored held, AccessToken previous) {
-            TokenRecord record = held.record;
-            if (!circuitBreaker.tryAcquirePermission()) {
-                release(held);
-                throw new TokenRefreshException(endpoint, -1, null, null, openWait(),
-                        "the circuit breaker is open after repeated failures; no request sent", null, true);
-            }
-            // Only here, where a request is sent, is a refresh started: reading or adopting the record is not one.
-            // Read here, on the load's thread: the value's loadStarted event reaches Hooks later, on a worker.
-            boolean served = value.peek().isPresent();
-            notifyListeners(l -> l.refreshStarted(name, served));
-            Instant start = clock.instant();
-            long startNanos = System.nanoTime();
-            TokenResponse response;
-            try {
-                response = grant.fetch(TokenSource.Request.of(previous, record.refreshToken, scopes));
-                circuitBreaker.onSuccess(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
-            } catch (ReauthenticationRequiredException refused) {
-                circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, refused);
-                // Checked against the store first: a newer generation means another process rotated the token.
-                Stored after = read();
-                if (after.record.generation > record.generation) {
-                    LOG.info("{}: the refresh token was refused, and {} holds a newer generation ({}): using it",
-                            name, ref, after.record.generation);
-                    notifyListeners(l -> l.recordAdopted(name, ref, after.record.generation, false));
-                    return null;
-                }
-                release(after);
-                throw refused;
-            } catch (InvalidTokenResponseException e) {
-                circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
-                if (e.receivedRefreshToken().isPresent()) {
-                    writeNewRecord(TokenRecord.ofRefreshToken(record.generation + 1, e.receivedRefreshToken().get()),
-                            held.version, record.generation);
-                } else {
-                    release(held);
-                }
-                throw e;
-            } catch (RuntimeException e) {
-                circuitBreaker.onError(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS, e);
-                release(held);
-                throw e;
-            } catch (Error e) {
-                circuitBreaker.releasePermission();
-                throw e;
-            }
-            Instant expiresAt = start.plus(response.expiresIn());
-            AccessToken token = new AccessToken(response.accessToken(), expiresAt, response.scopes());
-            Secret refresh = response.refreshToken().orElse(record.refreshToken);
-            boolean rotated = !refresh.equals(record.refreshToken);
-            TokenRecord next = new TokenRecord(record.generation + 1, refresh,
-                    shareAccessTokens ? response.accessToken() : null, shareAccessTokens ? start : null,
-                    shareAccessTokens ? expiresAt : null, response.scopes(), null);
-            writeNewRecord(next, held.version, record.generation);
-            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-            notifyListeners(l -> l.refreshSucceeded(name, took, expiresAt, rotated));
-            return schedule(token, start, response.refreshIn().map(start::plus));
-        }
-
-        /**
-         * Writes the record that follows generation {@code base}, on {@code expected}. A conflict from another
-         * field of the secret is merged; a record another process wrote meanwhile is kept if it is newer. A failed
-         * write is retried in the background with backoff.
-         */
-        private void writeNewRecord(TokenRecord next, Optional<String> expected, long base) {
-            synchronized (this) {
-                if (recordRetry != null) {
-                    recordRetry.cancel();
-                    recordRetry = null;
-                }
-                unwritten = next;
-                unwrittenBase = base;
-                try {
-                    writeUnwritten(expected);
-                } catch (RuntimeException e) {
-                    scheduleRecordRetry(e);
-                }
-            }
-        }
-
-        /**
-         * Writes the record this manager could not write yet before anything else: it holds the refresh token the
-         * server issued last, and the store still holds the one it replaced. A refresh from the store's record would
-         * present that retired token (an {@code invalid_grant}, or the grant revoked by reuse detection). If the
-         * write fails again, this load fails as temporary and the current token stays served; the pending retry goes
-         * on.
-         */
-        private void writePendingRecordFirst() {
-            synchronized (this) {
-                if (unwritten == null) {
-                    return;
-                }
-                try {
-                    writeUnwritten(read().version);
-                } catch (RuntimeException e) {
-                    throw new TokenRefreshException(endpoint, "the new token record is not yet "
-                            + "written to " + ref + "; no refresh with the refresh token it replaces", e, true);
-                }
-                // Written (or superseded by a newer generation): its retry has nothing left to do.
-                if (recordRetry != null) {
-                    recordRetry.cancel();
-                    recordRetry = null;
-                }
-            }
-        }
-
-        /** Call holding this fleet state's lock. */
-        private void writeUnwritten(Optional<String> expected) {
-            boolean merged = false;
-            for (int attempt = 0; attempt <= MAX_MERGES; attempt++) {
-                WriteResult result = write(unwritten, expected);
-                if (result.isWritten()) {
-                    Optional<String> version = result.version();
-                    unwritten = null;
-                    recordWriteFailures = 0;
-                    if (merged) {
-                        notifyListeners(l -> l.writeBackConflictMerged(name, ref, version));
-                    } else {
-                        notifyListeners(l -> l.writeBackSucceeded(name, ref, version));
-                    }
-                    return;
-                }
-                Stored now = read();
-                TokenRecord.Lease lease = now.record.lease;
-                if (now.record.generation == unwrittenBase && lease != null && lease.heldBy(holder())) {
-                    // Another field of the secret moved (or the store's version did): the lease is still ours.
-                    merged = true;
-                } else if (now.record.generation == unwrittenBase) {
-                    // The lease ran out and another process took it, but has not written yet: ours is newer.
-                    LOG.warn("{}: the lease on {} was taken over before the new record was written; writing it",
-                            name, ref);
-                    notifyListeners(l -> l.leaseLost(name, ref));
-                } else {
-                    LOG.warn("{}: {} moved to generation {} while this manager refreshed; its own record is not "
-                            + "written over it", name, ref, now.record.generation);
-                    unwritten = null;
-                    notifyListeners(l -> l.leaseLost(name, ref));
-                    return;
-                }
-                expected = now.version;
-            }
-            throw new CredentialException(ref, "the write kept conflicting with other writers", null, true);
-        }
-
-        /** Call holding this fleet state's lock. */
-        private void scheduleRecordRetry(RuntimeException failure) {
-            recordWriteFailures++;
-            Duration delay = WRITE_BACKOFF.delay(recordWriteFailures);
-            LOG.warn("{}: writing the new token record to {} failed; retrying in {}: {}", name, ref, delay,
-                    failure.getMessage());
-            notifyListeners(l -> l.writeBackFailed(name, ref, failure, delay));
-            if (!writesStopped) {
-                try {
-                    recordRetry = scheduler.schedule(this::retryRecordWrite, delay);
-                } catch (RuntimeException | Error refused) {
-                    // The record stays held: the next refresh or close() writes it. The token is served meanwhile.
-                    LOG.warn("{}: the scheduler refused the retry of the record write ({}); the next refresh or "
-                            + "close writes it", name, refused.getClass().getName());
-                }
-            }
-        }
-
-        private void retryRecordWrite() {
-            synchronized (this) {
-                recordRetry = null;
-                if (unwritten == null) {
-                    return;
-                }
-                try {
-                    writeUnwritten(read().version);
-                } catch (RuntimeException e) {
-                    scheduleRecordRetry(e);
-                }
-            }
-        }
-
-        /** For close(): one last try of a pending record write. */
-        void flush() {
-            synchronized (this) {
-                if (recordRetry != null) {
-                    recordRetry.cancel();
-                    recordRetry = null;
-                }
-                if (unwritten != null) {
-                    try {
-                        writeUnwritten(read().version);
-                    } catch (RuntimeException e) {
-                        LOG.warn("{}: closed with the new token record not written to {}: {}", name, ref,
-                                e.getMessage());
-                    }
-                }
-            }
-        }
-
-        /** Clears this manager's lease, if it still holds it; best effort, since it expires anyway. */
-        private void release(Stored held) {
-            if (held.record.lease == null || !held.record.lease.heldBy(holder())) {
-                return;
-            }
-            try {
-                write(held.record.withLease(null), held.version);
-            } catch (RuntimeException e) {
-                LOG.debug("{}: releasing the lease on {} failed: {}", name, ref, e.getMessage());
-            }
-        }
-
-        private Stored read() {
-            VersionedSecret stored;
-            try {
-                stored = vault.read(ref);
-            } catch (CredentialNotFoundException e) {
-                throw new ReauthenticationRequiredException(endpoint, "no token record is stored at "
-                        + ref + "; log in (bigledger-auth login) or store one with TokenManager.storeRefreshToken",
-                        e);
-            } catch (InvalidCredentialException e) {
-                throw e;
-            } catch (CredentialException e) {
-                throw new TokenRefreshException(endpoint, "the token record at " + ref
-                        + " could not be read", e, e.retryable());
-            }
-            return new Stored(TokenRecord.decode(ref, stored.secret()), stored.version());
-        }
-
-        private WriteResult write(TokenRecord record, Optional<String> expected) {
-            return vault.write(ref, record.encode(), expected);
-        }
+        return TokenRecord.storeRefreshToken(vault, record, refreshToken, MAX_MERGES);
     }
 
     /**
@@ -1071,47 +498,10 @@ public final class TokenManager implements AutoCloseable {
      * may be set once; setting one twice, or two grants, fails at once. Not thread-safe.
      */
     public static final class Builder {
-        private final Set<String> set = new HashSet<>();
-        private final List<TokenListener> listeners = new CopyOnWriteArrayList<>();
-        private OAuthClient client;
-        private final GrantChoice grant = new GrantChoice();
-        private String name;
-        private Set<String> scopes = Set.of();
-        // Defaults are shared instances: each manager keeps its options, and 100,000 managers need not keep copies.
-        private static final Duration FIVE_MINUTES = Duration.ofMinutes(5);
-        private static final Duration THIRTY_SECONDS = Duration.ofSeconds(30);
-        private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
-        private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-        private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-        private Duration refreshAheadMinimum = FIVE_MINUTES;
-        private double refreshAheadFraction = 0.1;
-        private Duration expirySkew = THIRTY_SECONDS;
-        private double jitter = 0.1;
-        /** The schedule of the default settings, shared by every manager built with them. */
-        private static final RefreshSchedule DEFAULT_SCHEDULE = new RefreshSchedule(FIVE_MINUTES, 0.1,
-                THIRTY_SECONDS, 0.1);
-        /** Made by the first build and reused by the later ones while the settings stay as they are. */
-        private RefreshSchedule builtSchedule;
-        private Duration timeout = THIRTY_SECONDS;
-        private Duration maxStaleness = ONE_SECOND;
-        private Duration retryCooldown = THIRTY_SECONDS;
-        private Duration closeTimeout = TEN_SECONDS;
-        private Duration leaseTtl;
-        private Duration recordPollInterval = POLL_INTERVAL;
-        private boolean shareAccessTokens = true;
-        private RetrySettings retry = RetrySettings.defaults();
-        private CircuitBreakerSettings circuitBreaker = CircuitBreakerSettings.defaults();
-        private Clock clock = Clock.systemUTC();
-        private Scheduler scheduler = Scheduler.systemDefault();
+        /** The options set so far, with their checks and defaults. */
+        private final TokenManagerOptions options = new TokenManagerOptions();
 
         private Builder() {
-        }
-
-        private void once(String option, Object value) {
-            if (!set.add(option)) {
-                throw new IllegalStateException("TokenManager option '" + option + "' is set twice (second value: "
-                        + value + ")");
-            }
         }
 
         /**
@@ -1122,8 +512,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder client(OAuthClient client) {
-            once("client", client);
-            this.client = Objects.requireNonNull(client, "client");
+            options.client(client);
             return this;
         }
 
@@ -1133,7 +522,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder clientCredentials() {
-            grant.clientCredentials();
+            options.clientCredentials();
             return this;
         }
 
@@ -1147,8 +536,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshToken(CredentialVault vault, CredentialRef ref) {
-            grant.storage(new RefreshTokenStorage(Objects.requireNonNull(vault, "vault"),
-                    Objects.requireNonNull(ref, "ref"), null, false));
+            options.refreshToken(vault, ref);
             return this;
         }
 
@@ -1181,8 +569,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder tokenRecord(CredentialVault vault, CredentialRef record) {
-            grant.storage(new RefreshTokenStorage(Objects.requireNonNull(vault, "vault"),
-                    Objects.requireNonNull(record, "record"), null, true));
+            options.tokenRecord(vault, record);
             return this;
         }
 
@@ -1194,8 +581,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder leaseTtl(Duration leaseTtl) {
-            once("leaseTtl", leaseTtl);
-            this.leaseTtl = Options.positive("TokenManager", "leaseTtl", leaseTtl);
+            options.leaseTtl(leaseTtl);
             return this;
         }
 
@@ -1207,8 +593,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder recordPollInterval(Duration interval) {
-            once("recordPollInterval", interval);
-            this.recordPollInterval = Options.positive("TokenManager", "recordPollInterval", interval);
+            options.recordPollInterval(interval);
             return this;
         }
 
@@ -1221,8 +606,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder shareAccessTokens(boolean share) {
-            once("shareAccessTokens", share);
-            this.shareAccessTokens = share;
+            options.shareAccessTokens(share);
             return this;
         }
 
@@ -1234,7 +618,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshToken(Secret initial) {
-            grant.storage(new RefreshTokenStorage(null, null, Objects.requireNonNull(initial, "initial"), false));
+            options.refreshToken(initial);
             return this;
         }
 
@@ -1253,7 +637,7 @@ public final class TokenManager implements AutoCloseable {
          * @throws IllegalStateException if a token source or {@link #clientCredentials()} was already chosen
          */
         public Builder tokenSource(TokenSource source) {
-            grant.source(source);
+            options.tokenSource(source);
             return this;
         }
 
@@ -1265,8 +649,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder scopes(Set<String> scopes) {
-            once("scopes", scopes);
-            this.scopes = Set.copyOf(scopes);
+            options.scopes(scopes);
             return this;
         }
 
@@ -1278,8 +661,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder name(String name) {
-            once("name", name);
-            this.name = Objects.requireNonNull(name, "name");
+            options.name(name);
             return this;
         }
 
@@ -1294,14 +676,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder refreshAhead(Duration minimum, double fractionOfLifetime) {
-            once("refreshAhead", minimum + "," + fractionOfLifetime);
-            Objects.requireNonNull(minimum, "minimum");
-            if (minimum.isNegative() || !(fractionOfLifetime >= 0 && fractionOfLifetime < 1)) {
-                throw new IllegalArgumentException("TokenManager option 'refreshAhead' needs a minimum of zero or "
-                        + "more and a fraction in [0, 1): " + minimum + ", " + fractionOfLifetime);
-            }
-            this.refreshAheadMinimum = minimum;
-            this.refreshAheadFraction = fractionOfLifetime;
+            options.refreshAhead(minimum, fractionOfLifetime);
             return this;
         }
 
@@ -1313,13 +688,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder expirySkew(Duration expirySkew) {
-            once("expirySkew", expirySkew);
-            Objects.requireNonNull(expirySkew, "expirySkew");
-            if (expirySkew.isNegative()) {
-                throw new IllegalArgumentException("TokenManager option 'expirySkew' must not be negative: "
-                        + expirySkew);
-            }
-            this.expirySkew = expirySkew;
+            options.expirySkew(expirySkew);
             return this;
         }
 
@@ -1331,11 +700,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder jitter(double jitter) {
-            once("jitter", jitter);
-            if (!(jitter >= 0 && jitter < 1)) {
-                throw new IllegalArgumentException("TokenManager option 'jitter' must be in [0, 1): " + jitter);
-            }
-            this.jitter = jitter;
+            options.jitter(jitter);
             return this;
         }
 
@@ -1346,8 +711,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder timeout(Duration timeout) {
-            once("timeout", timeout);
-            this.timeout = Options.positive("TokenManager", "timeout", timeout);
+            options.timeout(timeout);
             return this;
         }
 
@@ -1361,13 +725,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder maxStaleness(Duration maxStaleness) {
-            once("maxStaleness", maxStaleness);
-            Objects.requireNonNull(maxStaleness, "maxStaleness");
-            if (maxStaleness.isNegative()) {
-                throw new IllegalArgumentException("TokenManager option 'maxStaleness' must not be negative: "
-                        + maxStaleness);
-            }
-            this.maxStaleness = maxStaleness;
+            options.maxStaleness(maxStaleness);
             return this;
         }
 
@@ -1390,8 +748,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder retry(RetrySettings retry) {
-            once("retry", retry);
-            this.retry = Objects.requireNonNull(retry, "retry");
+            options.retry(retry);
             return this;
         }
 
@@ -1403,8 +760,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder retryCooldown(Duration retryCooldown) {
-            once("retryCooldown", retryCooldown);
-            this.retryCooldown = Options.positive("TokenManager", "retryCooldown", retryCooldown);
+            options.retryCooldown(retryCooldown);
             return this;
         }
 
@@ -1416,8 +772,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder closeTimeout(Duration closeTimeout) {
-            once("closeTimeout", closeTimeout);
-            this.closeTimeout = Options.positive("TokenManager", "closeTimeout", closeTimeout);
+            options.closeTimeout(closeTimeout);
             return this;
         }
 
@@ -1429,8 +784,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
-            once("circuitBreaker", circuitBreaker);
-            this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
+            options.circuitBreaker(circuitBreaker);
             return this;
         }
 
@@ -1441,8 +795,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            once("clock", clock);
-            this.clock = Objects.requireNonNull(clock, "clock");
+            options.clock(clock);
             return this;
         }
 
@@ -1453,8 +806,7 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder scheduler(Scheduler scheduler) {
-            once("scheduler", scheduler);
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            options.scheduler(scheduler);
             return this;
         }
 
@@ -1465,24 +817,13 @@ public final class TokenManager implements AutoCloseable {
          * @return this builder
          */
         public Builder addListener(TokenListener listener) {
-            listeners.add(Objects.requireNonNull(listener, "listener"));
+            options.addListener(listener);
             return this;
         }
 
-        /**
-         * The schedule of these settings: the default settings' shared one, or the one made for an earlier build when
-         * they have not changed since.
-         */
+        /** The schedule of these settings: see {@link TokenManagerOptions#refreshSchedule()}. */
         RefreshSchedule refreshSchedule() {
-            if (DEFAULT_SCHEDULE.sameAs(refreshAheadMinimum, refreshAheadFraction, expirySkew, jitter)) {
-                return DEFAULT_SCHEDULE;
-            }
-            RefreshSchedule schedule = builtSchedule;
-            if (schedule == null || !schedule.sameAs(refreshAheadMinimum, refreshAheadFraction, expirySkew, jitter)) {
-                schedule = new RefreshSchedule(refreshAheadMinimum, refreshAheadFraction, expirySkew, jitter);
-                builtSchedule = schedule;
-            }
-            return schedule;
+            return options.refreshSchedule();
         }
 
         /**
@@ -1494,31 +835,7 @@ public final class TokenManager implements AutoCloseable {
          * @throws IllegalArgumentException if fleet-mode options do not fit the store or the client
          */
         public TokenManager build() {
-            // Fails first without a client, unless a token source names its endpoint.
-            grant.endpoint(client);
-            if (!grant.chosen()) {
-                throw new IllegalStateException("TokenManager needs a grant: call clientCredentials(), "
-                        + "refreshToken(...), tokenRecord(...) or tokenSource(...)");
-            }
-            boolean fleetOption = set.contains("leaseTtl") || set.contains("recordPollInterval")
-                    || set.contains("shareAccessTokens");
-            RefreshTokenStorage storage = grant.storage();
-            boolean record = storage != null && storage.record();
-            if (!record && fleetOption) {
-                throw new IllegalStateException("TokenManager options leaseTtl, recordPollInterval and "
-                        + "shareAccessTokens need tokenRecord(...)");
-            }
-            if (record) {
-                if (!storage.vault().supportsCompareAndSet(storage.ref())) {
-                    throw new IllegalArgumentException("The token record at " + storage.ref() + " needs a store "
-                            + "with compare-and-set writes, and the '" + storage.ref().scheme() + "' store has none "
-                            + "for it (use file:, vault: with KV version 2, or aws-sm:)");
-                }
-                if (leaseTtl != null && leaseTtl.compareTo(client.requestTimeout()) <= 0) {
-                    throw new IllegalArgumentException("TokenManager option 'leaseTtl' (" + leaseTtl + ") must be "
-                            + "longer than the client's request timeout (" + client.requestTimeout() + ")");
-                }
-            }
+            options.validate();
             return new TokenManager(this);
         }
     }

@@ -11,6 +11,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -79,6 +80,38 @@ final class TokenRecord {
         if (accessToken != null && (issuedAt == null || expiresAt == null)) {
             throw new IllegalArgumentException("an access token needs its instants");
         }
+    }
+
+    /**
+     * Writes a record holding only {@code refreshToken}, as the generation after the stored one (or 1), for
+     * {@link TokenManager#storeRefreshToken}: compare-and-set, read again on a conflict.
+     *
+     * @param vault the vault that writes the store
+     * @param record where the token record lives
+     * @param refreshToken the refresh token
+     * @param maxRereads how many conflicts are read again before giving up
+     * @return the generation written
+     * @throws CredentialException if the store cannot be read or written, holds something that is not a token
+     *     record, or the record kept changing
+     */
+    static long storeRefreshToken(CredentialVault vault, CredentialRef record, Secret refreshToken, int maxRereads) {
+        for (int attempt = 0; attempt <= maxRereads; attempt++) {
+            long generation = 0;
+            Optional<String> version = Optional.empty();
+            try {
+                VersionedSecret stored = vault.read(record);
+                generation = decode(record, stored.secret()).generation;
+                version = stored.version();
+            } catch (CredentialNotFoundException e) {
+                // None yet: create it.
+            }
+            long next = generation + 1;
+            WriteResult result = vault.write(record, ofRefreshToken(next, refreshToken).encode(), version);
+            if (result.isWritten()) {
+                return next;
+            }
+        }
+        throw new CredentialException(record, "the token record kept changing while it was written", null, true);
     }
 
     /** A record holding only a refresh token. */
