@@ -160,13 +160,17 @@ public final class TokenExchangeGrant implements TokenSource {
         return Optional.of(client.tokenEndpoint());
     }
 
-    /** Shows the endpoint, the client id, the token types, audiences and resources; never a token. */
+    /**
+     * Shows the endpoint, the client id, the token types, audiences and resources (without user info); never a
+     * token.
+     */
     @Override
     public String toString() {
         return "TokenExchangeGrant[" + client + ", subjectTokenType=" + subjectTokenType
                 + (actorToken == null ? "" : ", actorTokenType=" + actorTokenType)
                 + (requestedTokenType == null ? "" : ", requestedTokenType=" + requestedTokenType)
-                + ", audiences=" + audiences + ", resources=" + resources + "]";
+                + ", audiences=" + audiences + ", resources="
+                + resources.stream().map(r -> Endpoints.shown(URI.create(r)).toString()).toList() + "]";
     }
 
     /**

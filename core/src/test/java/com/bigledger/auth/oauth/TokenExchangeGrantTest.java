@@ -72,6 +72,17 @@ class TokenExchangeGrantTest {
     }
 
     @Test
+    void aResourceWithUserInfoIsShownWithoutIt() {
+        String password = Canary.value("resource_pw_");
+        TokenExchangeGrant grant = TokenExchangeGrant.builder().client(client(RequestFormat.FORM))
+                .subjectToken(() -> Secret.of(Canary.value("subject_")), TokenExchangeGrant.ACCESS_TOKEN_TYPE)
+                .resource(URI.create("https://user:" + password + "@ledger.example.test/books"))
+                .build();
+
+        assertThat(grant.toString()).contains("ledger.example.test/books").doesNotContain(password);
+    }
+
+    @Test
     void aJsonBodyCarriesRepeatedParametersAsArrays() {
         endpoint.dispatcher(issuer);
         TokenExchangeGrant grant = TokenExchangeGrant.builder().client(client(RequestFormat.JSON))
