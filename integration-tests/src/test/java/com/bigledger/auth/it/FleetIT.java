@@ -136,6 +136,7 @@ class FleetIT {
         int refusedBefore = counts.refused.get();
 
         List<Process> members = new ArrayList<>();
+        List<Path> memberLogs = new ArrayList<>();
         java.util.concurrent.ScheduledExecutorService watchdog =
                 java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try (CredentialSource source = store.equals("aws-sm") ? moto.source() : vaultDouble.source();
@@ -147,8 +148,9 @@ class FleetIT {
             long first = TokenManager.storeRefreshToken(vault, record, loggedIn);
 
             for (int i = 0; i < processes; i++) {
+                memberLogs.add(logs.resolve(run + "-member-" + i + ".log"));
                 members.add(start(store, storeAddress, record, vaultToken, runMillis, halt ? marker : null,
-                        logs.resolve(run + "-member-" + i + ".log")));
+                        memberLogs.get(i)));
             }
             // Start-up is not part of the run: every member says ready, then all are told to go at once.
             List<BufferedReader> outputs = new ArrayList<>();
@@ -190,7 +192,8 @@ class FleetIT {
                 assertThat(member.exitValue()).as("member exit status (see target/fleet/)").isZero();
                 Matcher m = SUMMARY.matcher(String.valueOf(last));
                 assertThat(m.matches()).as("member summary line").isTrue();
-                assertThat(Long.parseLong(m.group(2))).as("callers not served (see target/fleet/)").isZero();
+                assertThat(Long.parseLong(m.group(2))).as("callers not served (%s), first failures: %s",
+                        memberLogs.get(i), firstFailures(memberLogs.get(i))).isZero();
                 served += Long.parseLong(m.group(1));
                 takeovers += Long.parseLong(m.group(4));
                 refreshEvents += Long.parseLong(m.group(5));
@@ -266,6 +269,13 @@ class FleetIT {
         assertThat(retired.errorCode()).contains("invalid_grant");
         assertThat(revoked).as("the live refresh token dies with its authorization").isNotNull();
         assertThat(revoked.errorCode()).contains("invalid_grant");
+    }
+
+    /** The first few distinct failures a member logged (the library's messages, which name no secret). */
+    private static List<String> firstFailures(Path log) throws IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.startsWith("fleet member: ")).distinct().limit(3).toList();
+        }
     }
 
     private static Secret refreshToken(String record) {

@@ -34,8 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Arguments: {@code aws-sm} or {@code vault}, the store's address, the record's reference, the token endpoint,
  * the client id, how long to run in milliseconds, the number of threads, and a marker file or {@code -}. With a
- * marker, the first member to take the lease 5 s or more into the run creates the marker and halts its JVM
- * right there ({@code Runtime.halt}): it dies holding the lease, its refresh begun and no request sent yet. The
+ * marker, the first member to begin a refresh request 5 s or more into the run creates the marker and halts its JVM
+ * ({@code Runtime.halt}) on the thread that would send it: it dies holding the lease, its refresh begun and no
+ * request sent yet. The
  * client secret comes in {@code FLEET_CLIENT_SECRET}, the Vault token in {@code FLEET_VAULT_TOKEN}.
  *
  * <p>Once built, it prints {@code ready} and waits for {@code go} on its standard input, so that start-up is not
@@ -74,18 +75,29 @@ public final class FleetMember {
         CredentialSource source = store.equals("aws-sm") ? Moto.source(storeAddress)
                 : VaultDouble.source(storeAddress, Secret.of(System.getenv("FLEET_VAULT_TOKEN")));
         CredentialVault vault = CredentialVault.builder().source(source).discoverSources(false).build();
+        OAuthClient client = OAuthClient.builder()
+                .tokenEndpoint(tokenEndpoint)
+                .clientId(clientId)
+                .clientSecret(Secret.of(System.getenv("FLEET_CLIENT_SECRET")))
+                .clientAuthentication(ClientAuthentication.CLIENT_SECRET_BASIC)
+                .connectTimeout(Duration.ofSeconds(3))
+                // Long enough for the loaded test machine: a request that times out after the server
+                // rotated loses that rotation (README, Running several replicas), and the server revokes.
+                .requestTimeout(Duration.ofSeconds(10))
+                .allowInsecureLoopback(true)
+                .build();
         TokenManager manager = TokenManager.builder()
-                .client(OAuthClient.builder()
-                        .tokenEndpoint(tokenEndpoint)
-                        .clientId(clientId)
-                        .clientSecret(Secret.of(System.getenv("FLEET_CLIENT_SECRET")))
-                        .clientAuthentication(ClientAuthentication.CLIENT_SECRET_BASIC)
-                        .connectTimeout(Duration.ofSeconds(3))
-                        // Long enough for the loaded test machine: a request that times out after the server
-                        // rotated loses that rotation (README, Running several replicas), and the server revokes.
-                        .requestTimeout(Duration.ofSeconds(10))
-                        .allowInsecureLoopback(true)
-                        .build())
+                .client(client)
+                // The refresh_token grant, as the manager sends it by default; with a marker, the halting member
+                // dies here, on the thread that would send the request: holding the lease, before the request.
+                // (Not in a listener: listeners run on another thread, which may halt after the server rotated.)
+                .tokenSource(request -> {
+                    if (marker != null && System.nanoTime() > haltFrom.get() && claim(marker)) {
+                        out.println("halting");
+                        Runtime.getRuntime().halt(137);
+                    }
+                    return client.refresh(request.refreshToken().orElseThrow(), request.scopes());
+                })
                 .tokenRecord(vault, record)
                 .leaseTtl(Duration.ofSeconds(12))
                 .addListener(new TokenListener() {
@@ -94,11 +106,6 @@ public final class FleetMember {
                         leases.incrementAndGet();
                         if (takenOver) {
                             takeovers.incrementAndGet();
-                        }
-                        if (marker != null && System.nanoTime() > haltFrom.get() && claim(marker)) {
-                            // Dies holding the lease, mid-refresh, before its request: another must take over.
-                            out.println("halting");
-                            Runtime.getRuntime().halt(137);
                         }
                     }
 

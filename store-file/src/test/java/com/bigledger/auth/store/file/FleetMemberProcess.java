@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link TokenManager} over the token record in a secrets file, with several threads asking it for tokens.
  *
  * <p>Arguments: the secrets file, the token endpoint, how long to run in milliseconds, the number of threads, and
- * a marker file or {@code -}: with a marker, the first member to take a lease 5 s or more after its start creates
- * the marker and halts the JVM right there, holding the lease, mid-refresh.
+ * a marker file or {@code -}: with a marker, the first member to begin a refresh request 5 s or more after its start
+ * creates the marker and halts the JVM on the thread that would send it: holding the lease, before the request.
  * The client secret comes in the {@code FLEET_CLIENT_SECRET} variable. Prints {@code served N failed M leases L}.
  */
 public final class FleetMemberProcess {
@@ -68,23 +68,29 @@ public final class FleetMemberProcess {
         AtomicInteger leases = new AtomicInteger();
         CredentialVault vault = CredentialVault.builder().source(TestSecretsFiles.source(file)).discoverSources(false)
                 .build();
+        OAuthClient client = OAuthClient.builder().tokenEndpoint(endpoint).clientId(FleetProcessesTest.CLIENT_ID)
+                .clientSecret(Secret.of(System.getenv("FLEET_CLIENT_SECRET")))
+                .requestTimeout(Duration.ofSeconds(5))
+                .allowInsecureLoopback(true).build();
         TokenManager manager = TokenManager.builder()
-                .client(OAuthClient.builder().tokenEndpoint(endpoint).clientId(FleetProcessesTest.CLIENT_ID)
-                        .clientSecret(Secret.of(System.getenv("FLEET_CLIENT_SECRET")))
-                        .requestTimeout(Duration.ofSeconds(5))
-                        .allowInsecureLoopback(true).build())
+                .client(client)
+                // The refresh_token grant, as the manager sends it by default. With a marker, the halting member
+                // dies here, on the thread that would send the request: holding the lease, before the request. It
+                // tells the generation it saw, so the test can check that a later one was written. (Not in a
+                // listener: listeners run on another thread, which may halt after the server rotated.)
+                .tokenSource(request -> {
+                    if (marker != null && System.nanoTime() > haltFrom && claim(marker)) {
+                        out.println("halting " + generation(vault));
+                        Runtime.getRuntime().halt(137);
+                    }
+                    return client.refresh(request.refreshToken().orElseThrow(), request.scopes());
+                })
                 .tokenRecord(vault, CredentialRef.of(FileCredentialSource.SCHEME, FleetProcessesTest.RECORD))
                 .recordPollInterval(Duration.ofMillis(50))
                 .addListener(new TokenListener() {
                     @Override
                     public void leaseTaken(String name, CredentialRef record, Instant until, boolean takenOver) {
                         leases.incrementAndGet();
-                        if (marker != null && System.nanoTime() > haltFrom && claim(marker)) {
-                            // Dies holding the lease, before its request: the others must take over. It tells
-                            // the generation it saw, so the test can check that a later one was written.
-                            out.println("halting " + generation(vault));
-                            Runtime.getRuntime().halt(137);
-                        }
                     }
                 })
                 .build();
