@@ -27,10 +27,9 @@ import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
+import com.bigledger.auth.testing.NullChecks;
 import com.bigledger.auth.testing.PublicTypes;
 import com.google.common.testing.NullPointerTester;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Clock;
@@ -41,8 +40,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every public constructor and method of core, including {@code internal} (public on the class path), rejects a
@@ -140,21 +140,11 @@ class PublicApiNullChecksTest {
             Map.entry(RefreshingCredential.Builder.class, PublicApiNullChecksTest::refreshingCredential),
             Map.entry(EnvironmentSettings.class, () -> EnvironmentSettings.of(Map.of("NULL_CHECK", "value"))));
 
-    static List<Class<?>> publicTypes() {
-        return PublicTypes.of(CredentialRef.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("publicTypes")
-    void everyPublicConstructorAndMethodRejectsNull(Class<?> type) throws Exception {
+    @TestFactory
+    Stream<DynamicTest> everyPublicConstructorAndMethodRejectsNull() {
         NullPointerTester tester = tester();
-        PublicTypes.forEachCheckedParameter(type, NULLABLE, SAMPLES, (instance, executable, index) -> {
-            if (executable instanceof Constructor<?> constructor) {
-                tester.testConstructorParameter(constructor, index);
-            } else {
-                tester.testMethodParameter(instance, (Method) executable, index);
-            }
-        });
+        return NullChecks.forModuleOf(CredentialRef.class, NULLABLE, SAMPLES,
+                tester::testConstructorParameter, tester::testMethodParameter);
     }
 
     private static NullPointerTester tester() {

@@ -10,16 +10,15 @@ import com.bigledger.auth.testing.FakeScheduler;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.net.URI;
 import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.NullChecks;
 import com.bigledger.auth.testing.PublicTypes;
 import com.google.common.testing.NullPointerTester;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every public constructor and method of this module rejects a {@code null} argument with a
@@ -45,13 +44,8 @@ class PublicApiNullChecksTest {
                 .clientCredentials().clock(clock).scheduler(new FakeScheduler(clock)).build();
     }
 
-    static List<Class<?>> publicTypes() {
-        return PublicTypes.of(TokenManagerMetrics.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("publicTypes")
-    void everyPublicConstructorAndMethodRejectsNull(Class<?> type) throws Exception {
+    @TestFactory
+    Stream<DynamicTest> everyPublicConstructorAndMethodRejectsNull() {
         FakeClock clock = new FakeClock();
         NullPointerTester tester = new NullPointerTester()
                 .setDefault(Secret.class, Canary.secret("null_check_"))
@@ -59,12 +53,7 @@ class PublicApiNullChecksTest {
                 .setDefault(java.time.Clock.class, clock)
                 .setDefault(CredentialVault.class, vault())
                 .setDefault(TokenManager.class, manager(clock));
-        PublicTypes.forEachCheckedParameter(type, NULLABLE, SAMPLES, (instance, executable, index) -> {
-            if (executable instanceof Constructor<?> constructor) {
-                tester.testConstructorParameter(constructor, index);
-            } else {
-                tester.testMethodParameter(instance, (Method) executable, index);
-            }
-        });
+        return NullChecks.forModuleOf(TokenManagerMetrics.class, NULLABLE, SAMPLES,
+                tester::testConstructorParameter, tester::testMethodParameter);
     }
 }

@@ -6,16 +6,16 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.NullChecks;
 import com.bigledger.auth.testing.PublicTypes;
 import com.google.common.testing.NullPointerTester;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every public constructor and method of this module rejects a {@code null} argument with a
@@ -50,9 +50,8 @@ class PublicApiNullChecksTest {
         return CredentialVault.builder().discoverSources(false).source(new InMemoryCredentialSource("mem")).build();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("publicTypes")
-    void everyPublicConstructorAndMethodRejectsNull(Class<?> type) throws Exception {
+    @TestFactory
+    Stream<DynamicTest> everyPublicConstructorAndMethodRejectsNull() {
         NullPointerTester tester = new NullPointerTester()
                 .setDefault(Secret.class, Canary.secret("null_check_"))
                 .setDefault(CredentialRef.class, CredentialRef.parse("env:NULL_CHECK"))
@@ -61,12 +60,7 @@ class PublicApiNullChecksTest {
                 .setDefault(CredentialVault.class, vault())
                 .setDefault(BigLedgerAuthProperties.class, new BigLedgerAuthProperties(true, "production",
                         null, "company_null_check", null, null, false, null, null, null, null));
-        PublicTypes.forEachCheckedParameter(type, NULLABLE, SAMPLES, (instance, executable, index) -> {
-            if (executable instanceof Constructor<?> constructor) {
-                tester.testConstructorParameter(constructor, index);
-            } else {
-                tester.testMethodParameter(instance, (Method) executable, index);
-            }
-        });
+        return NullChecks.forTypes(publicTypes(), NULLABLE, SAMPLES,
+                tester::testConstructorParameter, tester::testMethodParameter);
     }
 }

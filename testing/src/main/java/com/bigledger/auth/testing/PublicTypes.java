@@ -2,6 +2,7 @@ package com.bigledger.auth.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -129,6 +130,63 @@ public final class PublicTypes {
             }
             check.check(instance, parameter.executable(), parameter.index());
         }
+    }
+
+    /**
+     * Does what {@link #forEachCheckedParameter(Class, Set, Map, ParameterCheck)} does, with a check of its own for
+     * constructor parameters and for method parameters: the shapes of guava-testlib's
+     * {@code NullPointerTester::testConstructorParameter} and {@code NullPointerTester::testMethodParameter}, which a
+     * null-check test passes as they are.
+     *
+     * @param type a public type
+     * @param nullable the {@linkplain Parameter#key() keys} of parameters documented as accepting {@code null}
+     * @param samples makers of instances, by type; needed for every type with public instance methods
+     * @param constructors the check of one constructor parameter
+     * @param methods the check of one method parameter, with the instance ({@code null} for a static method)
+     * @throws AssertionError if an instance method is found and {@code samples} has no maker for {@code type}
+     * @throws Exception whatever a check throws
+     */
+    public static void forEachCheckedParameter(Class<?> type, Set<String> nullable,
+            Map<Class<?>, ? extends Supplier<?>> samples, ConstructorCheck constructors, MethodCheck methods)
+            throws Exception {
+        Objects.requireNonNull(constructors, "constructors");
+        Objects.requireNonNull(methods, "methods");
+        forEachCheckedParameter(type, nullable, samples, (instance, executable, index) -> {
+            if (executable instanceof Constructor<?> constructor) {
+                constructors.check(constructor, index);
+            } else {
+                methods.check(instance, (Method) executable, index);
+            }
+        });
+    }
+
+    /** The check of one constructor parameter, as guava-testlib's {@code testConstructorParameter} makes it. */
+    @FunctionalInterface
+    public interface ConstructorCheck {
+
+        /**
+         * Checks one constructor parameter.
+         *
+         * @param constructor the constructor
+         * @param index the parameter's position, from zero
+         * @throws Exception if the check fails or cannot be made
+         */
+        void check(Constructor<?> constructor, int index) throws Exception;
+    }
+
+    /** The check of one method parameter, as guava-testlib's {@code testMethodParameter} makes it. */
+    @FunctionalInterface
+    public interface MethodCheck {
+
+        /**
+         * Checks one method parameter.
+         *
+         * @param instance the instance to call the method on, or {@code null} for a static method
+         * @param method the method
+         * @param index the parameter's position, from zero
+         * @throws Exception if the check fails or cannot be made
+         */
+        void check(Object instance, Method method, int index) throws Exception;
     }
 
     /** The check of one parameter, as {@link #forEachCheckedParameter} hands it out. */

@@ -3,18 +3,16 @@ package com.bigledger.auth.testing;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.google.common.testing.NullPointerTester;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every public constructor and method of this module rejects a {@code null} argument with a
@@ -75,24 +73,14 @@ class PublicApiNullChecksTest {
         return ENDPOINT.takeRequest();
     }
 
-    static List<Class<?>> publicTypes() {
-        return PublicTypes.of(FakeClock.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("publicTypes")
-    void everyPublicConstructorAndMethodRejectsNull(Class<?> type) throws Exception {
+    @TestFactory
+    Stream<DynamicTest> everyPublicConstructorAndMethodRejectsNull() {
         NullPointerTester tester = new NullPointerTester()
                 .setDefault(Secret.class, Canary.secret("null_check_"))
                 .setDefault(CredentialRef.class, CredentialRef.parse("env:NULL_CHECK"))
                 .setDefault(java.net.URI.class, java.net.URI.create("https://app.example.test/callback"))
                 .setDefault(FakeTokenEndpoint.Response.class, FakeTokenEndpoint.Response.status(200));
-        PublicTypes.forEachCheckedParameter(type, NULLABLE, SAMPLES, (instance, executable, index) -> {
-            if (executable instanceof Constructor<?> constructor) {
-                tester.testConstructorParameter(constructor, index);
-            } else {
-                tester.testMethodParameter(instance, (Method) executable, index);
-            }
-        });
+        return NullChecks.forModuleOf(FakeClock.class, NULLABLE, SAMPLES,
+                tester::testConstructorParameter, tester::testMethodParameter);
     }
 }

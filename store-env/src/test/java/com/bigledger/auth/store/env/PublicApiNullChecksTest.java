@@ -3,16 +3,15 @@ package com.bigledger.auth.store.env;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.NullChecks;
 import com.bigledger.auth.testing.PublicTypes;
 import com.google.common.testing.NullPointerTester;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every public constructor and method of this module rejects a {@code null} argument with a
@@ -28,22 +27,12 @@ class PublicApiNullChecksTest {
             EnvCredentialSource.class, () -> EnvCredentialSource.builder().environment(Map.of()).build(),
             EnvCredentialSource.Builder.class, EnvCredentialSource::builder);
 
-    static List<Class<?>> publicTypes() {
-        return PublicTypes.of(EnvCredentialSource.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("publicTypes")
-    void everyPublicConstructorAndMethodRejectsNull(Class<?> type) throws Exception {
+    @TestFactory
+    Stream<DynamicTest> everyPublicConstructorAndMethodRejectsNull() {
         NullPointerTester tester = new NullPointerTester()
                 .setDefault(Secret.class, Canary.secret("null_check_"))
                 .setDefault(CredentialRef.class, CredentialRef.parse("env:NULL_CHECK"));
-        PublicTypes.forEachCheckedParameter(type, NULLABLE, SAMPLES, (instance, executable, index) -> {
-            if (executable instanceof Constructor<?> constructor) {
-                tester.testConstructorParameter(constructor, index);
-            } else {
-                tester.testMethodParameter(instance, (Method) executable, index);
-            }
-        });
+        return NullChecks.forModuleOf(EnvCredentialSource.class, NULLABLE, SAMPLES,
+                tester::testConstructorParameter, tester::testMethodParameter);
     }
 }

@@ -6,16 +6,15 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.net.URI;
 import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.NullChecks;
 import com.bigledger.auth.testing.PublicTypes;
 import com.google.common.testing.NullPointerTester;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every public constructor and method of this module rejects a {@code null} argument with a
@@ -34,25 +33,15 @@ class PublicApiNullChecksTest {
             VaultCredentialSource.Builder.class, VaultCredentialSource::builder,
             VaultAuthentication.class, () -> VaultAuthentication.token(Canary.secret("hvs.")));
 
-    static List<Class<?>> publicTypes() {
-        return PublicTypes.of(VaultCredentialSource.class);
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("publicTypes")
-    void everyPublicConstructorAndMethodRejectsNull(Class<?> type) throws Exception {
+    @TestFactory
+    Stream<DynamicTest> everyPublicConstructorAndMethodRejectsNull() {
         NullPointerTester tester = new NullPointerTester()
                 .setDefault(Secret.class, Canary.secret("null_check_"))
                 .setDefault(CredentialRef.class, CredentialRef.parse("env:NULL_CHECK"))
                 .setDefault(CredentialVault.class, CredentialVault.builder().discoverSources(false)
                         .source(new InMemoryCredentialSource("mem")).build())
                 .setDefault(URI.class, URI.create("https://vault.example.test:8200"));
-        PublicTypes.forEachCheckedParameter(type, NULLABLE, SAMPLES, (instance, executable, index) -> {
-            if (executable instanceof Constructor<?> constructor) {
-                tester.testConstructorParameter(constructor, index);
-            } else {
-                tester.testMethodParameter(instance, (Method) executable, index);
-            }
-        });
+        return NullChecks.forModuleOf(VaultCredentialSource.class, NULLABLE, SAMPLES,
+                tester::testConstructorParameter, tester::testMethodParameter);
     }
 }
