@@ -1,64 +1,30 @@
 package com.bigledger.auth;
 
-import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
-import com.bigledger.auth.testing.FakeScheduler;
-import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
-import com.bigledger.auth.testing.FakeTokenEndpoint.RotatingIssuer;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
  * Fleet mode when the refresh or the record's write-back fails: the lease is given back at once, a rotated refresh
  * token that came with an unusable answer is still written, and a write-back that failed is retried until it lands.
  */
-class TokenManagerFleetFaultTest {
+class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> {
 
-    private static final long LIFETIME = 3600;
-    private static final String CLIENT_ID = "fleet-client";
-
-    private final FakeClock clock = new FakeClock();
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
-    private final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
-    private final String clientSecret = Canary.value("cs_");
-    private final RotatingIssuer issuer = new RotatingIssuer(CLIENT_ID, clientSecret, LIFETIME);
-    private final InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
-    private final CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final List<String> events = new CopyOnWriteArrayList<>();
-    private final CredentialRef record = CredentialRef.of("mem", "token_record");
-    private TokenManager manager;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (manager != null) {
-            manager.close();
-        }
-        vault.close();
-        endpoint.close();
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    TokenManagerFleetFaultTest() {
+        super(Function.identity());
     }
 
     private TokenManager manager() {
-        manager = TokenManager.builder()
-                .client(OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId(CLIENT_ID)
-                        .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true).build())
+        return add(TokenManager.builder()
+                .client(client().build())
                 .tokenRecord(vault, record)
                 .clock(clock)
                 .scheduler(scheduler)
@@ -86,23 +52,7 @@ class TokenManagerFleetFaultTest {
                         events.add("refreshed, expires " + expiresAt + (rotated ? ", rotated" : ""));
                     }
                 })
-                .build();
-        return manager;
-    }
-
-    private AccessToken fetch(TokenManager manager) throws Exception {
-        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
-        return scheduler.runUntilDone(token);
-    }
-
-    /** One load with no caller waiting for it: the caller times out at once, the load runs on this thread. */
-    private void loadOnce(TokenManager manager) {
-        assertThat(catchThrowable(() -> manager.token(Duration.ZERO))).isInstanceOf(BigLedgerAuthException.class);
-        scheduler.runDue();
-    }
-
-    private TokenRecord stored() {
-        return TokenRecord.decode(record, store.load(record).secret());
+                .build());
     }
 
     @Test
@@ -112,7 +62,7 @@ class TokenManagerFleetFaultTest {
         endpoint.dispatcher(request -> Response.oauthError(503, "temporarily_unavailable", "try later"));
         TokenManager manager = manager();
 
-        loadOnce(manager);
+        loadOnce(manager, scheduler);
 
         assertThat(events).contains("lease taken");
         TokenRecord after = stored();
@@ -129,7 +79,7 @@ class TokenManagerFleetFaultTest {
                 + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
         TokenManager manager = manager();
 
-        loadOnce(manager);
+        loadOnce(manager, scheduler);
 
         TokenRecord after = stored();
         assertThat(after.generation).isEqualTo(2);
@@ -145,7 +95,7 @@ class TokenManagerFleetFaultTest {
         endpoint.dispatcher(request -> Response.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3600}"));
         TokenManager manager = manager();
 
-        loadOnce(manager);
+        loadOnce(manager, scheduler);
 
         TokenRecord after = stored();
         assertThat(after.generation).isEqualTo(1);
@@ -202,11 +152,10 @@ class TokenManagerFleetFaultTest {
                 return scheduler.schedule(task, delay);
             }
         };
-        manager = TokenManager.builder()
-                .client(OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId(CLIENT_ID)
-                        .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true).build())
+        TokenManager manager = add(TokenManager.builder()
+                .client(client().build())
                 .tokenRecord(vault, record).clock(clock).scheduler(refusingTimers).jitter(0)
-                .watchdog(Duration.ofHours(2)).build();
+                .watchdog(Duration.ofHours(2)).build());
 
         AccessToken token = fetch(manager);
 
@@ -214,7 +163,6 @@ class TokenManagerFleetFaultTest {
         store.down(false);
         assertThat(stored().generation).isEqualTo(1);
         manager.close();
-        manager = null;
         TokenRecord after = stored();
         assertThat(after.generation).isEqualTo(2);
         assertThat(issuer.isLive(after.refreshToken.reveal())).isTrue();
@@ -241,7 +189,6 @@ class TokenManagerFleetFaultTest {
         assertThat(retryIn(failed.get(1))).isBetween(Duration.ofMillis(1600), Duration.ofMillis(2400));
         store.down(false);
         manager.close();
-        this.manager = null;
 
         assertThat(stored().generation).isEqualTo(2);
         scheduler.advance(Duration.ofSeconds(3));
@@ -255,7 +202,7 @@ class TokenManagerFleetFaultTest {
         endpoint.dispatcher(request -> Response.oauthError(400, "invalid_grant", "refresh token revoked"));
         TokenManager manager = manager();
 
-        loadOnce(manager);
+        loadOnce(manager, scheduler);
 
         assertThat(endpoint.requestCount()).isEqualTo(1);
         assertThat(events).contains("lease taken");

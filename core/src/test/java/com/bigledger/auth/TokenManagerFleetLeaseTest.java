@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
 import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
-import com.bigledger.auth.testing.FakeTokenEndpoint.RotatingIssuer;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
@@ -28,16 +26,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,36 +46,18 @@ import org.junit.jupiter.api.Test;
  * writer rewrote the record first) or run something right after a write lands (another process acting, the clock
  * moving on).
  */
-class TokenManagerFleetLeaseTest {
+class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest.ScriptedStore> {
 
-    private static final long LIFETIME = 3600;
-    private static final String CLIENT_ID = "fleet-client";
     private static final String OTHER = "4242/other";
 
-    private final FakeClock clock = new FakeClock();
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
-    private final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
-    private final String clientSecret = Canary.value("cs_");
-    private final RotatingIssuer issuer = new RotatingIssuer(CLIENT_ID, clientSecret, LIFETIME);
-    private final InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
-    private final ScriptedStore scripted = new ScriptedStore(store);
-    private final CredentialVault vault = CredentialVault.builder().source(scripted).discoverSources(false).build();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final List<String> events = new CopyOnWriteArrayList<>();
-    private final List<TokenManager> managers = new CopyOnWriteArrayList<>();
-    private final CredentialRef record = CredentialRef.of("mem", "token_record");
+    private final ScriptedStore scripted = source;
 
-    @AfterEach
-    void stop() throws InterruptedException {
-        managers.forEach(TokenManager::close);
-        vault.close();
-        endpoint.close();
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    TokenManagerFleetLeaseTest() {
+        super(ScriptedStore::new);
     }
 
     /** The in-memory store, with writes that can be made to conflict and actions run right after a write lands. */
-    private static final class ScriptedStore implements WritableCredentialSource {
+    static final class ScriptedStore implements WritableCredentialSource {
         final InMemoryCredentialSource delegate;
         final AtomicInteger writes = new AtomicInteger();
         /** How many of the next writes find that another writer rewrote the entry first. */
@@ -215,11 +193,6 @@ class TokenManagerFleetLeaseTest {
         }
     }
 
-    private OAuthClient.Builder client() {
-        return OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId(CLIENT_ID)
-                .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true);
-    }
-
     private TokenManager.Builder builder(OAuthClient client, FakeScheduler on, List<String> log) {
         return TokenManager.builder()
                 .client(client)
@@ -277,24 +250,11 @@ class TokenManagerFleetLeaseTest {
         return add(builder(client().build(), scheduler, events).build());
     }
 
-    private TokenManager add(TokenManager manager) {
-        managers.add(manager);
-        return manager;
-    }
-
-    private AccessToken fetch(TokenManager manager) throws Exception {
-        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
-        return scheduler.runUntilDone(token);
-    }
-
-    /** One load with no caller waiting for it: the caller times out at once, the load runs on this thread. */
-    private static void loadOnce(TokenManager manager, FakeScheduler on) {
-        assertThat(catchThrowable(() -> manager.token(Duration.ZERO))).isInstanceOf(BigLedgerAuthException.class);
-        on.runDue();
-    }
-
-    private TokenRecord stored() {
-        return TokenRecord.decode(record, store.load(record).secret());
+    /** A manager over a freshly issued refresh token in the record, with the endpoint answering as {@code answer}. */
+    private TokenManager managerAnswering(Function<FakeTokenEndpoint.RecordedRequest, Response> answer) {
+        storeIssuedRefreshToken();
+        endpoint.dispatcher(answer);
+        return manager();
     }
 
     private long count(String event) {
@@ -309,7 +269,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void aSecondManagerOfTheSameProcessWaitsForTheHoldersRecordInsteadOfTakingItsLease() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         CountDownLatch firstRequestIn = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
         AtomicInteger requests = new AtomicInteger();
@@ -365,8 +325,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void leaseTakenOverBetweenTakingItAndTheDoubleCheckIsReportedLostAndNoRequestIsSent() throws Exception {
-        String refresh = issuer.issueRefreshToken();
-        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        String refresh = storeIssuedRefreshToken();
         endpoint.dispatcher(issuer);
         TokenManager manager = manager();
         // Right after this manager's lease write lands, another process writes its own lease over it.
@@ -385,7 +344,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void leaseWithExactlyTheRequestTimeoutLeftAtTheDoubleCheckIsUsedForTheRequest() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         endpoint.dispatcher(issuer);
         Duration requestTimeout = Duration.ofSeconds(10);
         TokenManager manager = add(builder(client().requestTimeout(requestTimeout).build(), scheduler, events)
@@ -403,7 +362,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void leaseWithLessThanTheRequestTimeoutLeftAtTheDoubleCheckIsTakenAfreshBeforeTheRequest() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         endpoint.dispatcher(issuer);
         Duration requestTimeout = Duration.ofSeconds(10);
         TokenManager manager = add(builder(client().requestTimeout(requestTimeout).build(), scheduler, events)
@@ -420,9 +379,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void recordThatChangesAtEveryLeaseWriteMakesTheLoadGiveUpAfterSixteenRoundsWithoutARequest() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(issuer);
-        TokenManager manager = manager();
+        TokenManager manager = managerAnswering(issuer);
         int before = scripted.writes.get();
         scripted.conflicts.set(16);
 
@@ -436,9 +393,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void recordThatChangesAtFifteenLeaseWritesStillGetsTheLeaseOnTheSixteenth() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(issuer);
-        TokenManager manager = manager();
+        TokenManager manager = managerAnswering(issuer);
         scripted.conflicts.set(15);
 
         loadOnce(manager, scheduler);
@@ -452,13 +407,11 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void writeThatConflictsAsOftenAsMergesAllowedStillLandsMerged() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(request -> {
+        TokenManager manager = managerAnswering(request -> {
             // While the holder's request is out, other writers keep rewriting the secret.
             scripted.conflicts.set(RefreshTokenWriteBack.MAX_MERGES);
             return issuer.apply(request);
         });
-        TokenManager manager = manager();
 
         AccessToken token = fetch(manager);
 
@@ -472,12 +425,10 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void writeThatConflictsMoreOftenThanMergesAllowedIsRetriedLater() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(request -> {
+        TokenManager manager = managerAnswering(request -> {
             scripted.conflicts.set(RefreshTokenWriteBack.MAX_MERGES + 1);
             return issuer.apply(request);
         });
-        TokenManager manager = manager();
 
         AccessToken token = fetch(manager);
 
@@ -491,8 +442,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void leaseTakenOverDuringTheRequestIsReportedLostAndTheNewerRecordIsStillWritten() throws Exception {
-        String refresh = issuer.issueRefreshToken();
-        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        String refresh = storeIssuedRefreshToken();
         endpoint.dispatcher(request -> {
             // The holder stalled past its lease: another process took it over but has not written yet.
             store.put("token_record", TokenRecord.ofRefreshToken(1, Secret.of(refresh))
@@ -514,7 +464,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void newerGenerationWrittenDuringTheRequestIsKeptAndTheOwnRecordDropped() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         Secret theirRefresh = Canary.secret("blg_oauth_rt_");
         Secret theirAccess = Canary.secret("blg_oauth_at_");
         endpoint.dispatcher(request -> {
@@ -539,7 +489,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void pendingRecordWrittenByTheNextRefreshCancelsItsRetry() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         String kept = Canary.value("blg_oauth_rt_");
         AtomicInteger requests = new AtomicInteger();
         // A server that does not insist on rotation: it accepts the refresh token the store still holds.
@@ -569,7 +519,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void refreshWhileTheNewRecordIsStillUnwrittenWritesItFirstAndNeverPresentsTheRetiredRefreshToken() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         AtomicInteger requests = new AtomicInteger();
         endpoint.dispatcher(request -> {
             if (requests.incrementAndGet() == 1) {
@@ -609,12 +559,10 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void refreshWhileTheNewRecordStillCannotBeWrittenSendsNothingAndKeepsServingTheToken() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(request -> {
+        TokenManager manager = managerAnswering(request -> {
             store.down(true);
             return issuer.apply(request);
         });
-        TokenManager manager = manager();
         AccessToken served = fetch(manager);
         assertThat(events).contains("write failed");
 
@@ -633,12 +581,10 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void closeWithARecordRetryPendingWritesTheRecordAndLeavesNoTimerBehind() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(request -> {
+        TokenManager manager = managerAnswering(request -> {
             store.down(true);
             return issuer.apply(request);
         });
-        TokenManager manager = manager();
         fetch(manager);
         assertThat(events).contains("write failed");
         store.down(false);
@@ -654,9 +600,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void successfulRefreshAsHolderIsCountedOnceByTheBreakerAsAFastSuccess() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(issuer);
-        TokenManager manager = manager();
+        TokenManager manager = managerAnswering(issuer);
 
         fetch(manager);
 
@@ -668,9 +612,8 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void temporaryFailureOfTheHoldersRequestIsCountedOnceByTheBreakerAsAFastFailure() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(request -> Response.oauthError(503, "temporarily_unavailable", "try later"));
-        TokenManager manager = manager();
+        TokenManager manager = managerAnswering(
+                request -> Response.oauthError(503, "temporarily_unavailable", "try later"));
 
         loadOnce(manager, scheduler);
 
@@ -682,9 +625,8 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void refusedRefreshTokenIsCountedByTheBreakerAsAnAnswerNotAFailure() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(request -> Response.oauthError(400, "invalid_grant", "refresh token revoked"));
-        TokenManager manager = manager();
+        TokenManager manager = managerAnswering(
+                request -> Response.oauthError(400, "invalid_grant", "refresh token revoked"));
 
         loadOnce(manager, scheduler);
 
@@ -698,9 +640,8 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void unusableAnswerIsCountedOnceByTheBreakerAsAFastCall() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
-        endpoint.dispatcher(request -> Response.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3600}"));
-        TokenManager manager = manager();
+        TokenManager manager = managerAnswering(
+                request -> Response.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3600}"));
 
         loadOnce(manager, scheduler);
 
@@ -712,8 +653,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void openBreakerGivesTheLeaseBackAtOnceAndSendsNothing() throws Exception {
-        String refresh = issuer.issueRefreshToken();
-        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        String refresh = storeIssuedRefreshToken();
         endpoint.dispatcher(issuer);
         TokenManager manager = manager();
         manager.circuitBreaker().transitionToOpenState();
@@ -731,7 +671,7 @@ class TokenManagerFleetLeaseTest {
 
     @Test
     void requestThatDiesWithAnErrorGivesTheHalfOpenBreakersTrialBack() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         endpoint.dispatcher(issuer);
         FirstRequestDies http = new FirstRequestDies();
         TokenManager manager = add(builder(client().httpClient(http).build(), scheduler, events).build());

@@ -6,57 +6,28 @@ import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
-import com.bigledger.auth.testing.FakeScheduler;
-import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
-import com.bigledger.auth.testing.FakeTokenEndpoint.RotatingIssuer;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** Fleet mode: managers standing for separate processes share one token record in a compare-and-set store. */
-class TokenManagerFleetTest {
+class TokenManagerFleetTest extends FleetFixture<InMemoryCredentialSource> {
 
-    private static final long LIFETIME = 3600;
-    private static final String CLIENT_ID = "fleet-client";
-
-    private final FakeClock clock = new FakeClock();
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
-    private final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
-    private final String clientSecret = Canary.value("cs_");
-    private final RotatingIssuer issuer = new RotatingIssuer(CLIENT_ID, clientSecret, LIFETIME);
-    private final InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
-    private final CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final List<String> events = new CopyOnWriteArrayList<>();
-    private final List<TokenManager> managers = new ArrayList<>();
-    private final CredentialRef record = CredentialRef.of("mem", "token_record");
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        managers.forEach(TokenManager::close);
-        vault.close();
-        endpoint.close();
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    TokenManagerFleetTest() {
+        super(Function.identity());
     }
 
     private TokenManager manager(CredentialRef at) {
         TokenManager manager = TokenManager.builder()
-                .client(OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId(CLIENT_ID)
-                        .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true).build())
+                .client(client().build())
                 .tokenRecord(vault, at)
                 .clock(clock)
                 .scheduler(scheduler)
@@ -89,17 +60,7 @@ class TokenManagerFleetTest {
                     }
                 })
                 .build();
-        managers.add(manager);
-        return manager;
-    }
-
-    private AccessToken fetch(TokenManager manager) throws Exception {
-        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
-        return scheduler.runUntilDone(token);
-    }
-
-    private TokenRecord stored(CredentialRef at) {
-        return TokenRecord.decode(at, store.load(at).secret());
+        return add(manager);
     }
 
     @Test

@@ -1,0 +1,108 @@
+package com.bigledger.auth;
+
+import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bigledger.auth.oauth.OAuthClient;
+import com.bigledger.auth.spi.CredentialSource;
+import com.bigledger.auth.testing.Canary;
+import com.bigledger.auth.testing.FakeClock;
+import com.bigledger.auth.testing.FakeScheduler;
+import com.bigledger.auth.testing.FakeTokenEndpoint;
+import com.bigledger.auth.testing.FakeTokenEndpoint.RotatingIssuer;
+import com.bigledger.auth.testing.InMemoryCredentialSource;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * What the fleet-mode tests share: a fake clock and scheduler, a token endpoint whose rotating issuer knows one
+ * client, the token record at {@code mem:token_record} in an in-memory compare-and-set store (seen through whatever
+ * source a test puts around it), threads for callers waiting for a token, and the managers to close after each test.
+ *
+ * @param <S> the source the vault reads: the in-memory store, or a scripted one around it
+ */
+abstract class FleetFixture<S extends CredentialSource> {
+
+    static final long LIFETIME = 3600;
+    static final String CLIENT_ID = "fleet-client";
+
+    final FakeClock clock = new FakeClock();
+    final FakeScheduler scheduler = new FakeScheduler(clock);
+    final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
+    final String clientSecret = Canary.value("cs_");
+    final RotatingIssuer issuer = new RotatingIssuer(CLIENT_ID, clientSecret, LIFETIME);
+    final InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
+    final S source;
+    final CredentialVault vault;
+    final ExecutorService threads = Executors.newCachedThreadPool();
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final List<TokenManager> managers = new CopyOnWriteArrayList<>();
+    final CredentialRef record = CredentialRef.of("mem", "token_record");
+
+    /**
+     * Creates the fixture.
+     *
+     * @param around the source the vault reads, made around the in-memory store
+     */
+    FleetFixture(Function<InMemoryCredentialSource, S> around) {
+        source = around.apply(store);
+        vault = CredentialVault.builder().source(source).discoverSources(false).build();
+    }
+
+    @AfterEach
+    void stopFleet() throws InterruptedException {
+        managers.forEach(TokenManager::close);
+        vault.close();
+        endpoint.close();
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** A client of the fake endpoint, with the issuer's client ID and secret. */
+    OAuthClient.Builder client() {
+        return OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId(CLIENT_ID)
+                .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true);
+    }
+
+    /** Keeps {@code manager} to close after the test. */
+    TokenManager add(TokenManager manager) {
+        managers.add(manager);
+        return manager;
+    }
+
+    /** Stores a refresh token the issuer just issued as the token record, generation 1, and returns it. */
+    String storeIssuedRefreshToken() {
+        String refresh = issuer.issueRefreshToken();
+        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        return refresh;
+    }
+
+    /** Gets a token on another thread while this one runs the scheduler's due work (the refresh). */
+    AccessToken fetch(TokenManager manager) throws Exception {
+        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
+        return scheduler.runUntilDone(token);
+    }
+
+    /** One load with no caller waiting for it: the caller times out at once, the load runs on this thread. */
+    static void loadOnce(TokenManager manager, FakeScheduler on) {
+        assertThat(catchThrowable(() -> manager.token(Duration.ZERO))).isInstanceOf(BigLedgerAuthException.class);
+        on.runDue();
+    }
+
+    /** The token record as the store holds it. */
+    TokenRecord stored() {
+        return stored(record);
+    }
+
+    /** The token record at {@code at} as the store holds it. */
+    TokenRecord stored(CredentialRef at) {
+        return TokenRecord.decode(at, store.load(at).secret());
+    }
+}
