@@ -5,26 +5,18 @@ import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
-import com.bigledger.auth.testing.FakeScheduler;
-import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,53 +25,14 @@ import org.junit.jupiter.api.Test;
  * policy, renewal after the role was deleted, rate-limit quotas, a standby's redirect, nested mounts, stale reads and
  * a KV upgrade in progress. Time is moved by a fake clock and the token's background work run by a fake scheduler.
  */
-class VaultRealServerBehaviourTest {
+class VaultRealServerBehaviourTest extends VaultTokenFixture {
 
-    private static final CredentialRef REF = CredentialRef.parse("vault:secret/bigledger#api_key");
     private static final String ROLE = "bigledger-role";
-    private static final Duration HOUR = Duration.ofHours(1);
     private static final Duration DAY = Duration.ofDays(1);
-
-    private final FakeClock clock = new FakeClock();
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
-    private final CountingScheduler counting = new CountingScheduler();
-    private final VaultHttpDouble vault = VaultHttpDouble.start(clock);
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final InMemoryCredentialSource secretIds = new InMemoryCredentialSource("mem");
-    private final Secret apiKey = Canary.secret("blg_live_sk_");
-    private VaultCredentialSource source;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (source != null) {
-            source.close();
-        }
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        vault.close();
-    }
-
-    private VaultCredentialSource build(VaultAuthentication authentication) {
-        vault.root().put("secret", "bigledger", TestVaults.fields("api_key", apiKey.reveal()));
-        source = TestVaults.builder(vault).clock(clock).scheduler(counting).authentication(authentication).build();
-        return source;
-    }
 
     /** An AppRole source whose secret id, under {@code mem:secret-id}, is {@code secretId}. */
     private VaultCredentialSource appRoleWith(Secret secretId) {
         return build(VaultAuthentication.appRole(ROLE, secretIds.put("secret-id", secretId), secretIds));
-    }
-
-    private VersionedSecret loadWaitingForAToken() throws Exception {
-        return startLoadWaitingForAToken().get(30, TimeUnit.SECONDS);
-    }
-
-    private Future<VersionedSecret> startLoadWaitingForAToken() throws InterruptedException {
-        int started = counting.immediate();
-        Future<VersionedSecret> read = threads.submit(() -> source.load(REF));
-        counting.awaitImmediate(started + 1);
-        scheduler.runDue();
-        return read;
     }
 
     private void advanceMinutes(int minutes) {
@@ -356,37 +309,5 @@ class VaultRealServerBehaviourTest {
 
         vault.root().upgrading("secret", false);
         assertThat(source.load(REF).secret()).isEqualTo(apiKey);
-    }
-
-    /** The fake scheduler, counting the work handed to it to run at once (a login the reads wait for). */
-    private final class CountingScheduler implements Scheduler {
-        private int immediate;
-
-        @Override
-        public Cancellable schedule(Runnable task, Duration delay) {
-            Cancellable cancellable = scheduler.schedule(task, delay);
-            if (delay.isZero() || delay.isNegative()) {
-                synchronized (this) {
-                    immediate++;
-                    notifyAll();
-                }
-            }
-            return cancellable;
-        }
-
-        synchronized int immediate() {
-            return immediate;
-        }
-
-        synchronized void awaitImmediate(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (immediate < count) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("expected " + count + " tasks to run at once, had " + immediate);
-                }
-                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            }
-        }
     }
 }

@@ -5,13 +5,9 @@ import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
-import com.bigledger.auth.testing.FakeScheduler;
-import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,93 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Token login, renewal and re-login, with time moved by a fake clock and the source's background work run by a
  * fake scheduler. A read that has to wait for a login runs on another thread while this one runs the due work.
  */
-class VaultTokenRenewalTest {
-
-    private static final CredentialRef REF = CredentialRef.parse("vault:secret/bigledger#api_key");
-    private static final Duration HOUR = Duration.ofHours(1);
-
-    private final FakeClock clock = new FakeClock();
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
-    private final CountingScheduler counting = new CountingScheduler();
-    private final VaultHttpDouble vault = VaultHttpDouble.start(clock);
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final InMemoryCredentialSource secretIds = new InMemoryCredentialSource("mem");
-    private final Secret apiKey = Canary.secret("blg_live_sk_");
-    private VaultCredentialSource source;
+class VaultTokenRenewalTest extends VaultTokenFixture {
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (source != null) {
-            source.close();
-        }
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-        vault.close();
-    }
-
-    private VaultCredentialSource build(VaultAuthentication authentication) {
-        vault.root().put("secret", "bigledger", TestVaults.fields("api_key", apiKey.reveal()));
-        source = TestVaults.builder(vault).clock(clock).scheduler(counting).authentication(authentication).build();
-        return source;
-    }
 
     private VaultCredentialSource appRole(Duration ttl, Duration maxTtl) {
         Secret secretId = Canary.secret("");
         vault.root().appRole("approle", "bigledger-role", secretId.reveal(), ttl, maxTtl, "bigledger-read");
         CredentialRef secretIdRef = secretIds.put("vault-secret-id", secretId);
         return build(VaultAuthentication.appRole("bigledger-role", secretIdRef, secretIds));
-    }
-
-    /** Reads on another thread while this one runs the login (or lookup) the read waits for. */
-    private VersionedSecret loadWaitingForAToken() throws Exception {
-        Future<VersionedSecret> read = startLoadWaitingForAToken();
-        return read.get(30, TimeUnit.SECONDS);
-    }
-
-    private Future<VersionedSecret> startLoadWaitingForAToken() throws InterruptedException {
-        int started = counting.immediate();
-        Future<VersionedSecret> read = threads.submit(() -> source.load(REF));
-        counting.awaitImmediate(started + 1);
-        scheduler.runDue();
-        return read;
-    }
-
-    /**
-     * The fake scheduler, counting the work handed to it to run at once (a login the reads wait for), so that a test
-     * can wait for it to be queued even when a timer was cancelled meanwhile.
-     */
-    private final class CountingScheduler implements Scheduler {
-        private int immediate;
-
-        @Override
-        public Cancellable schedule(Runnable task, Duration delay) {
-            Cancellable cancellable = scheduler.schedule(task, delay);
-            if (delay.isZero() || delay.isNegative()) {
-                synchronized (this) {
-                    immediate++;
-                    notifyAll();
-                }
-            }
-            return cancellable;
-        }
-
-        synchronized int immediate() {
-            return immediate;
-        }
-
-        synchronized void awaitImmediate(int count) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (immediate < count) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("expected " + count + " tasks to run at once, had " + immediate);
-                }
-                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            }
-        }
     }
 
     private String lastTokenUsed() {
