@@ -6,44 +6,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
-import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.RotatingIssuer;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
 
 /**
- * What the fleet-mode tests share: a fake clock and scheduler, a token endpoint whose rotating issuer knows one
- * client, the token record at {@code mem:token_record} in an in-memory compare-and-set store (seen through whatever
- * source a test puts around it), threads for callers waiting for a token, and the managers to close after each test.
+ * What the fleet-mode tests share, beyond the {@link ManagerFixture}: a rotating issuer behind the endpoint that knows
+ * one client, and the token record at {@code mem:token_record} in an in-memory compare-and-set store, seen through
+ * whatever source a test puts around it, in a vault closed once the managers are.
  *
  * @param <S> the source the vault reads: the in-memory store, or a scripted one around it
  */
-abstract class FleetFixture<S extends CredentialSource> {
+abstract class FleetFixture<S extends CredentialSource> extends ManagerFixture {
 
     static final long LIFETIME = 3600;
     static final String CLIENT_ID = "fleet-client";
 
-    final FakeClock clock = new FakeClock();
-    final FakeScheduler scheduler = new FakeScheduler(clock);
-    final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
     final String clientSecret = Canary.value("cs_");
     final RotatingIssuer issuer = new RotatingIssuer(CLIENT_ID, clientSecret, LIFETIME);
     final InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
     final S source;
     final CredentialVault vault;
-    final ExecutorService threads = Executors.newCachedThreadPool();
-    final List<String> events = new CopyOnWriteArrayList<>();
-    final List<TokenManager> managers = new CopyOnWriteArrayList<>();
     final CredentialRef record = CredentialRef.of("mem", "token_record");
 
     /**
@@ -56,13 +41,9 @@ abstract class FleetFixture<S extends CredentialSource> {
         vault = CredentialVault.builder().source(source).discoverSources(false).build();
     }
 
-    @AfterEach
-    void stopFleet() throws InterruptedException {
-        managers.forEach(TokenManager::close);
+    @Override
+    void afterManagersClosed() {
         vault.close();
-        endpoint.close();
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 
     /** A client of the fake endpoint, with the issuer's client ID and secret. */
@@ -71,23 +52,11 @@ abstract class FleetFixture<S extends CredentialSource> {
                 .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true);
     }
 
-    /** Keeps {@code manager} to close after the test. */
-    TokenManager add(TokenManager manager) {
-        managers.add(manager);
-        return manager;
-    }
-
     /** Stores a refresh token the issuer just issued as the token record, generation 1, and returns it. */
     String storeIssuedRefreshToken() {
         String refresh = issuer.issueRefreshToken();
         TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
         return refresh;
-    }
-
-    /** Gets a token on another thread while this one runs the scheduler's due work (the refresh). */
-    AccessToken fetch(TokenManager manager) throws Exception {
-        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
-        return scheduler.runUntilDone(token);
     }
 
     /** One load with no caller waiting for it: the caller times out at once, the load runs on this thread. */

@@ -23,7 +23,7 @@ class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> 
     }
 
     private TokenManager manager() {
-        return add(TokenManager.builder()
+        return track(TokenManager.builder()
                 .client(client().build())
                 .tokenRecord(vault, record)
                 .clock(clock)
@@ -152,7 +152,7 @@ class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> 
                 return scheduler.schedule(task, delay);
             }
         };
-        TokenManager manager = add(TokenManager.builder()
+        TokenManager manager = track(TokenManager.builder()
                 .client(client().build())
                 .tokenRecord(vault, record).clock(clock).scheduler(refusingTimers).jitter(0)
                 .watchdog(Duration.ofHours(2)).build());

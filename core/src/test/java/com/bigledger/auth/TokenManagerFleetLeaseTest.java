@@ -247,7 +247,7 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
     }
 
     private TokenManager manager() {
-        return add(builder(client().build(), scheduler, events).build());
+        return track(builder(client().build(), scheduler, events).build());
     }
 
     /** A manager over a freshly issued refresh token in the record, with the endpoint answering as {@code answer}. */
@@ -287,7 +287,7 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
         FakeScheduler secondScheduler = new FakeScheduler(clock);
         List<String> secondEvents = new CopyOnWriteArrayList<>();
         TokenManager first = manager();
-        TokenManager second = add(builder(client().build(), secondScheduler, secondEvents).build());
+        TokenManager second = track(builder(client().build(), secondScheduler, secondEvents).build());
 
         Future<?> firstLoad;
         String holder;
@@ -347,7 +347,7 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
         storeIssuedRefreshToken();
         endpoint.dispatcher(issuer);
         Duration requestTimeout = Duration.ofSeconds(10);
-        TokenManager manager = add(builder(client().requestTimeout(requestTimeout).build(), scheduler, events)
+        TokenManager manager = track(builder(client().requestTimeout(requestTimeout).build(), scheduler, events)
                 .leaseTtl(requestTimeout.plusSeconds(1)).build());
         // The store is slow: the lease write lands a second later by the clock, leaving exactly the request timeout.
         scripted.afterNextWrite = () -> clock.advance(Duration.ofSeconds(1));
@@ -365,7 +365,7 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
         storeIssuedRefreshToken();
         endpoint.dispatcher(issuer);
         Duration requestTimeout = Duration.ofSeconds(10);
-        TokenManager manager = add(builder(client().requestTimeout(requestTimeout).build(), scheduler, events)
+        TokenManager manager = track(builder(client().requestTimeout(requestTimeout).build(), scheduler, events)
                 .leaseTtl(requestTimeout.plusSeconds(1)).build());
         scripted.afterNextWrite = () -> clock.advance(Duration.ofMillis(1001));
 
@@ -674,7 +674,7 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
         storeIssuedRefreshToken();
         endpoint.dispatcher(issuer);
         FirstRequestDies http = new FirstRequestDies();
-        TokenManager manager = add(builder(client().httpClient(http).build(), scheduler, events).build());
+        TokenManager manager = track(builder(client().httpClient(http).build(), scheduler, events).build());
         // Half open: one trial request is let through.
         manager.circuitBreaker().transitionToOpenState();
         manager.circuitBreaker().transitionToHalfOpenState();

@@ -60,7 +60,7 @@ class TokenManagerFleetTest extends FleetFixture<InMemoryCredentialSource> {
                     }
                 })
                 .build();
-        return add(manager);
+        return track(manager);
     }
 
     @Test

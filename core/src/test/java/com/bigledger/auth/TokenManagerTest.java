@@ -5,9 +5,6 @@ import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
-import com.bigledger.auth.testing.FakeScheduler;
-import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.time.Duration;
@@ -16,32 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class TokenManagerTest {
+class TokenManagerTest extends ManagerFixture {
 
     private static final long LIFETIME = 3600;
-
-    private final FakeClock clock = new FakeClock();
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
-    private final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final List<String> events = new CopyOnWriteArrayList<>();
-    private final List<TokenManager> managers = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        managers.forEach(TokenManager::close);
-        endpoint.close();
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    }
 
     private OAuthClient client() {
         return OAuthClient.builder()
@@ -83,17 +62,6 @@ class TokenManagerTest {
                         events.add("write-back failed");
                     }
                 });
-    }
-
-    private TokenManager track(TokenManager manager) {
-        managers.add(manager);
-        return manager;
-    }
-
-    /** Gets a token on another thread while this one runs the scheduler's due work (the refresh). */
-    private AccessToken fetch(TokenManager manager) throws Exception {
-        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
-        return scheduler.runUntilDone(token);
     }
 
     private static String accessToken() {

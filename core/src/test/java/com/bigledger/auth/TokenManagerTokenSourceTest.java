@@ -7,8 +7,6 @@ import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.oauth.TokenSource;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
-import com.bigledger.auth.testing.FakeScheduler;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.io.IOException;
 import java.net.URI;
@@ -19,31 +17,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class TokenManagerTokenSourceTest {
+class TokenManagerTokenSourceTest extends ManagerFixture {
 
     private static final Duration LIFETIME = Duration.ofHours(1);
     private static final URI ENDPOINT = URI.create("https://auth.example.test/oauth/token");
-
-    private final FakeClock clock = new FakeClock();
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
-    private final ExecutorService threads = Executors.newCachedThreadPool();
-    private final List<TokenManager> managers = new ArrayList<>();
-    private final List<String> events = new CopyOnWriteArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        managers.forEach(TokenManager::close);
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    }
 
     /** A source that names its endpoint, so that the manager needs no client. */
     private static TokenSource named(TokenSource source) {
@@ -84,16 +66,6 @@ class TokenManagerTokenSourceTest {
                         events.add("reauthenticate");
                     }
                 });
-    }
-
-    private TokenManager track(TokenManager manager) {
-        managers.add(manager);
-        return manager;
-    }
-
-    private AccessToken fetch(TokenManager manager) throws Exception {
-        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
-        return scheduler.runUntilDone(token);
     }
 
     @Test

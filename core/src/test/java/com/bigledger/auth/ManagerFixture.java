@@ -1,0 +1,55 @@
+package com.bigledger.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.bigledger.auth.testing.FakeClock;
+import com.bigledger.auth.testing.FakeScheduler;
+import com.bigledger.auth.testing.FakeTokenEndpoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * What the token manager tests on fake time share: a fake clock and the fake scheduler that runs the managers' work,
+ * a token endpoint, threads for callers waiting for a token, the events a test's listener records, and the managers
+ * to close after each test (then the endpoint, then the threads).
+ */
+abstract class ManagerFixture {
+
+    final FakeClock clock = new FakeClock();
+    final FakeScheduler scheduler = new FakeScheduler(clock);
+    final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
+    final ExecutorService threads = Executors.newCachedThreadPool();
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final List<TokenManager> managers = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopManagers() throws InterruptedException {
+        managers.forEach(TokenManager::close);
+        afterManagersClosed();
+        endpoint.close();
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** What a test closes once its managers are closed, before the endpoint; nothing here. */
+    void afterManagersClosed() {
+    }
+
+    /** Keeps {@code manager} to close after the test. */
+    TokenManager track(TokenManager manager) {
+        managers.add(manager);
+        return manager;
+    }
+
+    /** Gets a token on another thread while this one runs the scheduler's due work (the refresh). */
+    AccessToken fetch(TokenManager manager) throws Exception {
+        Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
+        return scheduler.runUntilDone(token);
+    }
+}
