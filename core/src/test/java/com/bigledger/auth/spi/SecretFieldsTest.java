@@ -12,6 +12,7 @@ import com.bigledger.auth.testing.Canary;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +103,20 @@ class SecretFieldsTest {
                 .isInstanceOf(CredentialNotFoundException.class);
     }
 
+    /**
+     * {@code operation} refuses {@code template}, with a fresh canary in place of {@code MARKER}, as an invalid
+     * credential whose message holds each of {@code expected} and no part of the canary.
+     */
+    private static void assertInvalidAndNotQuoted(String template, Consumer<Secret> operation, String... expected) {
+        String marker = Canary.value("");
+        Secret value = Secret.of(template.replace("MARKER", marker));
+
+        assertThatThrownBy(() -> operation.accept(value))
+                .isInstanceOf(InvalidCredentialException.class)
+                .hasMessageContainingAll(expected)
+                .satisfies(e -> assertShowsNoPartOf(e, marker));
+    }
+
     /** Values that are not one JSON object, each holding the marker {@code MARKER} somewhere. */
     static Stream<String> notAnObject() {
         return Stream.of("\"MARKER\"", "[\"MARKER\"]", "MARKER", "  ", "", "null", "42");
@@ -110,13 +125,8 @@ class SecretFieldsTest {
     @ParameterizedTest
     @MethodSource("notAnObject")
     void valueThatIsNotAnObjectIsInvalidAndNotQuoted(String template) {
-        String marker = Canary.value("");
-        Secret value = Secret.of(template.replace("MARKER", marker));
-
-        assertThatThrownBy(() -> SecretFields.extract(REF, value))
-                .isInstanceOf(InvalidCredentialException.class)
-                .hasMessageContaining("aws-sm:prod/bigledger#client_secret")
-                .satisfies(e -> assertShowsNoPartOf(e, marker));
+        assertInvalidAndNotQuoted(template, value -> SecretFields.extract(REF, value),
+                "aws-sm:prod/bigledger#client_secret");
     }
 
     /** Invalid JSON, trailing garbage and deep nesting, each holding the marker. */
@@ -141,13 +151,8 @@ class SecretFieldsTest {
     @ParameterizedTest
     @MethodSource("notValidJson")
     void invalidJsonIsInvalidAndNotQuoted(String template) {
-        String marker = Canary.value("");
-        Secret value = Secret.of(template.replace("MARKER", marker));
-
-        assertThatThrownBy(() -> SecretFields.extract(REF, value))
-                .isInstanceOf(InvalidCredentialException.class)
-                .hasMessageContaining("aws-sm:prod/bigledger#client_secret")
-                .satisfies(e -> assertShowsNoPartOf(e, marker));
+        assertInvalidAndNotQuoted(template, value -> SecretFields.extract(REF, value),
+                "aws-sm:prod/bigledger#client_secret");
     }
 
     @Test
@@ -174,13 +179,8 @@ class SecretFieldsTest {
     @ParameterizedTest
     @MethodSource("notAScalar")
     void fieldThatIsNotAStringNumberOrBooleanIsInvalidAndNotQuoted(String template) {
-        String marker = Canary.value("");
-        Secret value = Secret.of(template.replace("MARKER", marker));
-
-        assertThatThrownBy(() -> SecretFields.extract(REF, value))
-                .isInstanceOf(InvalidCredentialException.class)
-                .hasMessageContaining("field 'client_secret' is not a string, number or boolean")
-                .satisfies(e -> assertShowsNoPartOf(e, marker));
+        assertInvalidAndNotQuoted(template, value -> SecretFields.extract(REF, value),
+                "field 'client_secret' is not a string, number or boolean");
     }
 
     @Test
@@ -274,14 +274,9 @@ class SecretFieldsTest {
     @ParameterizedTest
     @MethodSource("notAnObjectToMergeInto")
     void mergeRefusesAnExistingValueThatIsNotOneObject(String template) {
-        String marker = Canary.value("");
-        Secret existing = Secret.of(template.replace("MARKER", marker));
-
-        assertThatThrownBy(() -> SecretFields.merge(REF, Optional.of(existing), Secret.of("v")))
-                .isInstanceOf(InvalidCredentialException.class)
-                .hasMessageContaining("aws-sm:prod/bigledger#client_secret")
-                .hasMessageContaining("cannot set a field")
-                .satisfies(e -> assertShowsNoPartOf(e, marker));
+        assertInvalidAndNotQuoted(template,
+                existing -> SecretFields.merge(REF, Optional.of(existing), Secret.of("v")),
+                "aws-sm:prod/bigledger#client_secret", "cannot set a field");
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +78,7 @@ class EnvCredentialSourceTest {
     @Test
     void unsetVariableWithADotenvFileNamesTheFile() throws IOException {
         Path file = writeDotenv("OTHER=" + apiKey + "\n");
-        EnvCredentialSource source = EnvCredentialSource.builder().environment(Map.of()).dotenvFile(file).build();
+        EnvCredentialSource source = fromDotenv(file);
 
         Throwable thrown = catchThrowable(() -> source.load(CredentialRef.parse("env:BIGLEDGER_API_KEY")));
 
@@ -100,7 +101,7 @@ class EnvCredentialSourceTest {
     @Test
     void emptyValueInTheDotenvFileIsNotFoundAsEmpty() throws IOException {
         Path file = writeDotenv("API_KEY=\n");
-        EnvCredentialSource source = EnvCredentialSource.builder().environment(Map.of()).dotenvFile(file).build();
+        EnvCredentialSource source = fromDotenv(file);
 
         assertThatThrownBy(() -> source.load(CredentialRef.parse("env:API_KEY")))
                 .isInstanceOf(CredentialNotFoundException.class)
@@ -120,13 +121,10 @@ class EnvCredentialSourceTest {
     @Test
     void environmentWinsOverTheDotenvFile() throws IOException {
         Path file = writeDotenv("API_KEY=" + otherKey + "\nFILE_ONLY=" + otherKey + "\n");
-        EnvCredentialSource source = EnvCredentialSource.builder()
-                .environment(Map.of("API_KEY", apiKey))
-                .dotenvFile(file)
-                .build();
+        EnvCredentialSource source = withApiKeyAndDotenv(file);
 
-        assertThat(source.load(CredentialRef.parse("env:API_KEY")).secret()).isEqualTo(Secret.of(apiKey));
-        assertThat(source.load(CredentialRef.parse("env:FILE_ONLY")).secret()).isEqualTo(Secret.of(otherKey));
+        assertThat(valueOf(source, "API_KEY")).isEqualTo(Secret.of(apiKey));
+        assertThat(valueOf(source, "FILE_ONLY")).isEqualTo(Secret.of(otherKey));
     }
 
     @Test
@@ -151,7 +149,7 @@ class EnvCredentialSourceTest {
                 .build();
 
         assertThat(source.dotenvFile()).contains(file);
-        assertThat(source.load(CredentialRef.parse("env:API_KEY")).secret()).isEqualTo(Secret.of(apiKey));
+        assertThat(valueOf(source, "API_KEY")).isEqualTo(Secret.of(apiKey));
     }
 
     @Test
@@ -258,7 +256,7 @@ class EnvCredentialSourceTest {
 
         environment.put("API_KEY", otherKey);
 
-        assertThat(source.load(CredentialRef.parse("env:API_KEY")).secret()).isEqualTo(Secret.of(apiKey));
+        assertThat(valueOf(source, "API_KEY")).isEqualTo(Secret.of(apiKey));
     }
 
     @Test
@@ -273,54 +271,37 @@ class EnvCredentialSourceTest {
 
     @Test
     void editedDotenvFileIsReadAgainWhenItsModificationTimeChanges() throws IOException {
-        Path file = writeDotenv("API_KEY=" + apiKey + "\n");
-        EnvCredentialSource source = EnvCredentialSource.builder().environment(Map.of()).dotenvFile(file).build();
-        FileTime before = Files.getLastModifiedTime(file);
-
-        Files.writeString(file, "API_KEY=" + otherKey + "\n");
-        Files.setLastModifiedTime(file, FileTime.from(before.toInstant().plus(1, ChronoUnit.MINUTES)));
+        EnvCredentialSource source = builtThenEdited("API_KEY=" + otherKey + "\n",
+                before -> FileTime.from(before.toInstant().plus(1, ChronoUnit.MINUTES)));
 
         assertThat(otherKey).hasSameSizeAs(apiKey);
-        assertThat(source.load(CredentialRef.parse("env:API_KEY")).secret()).isEqualTo(Secret.of(otherKey));
+        assertThat(valueOf(source, "API_KEY")).isEqualTo(Secret.of(otherKey));
     }
 
     @Test
     void editedDotenvFileIsReadAgainWhenItsSizeChanges() throws IOException {
-        Path file = writeDotenv("API_KEY=" + apiKey + "\n");
-        EnvCredentialSource source = EnvCredentialSource.builder().environment(Map.of()).dotenvFile(file).build();
-        FileTime before = Files.getLastModifiedTime(file);
+        EnvCredentialSource source = builtThenEdited("API_KEY=" + otherKey + "\nADDED=1\n", before -> before);
 
-        Files.writeString(file, "API_KEY=" + otherKey + "\nADDED=1\n");
-        Files.setLastModifiedTime(file, before);
-
-        assertThat(source.load(CredentialRef.parse("env:API_KEY")).secret()).isEqualTo(Secret.of(otherKey));
-        assertThat(source.load(CredentialRef.parse("env:ADDED")).secret()).isEqualTo(Secret.of("1"));
+        assertThat(valueOf(source, "API_KEY")).isEqualTo(Secret.of(otherKey));
+        assertThat(valueOf(source, "ADDED")).isEqualTo(Secret.of("1"));
     }
 
     @Test
     void dotenvFileWithUnchangedTimeAndSizeIsNotParsedAgain() throws IOException {
-        Path file = writeDotenv("API_KEY=" + apiKey + "\n");
-        EnvCredentialSource source = EnvCredentialSource.builder().environment(Map.of()).dotenvFile(file).build();
-        FileTime before = Files.getLastModifiedTime(file);
-
         // Same size, same time, same file: the cheap check cannot tell, and the parsed values are kept.
-        Files.writeString(file, "API_KEY=" + otherKey + "\n");
-        Files.setLastModifiedTime(file, before);
+        EnvCredentialSource source = builtThenEdited("API_KEY=" + otherKey + "\n", before -> before);
 
-        assertThat(source.load(CredentialRef.parse("env:API_KEY")).secret()).isEqualTo(Secret.of(apiKey));
+        assertThat(valueOf(source, "API_KEY")).isEqualTo(Secret.of(apiKey));
     }
 
     @Test
     void deletedDotenvFileMakesFileLookupsUnavailableButNotEnvironmentLookups() throws IOException {
         Path file = writeDotenv("FILE_KEY=" + otherKey + "\n");
-        EnvCredentialSource source = EnvCredentialSource.builder()
-                .environment(Map.of("API_KEY", apiKey))
-                .dotenvFile(file)
-                .build();
+        EnvCredentialSource source = withApiKeyAndDotenv(file);
 
         Files.delete(file);
 
-        assertThat(source.load(CredentialRef.parse("env:API_KEY")).secret()).isEqualTo(Secret.of(apiKey));
+        assertThat(valueOf(source, "API_KEY")).isEqualTo(Secret.of(apiKey));
         Throwable thrown = catchThrowable(() -> source.load(CredentialRef.parse("env:FILE_KEY")));
         assertThat(thrown).isInstanceOf(SourceUnavailableException.class)
                 .hasMessageStartingWith("env:FILE_KEY: ")
@@ -332,7 +313,7 @@ class EnvCredentialSourceTest {
     @Test
     void dotenvFileMadeMalformedByAnEditFailsLookupsWithTheLine() throws IOException {
         Path file = writeDotenv("FILE_KEY=" + otherKey + "\n");
-        EnvCredentialSource source = EnvCredentialSource.builder().environment(Map.of()).dotenvFile(file).build();
+        EnvCredentialSource source = fromDotenv(file);
 
         Files.writeString(file, "# rotated\nFILE_KEY=\"" + apiKey + "\n");
 
@@ -349,10 +330,7 @@ class EnvCredentialSourceTest {
     @Test
     void toStringShowsTheSchemeAndTheDotenvPathButNoValue() throws IOException {
         Path file = writeDotenv("FILE_KEY=" + otherKey + "\n");
-        EnvCredentialSource withFile = EnvCredentialSource.builder()
-                .environment(Map.of("API_KEY", apiKey))
-                .dotenvFile(file)
-                .build();
+        EnvCredentialSource withFile = withApiKeyAndDotenv(file);
         EnvCredentialSource withoutFile = EnvCredentialSource.builder().environment(Map.of("API_KEY", apiKey)).build();
 
         assertThat(withFile).hasToString("EnvCredentialSource[scheme=env, environment=given, dotenv=" + file + "]");
@@ -430,6 +408,34 @@ class EnvCredentialSourceTest {
         String path = System.getenv("PATH");
         assumeTrue(path != null && !path.isEmpty(), "PATH is not set");
         return Map.entry("PATH", path);
+    }
+
+    /**
+     * A source built on a .env file holding {@code API_KEY}, after the file was rewritten as {@code edited} and given
+     * the modification time {@code time} makes of the one it had.
+     */
+    private EnvCredentialSource builtThenEdited(String edited, UnaryOperator<FileTime> time) throws IOException {
+        Path file = writeDotenv("API_KEY=" + apiKey + "\n");
+        EnvCredentialSource source = fromDotenv(file);
+        FileTime before = Files.getLastModifiedTime(file);
+        Files.writeString(file, edited);
+        Files.setLastModifiedTime(file, time.apply(before));
+        return source;
+    }
+
+    /** A source with an empty environment, reading {@code file}. */
+    private static EnvCredentialSource fromDotenv(Path file) {
+        return EnvCredentialSource.builder().environment(Map.of()).dotenvFile(file).build();
+    }
+
+    /** A source whose environment holds {@code API_KEY}, reading {@code file} too. */
+    private EnvCredentialSource withApiKeyAndDotenv(Path file) {
+        return EnvCredentialSource.builder().environment(Map.of("API_KEY", apiKey)).dotenvFile(file).build();
+    }
+
+    /** The value {@code source} loads for {@code env:name}. */
+    private static Secret valueOf(EnvCredentialSource source, String name) {
+        return source.load(CredentialRef.parse("env:" + name)).secret();
     }
 
     private Path writeDotenv(String content) throws IOException {
