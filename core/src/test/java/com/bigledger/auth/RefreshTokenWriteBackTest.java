@@ -3,7 +3,6 @@ package com.bigledger.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bigledger.auth.internal.Backoff;
-import com.bigledger.auth.spi.WritableCredentialSource;
 import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
@@ -11,14 +10,12 @@ import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -42,33 +39,15 @@ class RefreshTokenWriteBackTest {
     }
 
     /** An in-memory store that can also apply a write and then fail to answer, or hold a write until released. */
-    private static final class Store implements WritableCredentialSource {
-        final InMemoryCredentialSource delegate = new InMemoryCredentialSource("mem");
-        final AtomicInteger writes = new AtomicInteger();
+    private static final class Store extends CompareAndSetMemoryStore {
         volatile boolean loseAnswers;
         /** When set, another field of this secret is changed before every write: each one conflicts. */
         volatile CredentialRef otherField;
         volatile CountDownLatch entered = new CountDownLatch(0);
         volatile CountDownLatch release = new CountDownLatch(0);
 
-        @Override
-        public String scheme() {
-            return "mem";
-        }
-
-        @Override
-        public Set<String> supportedOptions() {
-            return delegate.supportedOptions();
-        }
-
-        @Override
-        public VersionedSecret load(CredentialRef ref) {
-            return delegate.load(ref);
-        }
-
-        @Override
-        public boolean supportsCompareAndSet(CredentialRef ref) {
-            return true;
+        Store() {
+            super(new InMemoryCredentialSource("mem"));
         }
 
         @Override

@@ -4,7 +4,6 @@ import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bigledger.auth.oauth.OAuthClient;
-import com.bigledger.auth.spi.WritableCredentialSource;
 import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeScheduler;
 import com.bigledger.auth.testing.FakeTokenEndpoint;
@@ -57,36 +56,14 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
     }
 
     /** The in-memory store, with writes that can be made to conflict and actions run right after a write lands. */
-    static final class ScriptedStore implements WritableCredentialSource {
-        final InMemoryCredentialSource delegate;
-        final AtomicInteger writes = new AtomicInteger();
+    static final class ScriptedStore extends CompareAndSetMemoryStore {
         /** How many of the next writes find that another writer rewrote the entry first. */
         final AtomicInteger conflicts = new AtomicInteger();
         /** Run once, right after the next write that lands. */
         volatile Runnable afterNextWrite;
 
         ScriptedStore(InMemoryCredentialSource delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String scheme() {
-            return delegate.scheme();
-        }
-
-        @Override
-        public Set<String> supportedOptions() {
-            return delegate.supportedOptions();
-        }
-
-        @Override
-        public VersionedSecret load(CredentialRef ref) {
-            return delegate.load(ref);
-        }
-
-        @Override
-        public boolean supportsCompareAndSet(CredentialRef ref) {
-            return true;
+            super(delegate);
         }
 
         @Override

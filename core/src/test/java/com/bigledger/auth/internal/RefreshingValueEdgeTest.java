@@ -7,11 +7,8 @@ import com.bigledger.auth.BigLedgerAuthException;
 import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -34,42 +31,13 @@ class RefreshingValueEdgeTest {
 
     /** Far ahead of the system clock, so that a hot path reading the coarse (system) clock would see values fresh. */
     private final FakeClock fakeClock = new FakeClock(Instant.parse("3000-01-01T00:00:00Z"));
-    private final ThrowingClock clock = new ThrowingClock(fakeClock);
+    private final FaultyClock clock = new FaultyClock(fakeClock);
     private final HandScheduler scheduler = new HandScheduler();
     private final List<String> events = new ArrayList<>();
     /** What each load does, in turn: a failure to throw, or {@code null} to succeed. Empty: succeed. */
     private final Deque<Supplier<RuntimeException>> behaviour = new ArrayDeque<>();
     private final AtomicInteger loads = new AtomicInteger();
     private final List<String> policyCalls = new ArrayList<>();
-
-    /** A clock whose next {@code failures} reads throw. */
-    static final class ThrowingClock extends Clock {
-        private final FakeClock delegate;
-        int failures;
-
-        ThrowingClock(FakeClock delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Instant instant() {
-            if (failures > 0) {
-                failures--;
-                throw new IllegalStateException("clock fault");
-            }
-            return delegate.instant();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
 
     /** A scheduler that only queues; the test runs the tasks, in order, when it chooses. */
     static final class HandScheduler implements Scheduler {

@@ -7,11 +7,8 @@ import com.bigledger.auth.BigLedgerAuthException;
 import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -44,37 +41,6 @@ class RefreshingValueFaultTest {
     void stopThreads() throws InterruptedException {
         threads.shutdownNow();
         assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    }
-
-    /** A clock that throws while told to; otherwise the fake clock's time. */
-    static final class FaultyClock extends Clock {
-        private final FakeClock delegate;
-        volatile int failures;
-
-        FaultyClock(FakeClock delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Instant instant() {
-            synchronized (this) {
-                if (failures > 0) {
-                    failures--;
-                    throw new IllegalStateException("clock fault");
-                }
-            }
-            return delegate.instant();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     /** A scheduler whose next calls of one kind throw what the test chose. */
