@@ -5,14 +5,11 @@ import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static com.bigledger.auth.testing.LeakAssertions.catchThrowableOfType;
 
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeBigLedgerApi;
 import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
-import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,25 +18,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class BigLedgerHttpClientTest {
+class BigLedgerHttpClientTest extends BigLedgerApiFixture {
 
-    private static final String COMPANY = "company_abc123";
     private static final String VERIFY = "/v1/auth/verify";
-    private static final URI CALLBACK = URI.create("https://yourapp.com/callback");
 
-    private final FakeBigLedgerApi api = FakeBigLedgerApi.start()
-            .company(COMPANY, "Acme Corporation", "professional")
-            .company("company_other", "Other Ltd", "starter");
-    private final InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
-    private final CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
-
-    @AfterEach
-    void stop() {
-        vault.close();
-        api.close();
+    BigLedgerHttpClientTest() {
+        api.company("company_other", "Other Ltd", "starter");
     }
 
     private BigLedgerAuth.Builder local() {

@@ -6,16 +6,13 @@ import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import com.bigledger.auth.AccessToken;
 import com.bigledger.auth.AuthorizationException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.oauth.AuthorizationRequest;
 import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeBigLedgerApi;
 import com.bigledger.auth.testing.FakeTokenEndpoint.RecordedRequest;
-import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -28,25 +25,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class BigLedgerOAuthTest {
+class BigLedgerOAuthTest extends BigLedgerApiFixture {
 
-    private static final String COMPANY = "company_abc123";
-    private static final URI CALLBACK = URI.create("https://yourapp.com/callback");
     private static final String TOKEN = "/oauth/token";
 
-    private final FakeBigLedgerApi api = FakeBigLedgerApi.start().company(COMPANY, "Acme Corporation", "professional");
     private final String clientSecret = Canary.value("");
-    private final InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
-    private final CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
-
-    @AfterEach
-    void stop() {
-        vault.close();
-        api.close();
-    }
 
     private BigLedgerOAuth local() {
         api.client("YOUR_CLIENT_ID", clientSecret, CALLBACK);

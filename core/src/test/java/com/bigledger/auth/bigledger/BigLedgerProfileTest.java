@@ -6,7 +6,6 @@ import static com.bigledger.auth.testing.LeakAssertions.catchThrowableOfType;
 
 import com.bigledger.auth.AccessToken;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.InvalidTokenResponseException;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
@@ -15,35 +14,20 @@ import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
 import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeBigLedgerApi;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
-import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Where the BigLedger document allows something, the library allows it too: checked against the API double. */
-class BigLedgerProfileTest {
+class BigLedgerProfileTest extends BigLedgerApiFixture {
 
-    private static final String COMPANY = "company_abc123";
     private static final String VERIFY = "/v1/auth/verify";
     private static final String TOKEN = "/oauth/token";
-    private static final URI CALLBACK = URI.create("https://yourapp.com/callback");
-
-    private final FakeBigLedgerApi api = FakeBigLedgerApi.start().company(COMPANY, "Acme Corporation", "professional");
-    private final InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
-    private final CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
-
-    @AfterEach
-    void stop() {
-        vault.close();
-        api.close();
-    }
 
     private BigLedgerAuth fromEnvironment(Map<String, String> variables) {
         return BigLedgerAuth.builder().fromEnvironment(variables).vault(vault).baseUrl(api.baseUrl())
