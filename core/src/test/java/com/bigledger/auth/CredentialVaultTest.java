@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -115,15 +114,7 @@ class CredentialVaultTest {
         CredentialHandle handle = vault.handle(ref);
 
         int callers = 512;
-        CountDownLatch started = new CountDownLatch(callers);
-        List<Future<Secret>> results = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            results.add(threads.submit(() -> {
-                started.countDown();
-                return vault.handle(ref).get();
-            }));
-        }
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<Secret>> results = Callers.startAll(threads, callers, () -> vault.handle(ref).get());
         scheduler.awaitQueued(1);
         scheduler.runDue();
         Secret first = results.get(0).get(30, TimeUnit.SECONDS);

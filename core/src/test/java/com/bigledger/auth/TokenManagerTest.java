@@ -124,15 +124,7 @@ class TokenManagerTest extends ManagerFixture {
         assertThatThrownBy(() -> manager.token(Duration.ZERO)).isInstanceOf(TokenRefreshException.class);
 
         int callers = 512;
-        CountDownLatch started = new CountDownLatch(callers);
-        List<Future<AccessToken>> results = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            results.add(threads.submit(() -> {
-                started.countDown();
-                return manager.token(Duration.ofSeconds(60));
-            }));
-        }
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<AccessToken>> results = Callers.startAll(threads, callers, () -> manager.token(Duration.ofSeconds(60)));
         scheduler.runDue();
         AccessToken second = results.get(0).get(30, TimeUnit.SECONDS);
         assertThat(second).isNotSameAs(first);

@@ -11,7 +11,6 @@ import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -119,15 +118,7 @@ class TokenManagerTokenSourceTest extends ManagerFixture {
         assertThat(manager.state()).isEqualTo(TokenManager.State.EXPIRED);
 
         int callers = 200;
-        CountDownLatch started = new CountDownLatch(callers);
-        List<Future<AccessToken>> results = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            results.add(threads.submit(() -> {
-                started.countDown();
-                return manager.token(Duration.ofSeconds(60));
-            }));
-        }
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<AccessToken>> results = Callers.startAll(threads, callers, () -> manager.token(Duration.ofSeconds(60)));
         AccessToken second = scheduler.runUntilDone(results.get(0));
         assertThat(second).isNotSameAs(first);
         for (Future<AccessToken> result : results) {

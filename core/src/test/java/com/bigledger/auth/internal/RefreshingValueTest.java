@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.Callers;
 import com.bigledger.auth.testing.FakeClock;
 import com.bigledger.auth.testing.FakeScheduler;
 import java.time.Duration;
@@ -96,15 +97,7 @@ class RefreshingValueTest {
     void fiveHundredTwelveCallersOnAColdValueCauseExactlyOneLoad() throws Exception {
         RefreshingValue<String> value = value(loader(attempt -> null));
         int callers = 512;
-        CountDownLatch started = new CountDownLatch(callers);
-        List<Future<String>> results = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            results.add(threads.submit(() -> {
-                started.countDown();
-                return value.get();
-            }));
-        }
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<String>> results = Callers.startAll(threads, callers, () -> value.get());
         scheduler.awaitQueued(1);
         scheduler.runDue();
 
@@ -237,15 +230,7 @@ class RefreshingValueTest {
     void waitersWithoutAValueWaitThroughRetriesWithOneRequestPerAttempt() throws Exception {
         RefreshingValue<String> value = value(loader(attempt -> attempt < 4 ? outage() : null));
         int callers = 200;
-        CountDownLatch started = new CountDownLatch(callers);
-        List<Future<String>> results = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            results.add(threads.submit(() -> {
-                started.countDown();
-                return value.get(Duration.ofSeconds(60));
-            }));
-        }
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<String>> results = Callers.startAll(threads, callers, () -> value.get(Duration.ofSeconds(60)));
         scheduler.awaitQueued(1);
         scheduler.runDue();
         assertThat(loads).hasValue(1);
