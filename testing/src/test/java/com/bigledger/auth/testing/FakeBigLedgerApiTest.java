@@ -23,12 +23,16 @@ class FakeBigLedgerApiTest {
         api.close();
     }
 
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api.baseUrl() + path)).GET();
         if (headers.length > 0) {
             request.headers(headers);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return send(request.build());
     }
 
     @Test
@@ -98,30 +102,45 @@ class FakeBigLedgerApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=refresh_token"))
                 .build();
 
-        HttpResponse<String> response = http.send(form, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send(form);
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("\"code\":\"INVALID_REQUEST\"", "application/json");
     }
 
-    @Test
-    void aRefreshTokenWorksOnceAndComesBackRotated() throws Exception {
+    /**
+     * A refresh token issued for {@code COMPANY} with one scope to a client {@code app} registered just now, and the
+     * token request of that client that presents it.
+     *
+     * @param refreshToken the refresh token
+     * @param request the token request
+     */
+    private record IssuedRefreshToken(String refreshToken, HttpRequest request) {
+    }
+
+    private IssuedRefreshToken issueRefreshTokenToANewClient(String scope) {
         String secret = Canary.value("");
         api.client("app", secret, URI.create("https://yourapp.com/callback"));
-        String refreshToken = api.issueRefreshToken(COMPANY, "read:accounts");
-        HttpRequest refresh = HttpRequest.newBuilder(URI.create(api.authorizationServer() + "/oauth/token"))
+        String refreshToken = api.issueRefreshToken(COMPANY, scope);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(api.authorizationServer() + "/oauth/token"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"refresh_token\",\"client_id\":\"app\","
                         + "\"client_secret\":\"" + secret + "\",\"refresh_token\":\"" + refreshToken + "\"}"))
                 .build();
+        return new IssuedRefreshToken(refreshToken, request);
+    }
 
-        HttpResponse<String> first = http.send(refresh, HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> second = http.send(refresh, HttpResponse.BodyHandlers.ofString());
+    @Test
+    void aRefreshTokenWorksOnceAndComesBackRotated() throws Exception {
+        IssuedRefreshToken issued = issueRefreshTokenToANewClient("read:accounts");
+
+        HttpResponse<String> first = send(issued.request());
+        HttpResponse<String> second = send(issued.request());
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).contains("\"token_type\":\"Bearer\"", "\"expires_in\":3600",
                 "\"scope\":\"read:accounts\"", "\"access_token\":\"blg_oauth_at_", "\"refresh_token\":\"blg_oauth_rt_");
-        assertThat(api.isLive(refreshToken)).isFalse();
+        assertThat(api.isLive(issued.refreshToken())).isFalse();
         assertThat(api.isLive(api.refreshTokens().get(1))).isTrue();
         assertThat(second.statusCode()).isEqualTo(400);
         assertThat(second.body()).contains("\"code\":\"INVALID_GRANT\"");
@@ -129,14 +148,7 @@ class FakeBigLedgerApiTest {
 
     @Test
     void anAccessTokenNeedsNoCompanyIdAndActsForItsCompany() throws Exception {
-        String secret = Canary.value("");
-        api.client("app", secret, URI.create("https://yourapp.com/callback"));
-        String refreshToken = api.issueRefreshToken(COMPANY, "read:reports");
-        http.send(HttpRequest.newBuilder(URI.create(api.authorizationServer() + "/oauth/token"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"refresh_token\",\"client_id\":\"app\","
-                        + "\"client_secret\":\"" + secret + "\",\"refresh_token\":\"" + refreshToken + "\"}"))
-                .build(), HttpResponse.BodyHandlers.discarding());
+        send(issueRefreshTokenToANewClient("read:reports").request());
 
         HttpResponse<String> response = get("/auth/verify", "Authorization", "Bearer " + api.accessTokens().get(0));
 
@@ -148,15 +160,7 @@ class FakeBigLedgerApiTest {
     void anAccessTokenOfAShortLifetimeSaysSoAndIsRefusedOnceItsClockPassesExpiry() throws Exception {
         FakeClock clock = new FakeClock();
         api.clock(clock).accessTokenLifetime(java.time.Duration.ofSeconds(2));
-        String secret = Canary.value("");
-        api.client("app", secret, URI.create("https://yourapp.com/callback"));
-        String refreshToken = api.issueRefreshToken(COMPANY, "read:accounts");
-        HttpResponse<String> refreshed = http.send(HttpRequest.newBuilder(
-                        URI.create(api.authorizationServer() + "/oauth/token"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"refresh_token\",\"client_id\":\"app\","
-                        + "\"client_secret\":\"" + secret + "\",\"refresh_token\":\"" + refreshToken + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refreshed = send(issueRefreshTokenToANewClient("read:accounts").request());
         String bearer = "Bearer " + api.accessTokens().get(0);
 
         int before = get("/auth/verify", "Authorization", bearer).statusCode();
@@ -185,24 +189,17 @@ class FakeBigLedgerApiTest {
     @Test
     void withoutRotationARefreshAnswersWithoutARefreshTokenAndTheOldOneStaysValid() throws Exception {
         api.rotateRefreshTokens(false);
-        String secret = Canary.value("");
-        api.client("app", secret, URI.create("https://yourapp.com/callback"));
-        String refreshToken = api.issueRefreshToken(COMPANY, "read:accounts");
-        HttpRequest refresh = HttpRequest.newBuilder(URI.create(api.authorizationServer() + "/oauth/token"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"refresh_token\",\"client_id\":\"app\","
-                        + "\"client_secret\":\"" + secret + "\",\"refresh_token\":\"" + refreshToken + "\"}"))
-                .build();
+        IssuedRefreshToken issued = issueRefreshTokenToANewClient("read:accounts");
 
-        HttpResponse<String> first = http.send(refresh, HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> second = http.send(refresh, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> first = send(issued.request());
+        HttpResponse<String> second = send(issued.request());
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).contains("\"token_type\":\"Bearer\"", "\"expires_in\":3600",
                 "\"access_token\":\"blg_oauth_at_").doesNotContain("refresh_token");
         assertThat(second.statusCode()).isEqualTo(200);
-        assertThat(api.isLive(refreshToken)).isTrue();
-        assertThat(api.refreshTokens()).containsExactly(refreshToken);
+        assertThat(api.isLive(issued.refreshToken())).isTrue();
+        assertThat(api.refreshTokens()).containsExactly(issued.refreshToken());
     }
 
     @Test
@@ -215,7 +212,7 @@ class FakeBigLedgerApiTest {
                         + "\"refresh_token\":\"" + refreshToken + "\"}"))
                 .build();
 
-        HttpResponse<String> response = http.send(refresh, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send(refresh);
 
         // ASSUMPTION of the double: the document sends client_secret in every token request and shows no error.
         assertThat(response.statusCode()).isEqualTo(401);
