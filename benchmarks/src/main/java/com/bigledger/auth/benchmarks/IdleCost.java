@@ -112,7 +112,7 @@ public final class IdleCost {
         // Warm the shared parts (scheduler, classes) with one manager, so that only the rest is counted.
         TokenManager first = TokenManager.builder().client(client).tokenRecord(vault, refs.get(count)).build();
         first.bearerToken();
-        long heapBefore = usedAfterGc(memory);
+        long heapBefore = Report.usedAfterGc(memory);
 
         List<TokenManager> all = new ArrayList<>(count);
         long start = System.nanoTime();
@@ -139,7 +139,7 @@ public final class IdleCost {
 
         // Let start-up settle: worker threads that fetched end or go idle, the JIT quietens.
         Thread.sleep(TimeUnit.SECONDS.toMillis(settle));
-        long heapAfter = usedAfterGc(memory);
+        long heapAfter = Report.usedAfterGc(memory);
 
         Map<Long, Long> cpuStart = cpuByThread(threads);
         Map<String, long[]> tasksStart = taskTicks();
@@ -161,8 +161,8 @@ public final class IdleCost {
         System.out.println("|---|---:|");
         System.out.println("| managers holding a fresh token | " + fresh + " of " + count + " (" + requests
                 + " token requests; built and first token in " + Report.seconds(built) + ") |");
-        System.out.println("| heap used after GC: before → with the managers | " + mib(heapBefore) + " → "
-                + mib(heapAfter) + " |");
+        System.out.println("| heap used after GC: before → with the managers | " + Report.mib(heapBefore) + " → "
+                + Report.mib(heapAfter) + " |");
         System.out.println("| retained heap per manager | " + String.format(Locale.ROOT, "%.0f bytes", perManager)
                 + " |");
         System.out.println("| of which not the token's own " + tokenOwn + " bytes | "
@@ -273,17 +273,5 @@ public final class IdleCost {
                     "%.3f%%", task.getValue() * 10 * 100.0 / (seconds * 1000.0)) + " |");
         }
         System.out.println();
-    }
-
-    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        return memory.getHeapMemoryUsage().getUsed();
-    }
-
-    private static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 }

@@ -188,7 +188,7 @@ public final class MemoryFootprint {
         // Warm the shared parts (scheduler, HTTP client, classes) with one manager, so that only the rest is counted.
         TokenManager first = TokenManager.builder().client(server.client()).clientCredentials().build();
         first.token();
-        long heapBefore = usedAfterGc(memory);
+        long heapBefore = Report.usedAfterGc(memory);
         double cpuBaseline = idleCpu(os, 5);
         int threadsBefore = threads.getThreadCount();
         Map<String, Integer> namesBefore = threadNames(threads);
@@ -229,7 +229,7 @@ public final class MemoryFootprint {
         }
         long idleNanos = System.nanoTime() - idleStart;
         double cpuShare = (os.getProcessCpuTime() - cpuStart) / (double) idleNanos;
-        long heapAfter = usedAfterGc(memory);
+        long heapAfter = Report.usedAfterGc(memory);
         Map<String, Integer> namesAfter = threadNames(threads);
         long fresh = all.stream().filter(m -> m.state() == TokenManager.State.FRESH).count();
 
@@ -237,8 +237,8 @@ public final class MemoryFootprint {
         System.out.println("|---|---:|");
         System.out.println("| managers built and holding a fresh token | " + fresh + " of " + count + " ("
                 + requests + " endpoint requests, " + Report.seconds(built) + ") |");
-        System.out.println("| heap used after GC, before | " + mib(heapBefore) + " |");
-        System.out.println("| heap used after GC, with the managers | " + mib(heapAfter) + " |");
+        System.out.println("| heap used after GC, before | " + Report.mib(heapBefore) + " |");
+        System.out.println("| heap used after GC, with the managers | " + Report.mib(heapAfter) + " |");
         System.out.println("| heap per manager (difference ÷ " + count + ") | "
                 + String.format(Locale.ROOT, "%.0f bytes", (heapAfter - heapBefore) / (double) count) + " |");
         System.out.println("| JVM threads before | " + threadsBefore + " |");
@@ -268,18 +268,6 @@ public final class MemoryFootprint {
         long start = System.nanoTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
         return (os.getProcessCpuTime() - cpuStart) / (double) (System.nanoTime() - start);
-    }
-
-    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        return memory.getHeapMemoryUsage().getUsed();
-    }
-
-    private static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 
     /** Live threads grouped by name, with trailing numbers dropped. */

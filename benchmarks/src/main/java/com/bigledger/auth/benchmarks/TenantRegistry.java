@@ -90,7 +90,7 @@ public final class TenantRegistry {
         for (int i = 0; i < count; i++) {
             keys[i] = "t" + i;
         }
-        long heapBefore = usedAfterGc(memory);
+        long heapBefore = Report.usedAfterGc(memory);
 
         // Creation: every tenant once, from 4 threads, each manager adopting its stored token.
         ExecutorService creators = Executors.newFixedThreadPool(4, daemon("bench-create"));
@@ -106,7 +106,7 @@ public final class TenantRegistry {
         created = null;
         creators.shutdown();
         int requests = server.requests();
-        long heapAfter = usedAfterGc(memory);
+        long heapAfter = Report.usedAfterGc(memory);
 
         ConcurrentHashMap<String, TokenManager> plain = new ConcurrentHashMap<>();
         for (String key : keys) {
@@ -205,13 +205,5 @@ public final class TenantRegistry {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    private static long usedAfterGc(MemoryMXBean memory) throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(200);
-        }
-        return memory.getHeapMemoryUsage().getUsed();
     }
 }
