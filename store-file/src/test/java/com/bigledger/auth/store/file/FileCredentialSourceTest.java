@@ -1,8 +1,10 @@
 package com.bigledger.auth.store.file;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static com.bigledger.auth.store.file.TestSecretsFiles.ref;
+import static com.bigledger.auth.store.file.TestSecretsFiles.resign;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.bigledger.auth.CredentialNotFoundException;
@@ -19,7 +21,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,10 +43,6 @@ class FileCredentialSourceTest {
 
     private Path vault() {
         return folder.resolve("config").resolve("vault.blgv");
-    }
-
-    private static CredentialRef ref(String name) {
-        return CredentialRef.of(FileCredentialSource.SCHEME, name);
     }
 
     private byte[] seedOne(Secret value) throws IOException {
@@ -362,16 +359,6 @@ class FileCredentialSourceTest {
         // Authenticated with the right keys, as only a holder of the key could: the entry's own tag must catch it.
         Files.write(vault(), SecretsFileFormat.encode(new SecretsFileFormat.Contents(contents.kdf, contents.generation,
                 contents.checkNonce, contents.checkTag, new TreeMap<>(entries)), TestSecretsFiles.keys(contents.kdf)::mac));
-    }
-
-    private static void resign(byte[] bytes) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes, 0, bytes.length - 32);
-            System.arraycopy(digest.digest(), 0, bytes, bytes.length - 32, 32);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private static boolean isPosix() {

@@ -1,9 +1,10 @@
 package com.bigledger.auth.store.file;
 
+import static com.bigledger.auth.store.file.TestSecretsFiles.ref;
+import static com.bigledger.auth.store.file.TestSecretsFiles.resign;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.testing.Canary;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,10 +27,6 @@ class FileMacTest {
 
     private Path vault() {
         return folder.resolve("vault.blgv");
-    }
-
-    private static CredentialRef ref(String name) {
-        return CredentialRef.of(FileCredentialSource.SCHEME, name);
     }
 
     @Test
@@ -153,16 +150,6 @@ class FileMacTest {
                     java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
         assertThat(decode(Files.readAllBytes(vault())).formatVersion).isEqualTo(SecretsFileFormat.VERSION_1);
-    }
-
-    private static void resign(byte[] bytes) {
-        try {
-            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
-            digest.update(bytes, 0, bytes.length - 32);
-            System.arraycopy(digest.digest(), 0, bytes, bytes.length - 32, 32);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private SecretsFileFormat.Contents decode(byte[] bytes) {

@@ -1,15 +1,15 @@
 package com.bigledger.auth.store.file;
 
+import static com.bigledger.auth.store.file.TestSecretsFiles.ref;
+import static com.bigledger.auth.store.file.TestSecretsFiles.resign;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
-import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.testing.Canary;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,10 +25,6 @@ class KdfLimitsTest {
 
     private Path vault() {
         return folder.resolve("vault.blgv");
-    }
-
-    private static CredentialRef ref(String name) {
-        return CredentialRef.of(FileCredentialSource.SCHEME, name);
     }
 
     @Test
@@ -73,13 +69,7 @@ class KdfLimitsTest {
         byte[] bytes = Files.readAllBytes(vault());
         ByteBuffer.wrap(bytes).putInt(MEMORY_OFFSET, memoryKiB).putInt(MEMORY_OFFSET + 4, iterations)
                 .putInt(MEMORY_OFFSET + 8, parallelism);
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes, 0, bytes.length - 32);
-            System.arraycopy(digest.digest(), 0, bytes, bytes.length - 32, 32);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
+        resign(bytes);
         Files.write(vault(), bytes);
     }
 }

@@ -1,9 +1,9 @@
 package com.bigledger.auth.store.file;
 
+import static com.bigledger.auth.store.file.TestSecretsFiles.ref;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.testing.Canary;
 import java.nio.file.Path;
@@ -16,10 +16,6 @@ class KeyCacheTest {
 
     @TempDir
     Path folder;
-
-    private static CredentialRef ref(String name) {
-        return CredentialRef.of(FileCredentialSource.SCHEME, name);
-    }
 
     @Test
     void keysAreDerivedOncePerMasterKeyAcrossReadsAndWrites() {

@@ -1,7 +1,10 @@
 package com.bigledger.auth.store.file;
 
+import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /** Vaults for tests: a fixed test passphrase and Argon2id parameters small enough for a shared build machine. */
 final class TestSecretsFiles {
@@ -13,6 +16,25 @@ final class TestSecretsFiles {
     static final String PASSPHRASE = "test passphrase, not a secret";
 
     private TestSecretsFiles() {
+    }
+
+    /** A reference to the entry {@code name} of a file vault. */
+    static CredentialRef ref(String name) {
+        return CredentialRef.of(FileCredentialSource.SCHEME, name);
+    }
+
+    /**
+     * Recomputes the unkeyed SHA-256 checksum at the end of a file's {@code bytes}, in place: what anyone can do
+     * without the key after editing a file.
+     */
+    static void resign(byte[] bytes) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(bytes, 0, bytes.length - 32);
+            System.arraycopy(digest.digest(), 0, bytes, bytes.length - 32, 32);
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     static FileCredentialSource source(Path file) {
