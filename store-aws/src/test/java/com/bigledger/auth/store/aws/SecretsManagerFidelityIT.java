@@ -1,5 +1,6 @@
 package com.bigledger.auth.store.aws;
 
+import static com.bigledger.auth.store.aws.MotoSecrets.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
@@ -11,12 +12,9 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.WriteResult;
 import com.bigledger.auth.testing.Canary;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,10 +32,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  */
 class SecretsManagerFidelityIT {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private static MotoServer moto;
     private static SecretsManagerClient aws;
+    private static MotoSecrets secrets;
     private static SecretsManagerProxy proxy;
 
     private SecretsManagerClient viaProxy;
@@ -48,6 +45,7 @@ class SecretsManagerFidelityIT {
     static void start() throws Exception {
         moto = MotoServer.start();
         aws = moto.client(Region.US_EAST_1);
+        secrets = new MotoSecrets(aws, "fidelity/");
         proxy = SecretsManagerProxy.start(moto);
     }
 
@@ -77,41 +75,16 @@ class SecretsManagerFidelityIT {
         viaProxy.close();
     }
 
-    private static String name(String purpose) {
-        byte[] random = new byte[4];
-        RANDOM.nextBytes(random);
-        return "fidelity/" + purpose + "-" + HexFormat.of().formatHex(random);
-    }
-
-    private static CredentialRef ref(String name) {
-        return CredentialRef.of(AwsSecretsManagerSource.SCHEME, name);
-    }
-
-    private static String create(String name, String value) {
-        return aws.createSecret(r -> r.name(name).secretString(value)).versionId();
-    }
-
-    private static String put(String name, String value) {
-        return aws.putSecretValue(r -> r.secretId(name).secretString(value)).versionId();
-    }
-
-    private static Map<String, List<String>> stages(String name) {
-        return aws.describeSecret(r -> r.secretId(name)).versionIdsToStages();
-    }
-
-    private static String currentValue(String name) {
-        return aws.getSecretValue(r -> r.secretId(name).versionStage("AWSCURRENT")).secretString();
-    }
-
     private static void assertNoStagingLabelLeft(String name) {
-        assertThat(stages(name).values()).noneMatch(labels -> labels.contains(AwsSecretsManagerSource.STAGING_LABEL));
+        assertThat(secrets.stages(name).values())
+                .noneMatch(labels -> labels.contains(AwsSecretsManagerSource.STAGING_LABEL));
     }
 
     // --- A secret created without a value -----------------------------------------------------------------------
 
     @Test
     void fieldWriteToASecretCreatedWithoutAValueGivesItOne() {
-        String name = name("empty");
+        String name = secrets.name("empty");
         aws.createSecret(r -> r.name(name));
         Secret value = Canary.secret("blg_oauth_rt_");
 
@@ -119,28 +92,28 @@ class SecretsManagerFidelityIT {
                 Optional.empty());
 
         assertThat(result.isWritten()).isTrue();
-        assertThat(currentValue(name)).isEqualTo("{\"refresh_token\":\"" + value.reveal() + "\"}");
-        assertThat(stages(name).get(result.version().orElseThrow())).contains("AWSCURRENT");
+        assertThat(secrets.currentValue(name)).isEqualTo("{\"refresh_token\":\"" + value.reveal() + "\"}");
+        assertThat(secrets.stages(name).get(result.version().orElseThrow())).contains("AWSCURRENT");
     }
 
     @Test
     void wholeWriteToASecretCreatedWithoutAValueGivesItOne() {
-        String name = name("empty-whole");
+        String name = secrets.name("empty-whole");
         aws.createSecret(r -> r.name(name));
         Secret value = Canary.secret("blg_oauth_rt_");
 
         assertThat(source.write(ref(name), value, Optional.empty()).isWritten()).isTrue();
-        assertThat(currentValue(name)).isEqualTo(value.reveal());
+        assertThat(secrets.currentValue(name)).isEqualTo(value.reveal());
     }
 
     // --- DescribeSecret after a refused label move --------------------------------------------------------------
 
     @Test
     void staleDescribeAfterARefusedMoveIsAskedAgainAfterAPauseAndGivesTheConflict() throws Exception {
-        String name = name("stale-describe");
-        String base = create(name, Canary.value("blg_oauth_rt_"));
+        String name = secrets.name("stale-describe");
+        String base = secrets.create(name, Canary.value("blg_oauth_rt_"));
         proxy.freezeDescribe(name, 1);
-        String other = put(name, Canary.value("blg_oauth_rt_"));
+        String other = secrets.put(name, Canary.value("blg_oauth_rt_"));
 
         WriteResult result = source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.of(base));
 
@@ -151,10 +124,10 @@ class SecretsManagerFidelityIT {
 
     @Test
     void describeThatStaysStaleGivesAConflictNotAnError() throws Exception {
-        String name = name("stale-long");
-        String base = create(name, Canary.value("blg_oauth_rt_"));
+        String name = secrets.name("stale-long");
+        String base = secrets.create(name, Canary.value("blg_oauth_rt_"));
         proxy.freezeDescribe(name, 100);
-        put(name, Canary.value("blg_oauth_rt_"));
+        secrets.put(name, Canary.value("blg_oauth_rt_"));
 
         WriteResult result = source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.of(base));
 
@@ -164,9 +137,9 @@ class SecretsManagerFidelityIT {
 
     @Test
     void deniedDescribeAfterARefusedMoveIsAConflictFoundByReadingAndTheRetryIsNoLostAnswer() {
-        String name = name("denied-describe");
-        String base = create(name, Canary.value("blg_oauth_rt_"));
-        String other = put(name, Canary.value("blg_oauth_rt_"));
+        String name = secrets.name("denied-describe");
+        String base = secrets.create(name, Canary.value("blg_oauth_rt_"));
+        String other = secrets.put(name, Canary.value("blg_oauth_rt_"));
         proxy.denyDescribe(true);
 
         WriteResult result = source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.of(base));
@@ -177,15 +150,15 @@ class SecretsManagerFidelityIT {
         Secret next = Canary.secret("blg_oauth_rt_");
         WriteResult again = source.write(ref(name), next, Optional.of(other));
         assertThat(again.isWritten()).isTrue();
-        assertThat(currentValue(name)).isEqualTo(next.reveal());
+        assertThat(secrets.currentValue(name)).isEqualTo(next.reveal());
     }
 
     // --- KMS, InternalFailure and AccessDenied on reads ---------------------------------------------------------
 
     @Test
     void kmsDenialOnAReadNamesKms() {
-        String name = name("kms-denied");
-        create(name, Canary.value("blg_oauth_rt_"));
+        String name = secrets.name("kms-denied");
+        secrets.create(name, Canary.value("blg_oauth_rt_"));
         proxy.fail("GetSecretValue", 1, 400, "AccessDeniedException", "Access to KMS is not allowed");
 
         assertThatThrownBy(() -> source.load(ref(name))).isInstanceOf(CredentialAccessDeniedException.class)
@@ -194,8 +167,8 @@ class SecretsManagerFidelityIT {
 
     @Test
     void internalFailureOnAReadIsRetryableAndNamesKms() {
-        String name = name("internal-failure");
-        create(name, Canary.value("blg_oauth_rt_"));
+        String name = secrets.name("internal-failure");
+        secrets.create(name, Canary.value("blg_oauth_rt_"));
         // More than the SDK's own retries.
         proxy.fail("GetSecretValue", 10, 500, "InternalFailure", "An internal error occurred");
 
@@ -205,7 +178,7 @@ class SecretsManagerFidelityIT {
 
     @Test
     void accessDeniedOnAReadSaysTheSecretMayAlsoBeMissing() {
-        String name = name("never-created");
+        String name = secrets.name("never-created");
         proxy.fail("GetSecretValue", 1, 400, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/app is"
                 + " not authorized to perform: secretsmanager:GetSecretValue on resource: " + name
                 + " because no identity-based policy allows the secretsmanager:GetSecretValue action");
@@ -219,9 +192,9 @@ class SecretsManagerFidelityIT {
 
     @Test
     void versionQuotaIsAQuotaRefusalNamingTheWritePacing() {
-        String name = name("quota");
-        create(name, Canary.value("blg_oauth_rt_"));
-        put(name, Canary.value("blg_oauth_rt_"));
+        String name = secrets.name("quota");
+        secrets.create(name, Canary.value("blg_oauth_rt_"));
+        secrets.put(name, Canary.value("blg_oauth_rt_"));
         proxy.versionQuota(2);
 
         assertThatThrownBy(() -> source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.empty()))
@@ -231,8 +204,8 @@ class SecretsManagerFidelityIT {
 
     @Test
     void writeToASecretScheduledForDeletionIsRefusedAsDeleted() {
-        String name = name("deleted");
-        String base = create(name, Canary.value("blg_oauth_rt_"));
+        String name = secrets.name("deleted");
+        String base = secrets.create(name, Canary.value("blg_oauth_rt_"));
         aws.deleteSecret(r -> r.secretId(name).recoveryWindowInDays(7L));
 
         assertThatThrownBy(() -> source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.empty()))
@@ -240,6 +213,6 @@ class SecretsManagerFidelityIT {
         assertThatThrownBy(() -> source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.of(base)))
                 .isInstanceOf(CredentialNotFoundException.class).hasMessageContaining("scheduled for deletion");
         aws.restoreSecret(r -> r.secretId(name));
-        assertThat(stages(name)).hasSize(1);
+        assertThat(secrets.stages(name)).hasSize(1);
     }
 }

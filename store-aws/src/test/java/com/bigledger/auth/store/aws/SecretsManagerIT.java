@@ -1,5 +1,6 @@
 package com.bigledger.auth.store.aws;
 
+import static com.bigledger.auth.store.aws.MotoSecrets.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static com.bigledger.auth.testing.LeakAssertions.catchThrowableOfType;
@@ -29,7 +30,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -63,12 +63,14 @@ class SecretsManagerIT {
 
     private static MotoServer moto;
     private static SecretsManagerClient aws;
+    private static MotoSecrets secrets;
 
     @BeforeAll
     static void startMoto() throws Exception {
         if (MotoServer.installed()) {
             moto = MotoServer.start();
             aws = moto.client(Region.US_EAST_1);
+            secrets = new MotoSecrets(aws, "it/");
         }
     }
 
@@ -80,32 +82,6 @@ class SecretsManagerIT {
         if (moto != null) {
             moto.close();
         }
-    }
-
-    private static String name(String purpose) {
-        byte[] random = new byte[4];
-        RANDOM.nextBytes(random);
-        return "it/" + purpose + "-" + HexFormat.of().formatHex(random);
-    }
-
-    private static CredentialRef ref(String name) {
-        return CredentialRef.of(AwsSecretsManagerSource.SCHEME, name);
-    }
-
-    private static String create(String name, String value) {
-        return aws.createSecret(r -> r.name(name).secretString(value)).versionId();
-    }
-
-    private static String put(String name, String value) {
-        return aws.putSecretValue(r -> r.secretId(name).secretString(value)).versionId();
-    }
-
-    private static Map<String, List<String>> stages(String name) {
-        return aws.describeSecret(r -> r.secretId(name)).versionIdsToStages();
-    }
-
-    private static String currentValue(String name) {
-        return aws.getSecretValue(r -> r.secretId(name).versionStage("AWSCURRENT")).secretString();
     }
 
     private static String json(String field, String value, String otherField, String otherValue) {
@@ -138,7 +114,7 @@ class SecretsManagerIT {
 
         @Override
         protected CredentialRef seed(String name, Secret value) {
-            create("contract/" + name, value.reveal());
+            secrets.create("contract/" + name, value.reveal());
             return ref("contract/" + name);
         }
 
@@ -160,9 +136,9 @@ class SecretsManagerIT {
 
         @Test
         void currentValueIsReadWithItsVersionId() {
-            String name = name("current");
+            String name = secrets.name("current");
             String value = fakeKey();
-            String version = create(name, value);
+            String version = secrets.create(name, value);
 
             VersionedSecret loaded = source.load(ref(name));
 
@@ -172,11 +148,11 @@ class SecretsManagerIT {
 
         @Test
         void stageAndVersionIdPinOlderValues() {
-            String name = name("pinned");
+            String name = secrets.name("pinned");
             String first = fakeKey();
             String second = fakeKey();
-            String firstVersion = create(name, first);
-            String secondVersion = put(name, second);
+            String firstVersion = secrets.create(name, first);
+            String secondVersion = secrets.put(name, second);
 
             VersionedSecret previous = source.load(CredentialRef.parse("aws-sm:" + name + "?stage=AWSPREVIOUS"));
             VersionedSecret byVersion = source.load(CredentialRef.parse("aws-sm:" + name + "?version=" + firstVersion));
@@ -191,10 +167,10 @@ class SecretsManagerIT {
 
         @Test
         void fieldsOfAJsonSecretStringAreRead() {
-            String name = name("json");
+            String name = secrets.name("json");
             String clientId = fakeKey();
             String clientSecret = fakeKey();
-            create(name, json("client_id", clientId, "client_secret", clientSecret));
+            secrets.create(name, json("client_id", clientId, "client_secret", clientSecret));
 
             assertThat(source.load(ref(name).withField("client_secret")).secret().reveal()).isEqualTo(clientSecret);
             assertThat(source.load(ref(name).withField("client_id")).secret().reveal()).isEqualTo(clientId);
@@ -202,7 +178,7 @@ class SecretsManagerIT {
 
         @Test
         void secretBinaryIsReadAsItsBytes() {
-            String name = name("binary");
+            String name = secrets.name("binary");
             byte[] bytes = new byte[48];
             RANDOM.nextBytes(bytes);
             bytes[0] = (byte) 0xff;
@@ -221,10 +197,10 @@ class SecretsManagerIT {
 
         @Test
         void missingSecretVersionAndStageAreNotFoundAndNamed() {
-            String name = name("present");
-            create(name, fakeKey());
+            String name = secrets.name("present");
+            secrets.create(name, fakeKey());
             List<CredentialRef> missing = List.of(
-                    ref(name("absent")),
+                    ref(secrets.name("absent")),
                     CredentialRef.parse("aws-sm:" + name + "?version=" + "0".repeat(32)),
                     CredentialRef.parse("aws-sm:" + name + "?stage=NO_SUCH_STAGE"));
 
@@ -238,8 +214,8 @@ class SecretsManagerIT {
 
         @Test
         void secretScheduledForDeletionIsNotFound() {
-            String name = name("deleted");
-            create(name, fakeKey());
+            String name = secrets.name("deleted");
+            secrets.create(name, fakeKey());
             aws.deleteSecret(r -> r.secretId(name).recoveryWindowInDays(7L));
 
             assertThatThrownBy(() -> source.load(ref(name)))
@@ -249,7 +225,7 @@ class SecretsManagerIT {
 
         @Test
         void regionComesFromTheOptionOrTheArn() {
-            String name = name("west");
+            String name = secrets.name("west");
             String value = fakeKey();
             String arn;
             try (SecretsManagerClient west = moto.client(Region.US_WEST_2)) {
@@ -276,16 +252,16 @@ class SecretsManagerIT {
 
         @Test
         void compareAndSetWriteMakesTheValueCurrentAndLeavesNoStagingLabel() {
-            String name = name("cas");
+            String name = secrets.name("cas");
             String first = fakeKey();
-            String firstVersion = create(name, first);
+            String firstVersion = secrets.create(name, first);
             String second = fakeKey();
 
             WriteResult result = source.write(ref(name), Secret.of(second), Optional.of(firstVersion));
 
             assertThat(result.isWritten()).as("%s", result).isTrue();
-            assertThat(currentValue(name)).isEqualTo(second);
-            assertThat(stages(name)).containsEntry(result.version().orElseThrow(), List.of("AWSCURRENT"))
+            assertThat(secrets.currentValue(name)).isEqualTo(second);
+            assertThat(secrets.stages(name)).containsEntry(result.version().orElseThrow(), List.of("AWSCURRENT"))
                     .containsEntry(firstVersion, List.of("AWSPREVIOUS"));
             assertThat(source.load(CredentialRef.parse("aws-sm:" + name + "?stage=AWSPREVIOUS")).secret().reveal())
                     .isEqualTo(first);
@@ -293,16 +269,16 @@ class SecretsManagerIT {
 
         @Test
         void staleWriteIsAConflictAndItsStagedVersionLosesItsLabel() {
-            String name = name("stale");
-            String stale = create(name, fakeKey());
+            String name = secrets.name("stale");
+            String stale = secrets.create(name, fakeKey());
             String winner = fakeKey();
-            String winnerVersion = put(name, winner);
+            String winnerVersion = secrets.put(name, winner);
 
             WriteResult result = source.write(ref(name), Canary.secret("blg_test_sk_"), Optional.of(stale));
 
             assertThat(result).isEqualTo(WriteResult.conflict(winnerVersion));
-            assertThat(currentValue(name)).isEqualTo(winner);
-            Map<String, List<String>> stages = stages(name);
+            assertThat(secrets.currentValue(name)).isEqualTo(winner);
+            Map<String, List<String>> stages = secrets.stages(name);
             assertThat(stages.get(winnerVersion)).contains("AWSCURRENT");
             assertThat(stages.values()).noneMatch(labels -> labels.contains(AwsSecretsManagerSource.STAGING_LABEL));
             // The loser's version stays in the history, label-less: AWS offers no way to delete one version.
@@ -315,8 +291,8 @@ class SecretsManagerIT {
             AwsSecretsManagerSource other = moto.source().build();
             try {
                 for (int round = 0; round < 5; round++) {
-                    String name = name("race");
-                    String base = create(name, fakeKey());
+                    String name = secrets.name("race");
+                    String base = secrets.create(name, fakeKey());
                     Secret mine = Canary.secret("blg_oauth_rt_");
                     Secret theirs = Canary.secret("blg_oauth_rt_");
                     CountDownLatch start = new CountDownLatch(1);
@@ -343,7 +319,7 @@ class SecretsManagerIT {
                     VersionedSecret current = source.load(ref(name));
                     assertThat(current.secret()).isEqualTo(winner);
                     assertThat(current.version()).isEqualTo(won.version());
-                    assertThat(stages(name).values())
+                    assertThat(secrets.stages(name).values())
                             .noneMatch(labels -> labels.contains(AwsSecretsManagerSource.STAGING_LABEL));
                 }
             } finally {
@@ -355,9 +331,9 @@ class SecretsManagerIT {
 
         @Test
         void fieldWriteMergesIntoTheJsonAtTheExpectedVersion() {
-            String name = name("field");
+            String name = secrets.name("field");
             String clientId = fakeKey();
-            String version = create(name, json("client_id", clientId, "refresh_token", fakeKey()));
+            String version = secrets.create(name, json("client_id", clientId, "refresh_token", fakeKey()));
             String rotated = Canary.value("blg_oauth_rt_");
 
             WriteResult result = source.write(ref(name).withField("refresh_token"), Secret.of(rotated),
@@ -370,20 +346,20 @@ class SecretsManagerIT {
 
         @Test
         void fieldWriteAtAStaleVersionIsAConflictWithoutANewVersion() {
-            String name = name("field-stale");
-            String stale = create(name, json("client_id", fakeKey(), "refresh_token", fakeKey()));
-            String current = put(name, json("client_id", fakeKey(), "refresh_token", fakeKey()));
+            String name = secrets.name("field-stale");
+            String stale = secrets.create(name, json("client_id", fakeKey(), "refresh_token", fakeKey()));
+            String current = secrets.put(name, json("client_id", fakeKey(), "refresh_token", fakeKey()));
 
             WriteResult result = source.write(ref(name).withField("refresh_token"), Canary.secret("blg_oauth_rt_"),
                     Optional.of(stale));
 
             assertThat(result).isEqualTo(WriteResult.conflict(current));
-            assertThat(stages(name)).hasSize(2);
+            assertThat(secrets.stages(name)).hasSize(2);
         }
 
         @Test
         void unconditionalWriteCreatesAMissingSecretThenReplacesItsValue() {
-            String name = name("create");
+            String name = secrets.name("create");
             Secret first = Canary.secret("blg_test_sk_");
             Secret second = Canary.secret("blg_test_sk_");
 
@@ -401,7 +377,7 @@ class SecretsManagerIT {
 
         @Test
         void unconditionalFieldWriteCreatesAJsonObjectThenMergesIntoIt() {
-            String name = name("create-field");
+            String name = secrets.name("create-field");
             Secret token = Canary.secret("blg_oauth_rt_");
             Secret clientId = Canary.secret("");
 
@@ -415,8 +391,8 @@ class SecretsManagerIT {
 
         @Test
         void binaryValueIsWrittenAsSecretBinary() {
-            String name = name("write-binary");
-            String version = create(name, fakeKey());
+            String name = secrets.name("write-binary");
+            String version = secrets.create(name, fakeKey());
             byte[] bytes = new byte[40];
             RANDOM.nextBytes(bytes);
             bytes[0] = (byte) 0xc3;
@@ -432,7 +408,7 @@ class SecretsManagerIT {
 
         @Test
         void writeExpectingAVersionOfAMissingSecretIsNotFound() {
-            CredentialRef ref = ref(name("never-created"));
+            CredentialRef ref = ref(secrets.name("never-created"));
 
             assertThatThrownBy(() -> source.write(ref, Canary.secret("blg_oauth_rt_"), Optional.of("0".repeat(32))))
                     .isInstanceOf(CredentialNotFoundException.class)
@@ -441,8 +417,8 @@ class SecretsManagerIT {
 
         @Test
         void lostAnswerToTheLabelMoveIsFoundOutBeforeAnythingIsReported() {
-            String name = name("lost-answer");
-            String base = create(name, fakeKey());
+            String name = secrets.name("lost-answer");
+            String base = secrets.create(name, fakeKey());
             FlakyClient flaky = new FlakyClient(aws);
             flaky.loseNextMoveAnswer();
             Secret value = Canary.secret("blg_oauth_rt_");
@@ -453,14 +429,14 @@ class SecretsManagerIT {
             }
 
             assertThat(result.isWritten()).isTrue();
-            assertThat(stages(name).get(result.version().orElseThrow())).containsExactly("AWSCURRENT");
-            assertThat(currentValue(name)).isEqualTo(value.reveal());
+            assertThat(secrets.stages(name).get(result.version().orElseThrow())).containsExactly("AWSCURRENT");
+            assertThat(secrets.currentValue(name)).isEqualTo(value.reveal());
         }
 
         @Test
         void retryAfterALostAnswerThatCouldNotBeCheckedReportsTheEarlierWrite() {
-            String name = name("lost-retry");
-            String base = create(name, fakeKey());
+            String name = secrets.name("lost-retry");
+            String base = secrets.create(name, fakeKey());
             FlakyClient flaky = new FlakyClient(aws);
             Secret value = Canary.secret("blg_oauth_rt_");
             try (AwsSecretsManagerSource flakySource = AwsSecretsManagerSource.builder().client(flaky).build()) {
@@ -468,14 +444,14 @@ class SecretsManagerIT {
                 flaky.failNextDescribe();
                 assertThatThrownBy(() -> flakySource.write(ref(name), value, Optional.of(base)))
                         .isInstanceOf(com.bigledger.auth.SourceUnavailableException.class);
-                int versionsAfterFirstAttempt = stages(name).size();
+                int versionsAfterFirstAttempt = secrets.stages(name).size();
 
                 WriteResult retried = flakySource.write(ref(name), value, Optional.of(base));
 
                 assertThat(retried.isWritten()).as("%s", retried).isTrue();
-                assertThat(stages(name)).hasSize(versionsAfterFirstAttempt);
-                assertThat(stages(name).get(retried.version().orElseThrow())).containsExactly("AWSCURRENT");
-                assertThat(currentValue(name)).isEqualTo(value.reveal());
+                assertThat(secrets.stages(name)).hasSize(versionsAfterFirstAttempt);
+                assertThat(secrets.stages(name).get(retried.version().orElseThrow())).containsExactly("AWSCURRENT");
+                assertThat(secrets.currentValue(name)).isEqualTo(value.reveal());
             }
         }
     }
@@ -496,8 +472,8 @@ class SecretsManagerIT {
 
         @Test
         void writeInsideTheIntervalIsRefusedBeforeAnyRequestThenAllowedOnceItPasses() {
-            String name = name("paced");
-            String base = create(name, fakeKey());
+            String name = secrets.name("paced");
+            String base = secrets.create(name, fakeKey());
             WriteResult first = source.write(ref(name), Canary.secret("blg_oauth_rt_"), Optional.of(base));
             Instant firstWrite = clock.instant();
             clock.advance(Duration.ofMinutes(3));
@@ -509,13 +485,13 @@ class SecretsManagerIT {
             assertThat(paced.notBefore()).isEqualTo(firstWrite.plus(Duration.ofMinutes(10)));
             assertThat(paced.retryable()).isTrue();
             assertThat(paced).hasMessageContaining(ref(name).toString());
-            assertThat(stages(name)).hasSize(2);
+            assertThat(secrets.stages(name)).hasSize(2);
 
             clock.advance(Duration.ofMinutes(7));
             WriteResult second = source.write(ref(name), latest, first.version());
 
             assertThat(second.isWritten()).isTrue();
-            assertThat(currentValue(name)).isEqualTo(latest.reveal());
+            assertThat(secrets.currentValue(name)).isEqualTo(latest.reveal());
         }
 
         @Test
@@ -527,8 +503,8 @@ class SecretsManagerIT {
             FakeTokenEndpoint.RotatingIssuer issuer = new FakeTokenEndpoint.RotatingIssuer("it-client", clientSecret,
                     3600);
             endpoint.dispatcher(issuer);
-            String name = name("rotation");
-            create(name, json("refresh_token", issuer.issueRefreshToken(), "client_id", "it-client"));
+            String name = secrets.name("rotation");
+            secrets.create(name, json("refresh_token", issuer.issueRefreshToken(), "client_id", "it-client"));
             CredentialRef ref = ref(name).withField("refresh_token");
             List<String> events = new CopyOnWriteArrayList<>();
             try (CredentialVault vault = CredentialVault.builder().source(source).discoverSources(false).build();
@@ -578,7 +554,7 @@ class SecretsManagerIT {
                 assertThat(source.load(ref).secret().reveal()).isEqualTo(issued.get(3));
                 assertThat(issuer.isLive(issued.get(3))).isTrue();
                 // The first version, the first rotation, the latest: the rotation in between was never written.
-                assertThat(stages(name)).hasSize(3);
+                assertThat(secrets.stages(name)).hasSize(3);
                 assertThat(source.load(ref(name).withField("client_id")).secret().reveal()).isEqualTo("it-client");
             } finally {
                 endpoint.close();
@@ -621,14 +597,14 @@ class SecretsManagerIT {
 
         @Test
         void rotatedSecretIsPickedUpWhenItsTtlEnds() throws Exception {
-            String name = name("vault-ttl");
+            String name = secrets.name("vault-ttl");
             String first = fakeKey();
-            create(name, json("client_secret", first, "client_id", "it"));
+            secrets.create(name, json("client_secret", first, "client_id", "it"));
             CredentialHandle handle = vault.handle(ref(name).withField("client_secret"));
             assertThat(firstGet(handle).reveal()).isEqualTo(first);
 
             String rotated = fakeKey();
-            String rotatedVersion = put(name, json("client_secret", rotated, "client_id", "it"));
+            String rotatedVersion = secrets.put(name, json("client_secret", rotated, "client_id", "it"));
             scheduler.advance(TTL.minusSeconds(1));
             assertThat(handle.get(Duration.ZERO).reveal()).isEqualTo(first);
 
@@ -640,14 +616,14 @@ class SecretsManagerIT {
 
         @Test
         void rotatedSecretIsPickedUpAtOnceAfterInvalidate() throws Exception {
-            String name = name("vault-invalidate");
+            String name = secrets.name("vault-invalidate");
             String first = fakeKey();
-            create(name, first);
+            secrets.create(name, first);
             CredentialHandle handle = vault.handle(ref(name));
             assertThat(firstGet(handle).reveal()).isEqualTo(first);
 
             String rotated = fakeKey();
-            put(name, rotated);
+            secrets.put(name, rotated);
             assertThat(vault.invalidate(ref(name))).isEqualTo(1);
             scheduler.runDue();
 
@@ -677,13 +653,13 @@ class SecretsManagerIT {
             }, true, StandardCharsets.UTF_8);
             System.setErr(tee);
             try (AwsSecretsManagerSource source = moto.source().build()) {
-                String name = name("logged");
+                String name = secrets.name("logged");
                 CredentialRef ref = ref(name).withField("refresh_token");
                 WriteResult created = source.write(ref, Canary.secret("blg_oauth_rt_"), Optional.empty());
                 VersionedSecret read = source.load(ref);
                 WriteResult rotated = source.write(ref, Canary.secret("blg_oauth_rt_"), created.version());
                 WriteResult conflict = source.write(ref, Canary.secret("blg_oauth_rt_"), created.version());
-                source.write(ref(name("logged-binary")), Secret.ofBytes(new byte[] {(byte) 0xff, 1, 2}),
+                source.write(ref(secrets.name("logged-binary")), Secret.ofBytes(new byte[] {(byte) 0xff, 1, 2}),
                         Optional.empty());
                 assertThat(read.secret()).isNotNull();
                 assertThat(rotated.isWritten()).isTrue();
@@ -704,8 +680,8 @@ class SecretsManagerIT {
 
         @Test
         void discoveredSourceReachesTheEndpointInAwsEndpointUrlSecretsManager() throws Exception {
-            String name = name("from-env");
-            String version = create(name, fakeKey());
+            String name = secrets.name("from-env");
+            String version = secrets.create(name, fakeKey());
 
             ChildRun run = resolveInChild("aws-sm:" + name, true);
 
@@ -715,8 +691,8 @@ class SecretsManagerIT {
 
         @Test
         void anHttpEndpointInAwsEndpointUrlSecretsManagerNeedsTheOptIn() throws Exception {
-            String name = name("from-env-refused");
-            create(name, fakeKey());
+            String name = secrets.name("from-env-refused");
+            secrets.create(name, fakeKey());
 
             ChildRun run = resolveInChild("aws-sm:" + name, false);
 
