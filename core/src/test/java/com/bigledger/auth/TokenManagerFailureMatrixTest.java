@@ -11,11 +11,8 @@ import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
-import java.net.Authenticator;
-import java.net.CookieHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ProxySelector;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -27,11 +24,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -674,11 +667,14 @@ class TokenManagerFailureMatrixTest {
      * OAuth client's short read-timeout fault setting, so that a slow test machine cannot fail a request meant to
      * succeed.
      */
-    private static final class RoutedHttpClient extends HttpClient {
-        private final HttpClient delegate = http;
+    private static final class RoutedHttpClient extends ForwardingHttpClient {
         final AtomicInteger sent = new AtomicInteger();
         volatile int divertTo;
         volatile boolean healthy = true;
+
+        RoutedHttpClient() {
+            super(http);
+        }
 
         private HttpClient client() {
             return divertTo == unacceptingPort.getLocalPort() ? impatient : delegate;
@@ -720,51 +716,6 @@ class TokenManagerFailureMatrixTest {
                 HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
             HttpClient client = client();
             return client.sendAsync(route(request), handler, pushPromiseHandler);
-        }
-
-        @Override
-        public Optional<CookieHandler> cookieHandler() {
-            return delegate.cookieHandler();
-        }
-
-        @Override
-        public Optional<Duration> connectTimeout() {
-            return delegate.connectTimeout();
-        }
-
-        @Override
-        public Redirect followRedirects() {
-            return delegate.followRedirects();
-        }
-
-        @Override
-        public Optional<ProxySelector> proxy() {
-            return delegate.proxy();
-        }
-
-        @Override
-        public SSLContext sslContext() {
-            return delegate.sslContext();
-        }
-
-        @Override
-        public SSLParameters sslParameters() {
-            return delegate.sslParameters();
-        }
-
-        @Override
-        public Optional<Authenticator> authenticator() {
-            return delegate.authenticator();
-        }
-
-        @Override
-        public Version version() {
-            return delegate.version();
-        }
-
-        @Override
-        public Optional<Executor> executor() {
-            return delegate.executor();
         }
     }
 }

@@ -11,9 +11,6 @@ import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
-import java.net.Authenticator;
-import java.net.CookieHandler;
-import java.net.ProxySelector;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,14 +22,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,53 +78,11 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
     }
 
     /** The JDK's client, but the first request dies with an {@link InjectedError} before it is sent. */
-    private static final class FirstRequestDies extends HttpClient {
-        final HttpClient real = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final class FirstRequestDies extends ForwardingHttpClient {
         final AtomicBoolean died = new AtomicBoolean();
 
-        @Override
-        public Optional<CookieHandler> cookieHandler() {
-            return real.cookieHandler();
-        }
-
-        @Override
-        public Optional<Duration> connectTimeout() {
-            return real.connectTimeout();
-        }
-
-        @Override
-        public Redirect followRedirects() {
-            return real.followRedirects();
-        }
-
-        @Override
-        public Optional<ProxySelector> proxy() {
-            return real.proxy();
-        }
-
-        @Override
-        public SSLContext sslContext() {
-            return real.sslContext();
-        }
-
-        @Override
-        public SSLParameters sslParameters() {
-            return real.sslParameters();
-        }
-
-        @Override
-        public Optional<Authenticator> authenticator() {
-            return real.authenticator();
-        }
-
-        @Override
-        public Version version() {
-            return real.version();
-        }
-
-        @Override
-        public Optional<Executor> executor() {
-            return real.executor();
+        FirstRequestDies() {
+            super(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build());
         }
 
         @Override
@@ -139,7 +91,7 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
             if (died.compareAndSet(false, true)) {
                 throw new InjectedError();
             }
-            return real.send(request, handler);
+            return delegate.send(request, handler);
         }
 
         @Override
@@ -148,7 +100,7 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
             if (died.compareAndSet(false, true)) {
                 throw new InjectedError();
             }
-            return real.sendAsync(request, handler);
+            return delegate.sendAsync(request, handler);
         }
 
         @Override
@@ -157,7 +109,7 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
             if (died.compareAndSet(false, true)) {
                 throw new InjectedError();
             }
-            return real.sendAsync(request, handler, push);
+            return delegate.sendAsync(request, handler, push);
         }
     }
 
