@@ -65,10 +65,7 @@ class CliFleetIT {
 
     @BeforeAll
     static void findTheJar() {
-        String property = System.getProperty("bigledger.cli.jar");
-        assertThat(property).as("system property bigledger.cli.jar, set by the build").isNotBlank();
-        jar = Paths.get(property);
-        assertThat(jar).as("the runnable jar, built in the package phase").isRegularFile();
+        jar = RunnableJar.fromBuild();
     }
 
     @Test

@@ -41,10 +41,22 @@ class CliProcessIT {
 
     @BeforeAll
     static void findTheJar() {
-        String property = System.getProperty("bigledger.cli.jar");
-        assertThat(property).as("system property bigledger.cli.jar, set by the build").isNotBlank();
-        jar = Paths.get(property);
-        assertThat(jar).as("the runnable jar, built in the package phase").isRegularFile();
+        jar = RunnableJar.fromBuild();
+    }
+
+    /**
+     * The environment of the file vault {@code fileName} in the output folder, made here with one entry so that the
+     * commands find it; with a cheap key derivation for the test, as the jar uses the cost written in the header.
+     */
+    private Map<String, String> seededFileVault(String fileName) {
+        Map<String, String> environment = Map.of("BIGLEDGER_SECRETS_FILE", outputDir.resolve(fileName).toString(),
+                "BIGLEDGER_SECRETS_PASSPHRASE", "process test passphrase, not a secret",
+                "BIGLEDGER_SECRETS_ALLOW_WEAK_KDF", "true");
+        com.bigledger.auth.store.file.FileCredentialSource.builder().environment(environment)
+                .kdfParameters(com.bigledger.auth.store.file.KdfParameters.argon2id(64, 1, 1)).build()
+                .write(com.bigledger.auth.CredentialRef.parse("file:seed"), com.bigledger.auth.Secret.of("seed"),
+                        java.util.Optional.empty());
+        return environment;
     }
 
     @Test
@@ -232,14 +244,7 @@ class CliProcessIT {
      */
     @Test
     void loginIsReachableAtItsRedirectUriInAJvmThatPrefersIpv6() throws Exception {
-        Path vault = outputDir.resolve("login.blgv");
-        Map<String, String> stores = Map.of("BIGLEDGER_SECRETS_FILE", vault.toString(),
-                "BIGLEDGER_SECRETS_PASSPHRASE", "process test passphrase, not a secret",
-                "BIGLEDGER_SECRETS_ALLOW_WEAK_KDF", "true");
-        com.bigledger.auth.store.file.FileCredentialSource.builder().environment(stores)
-                .kdfParameters(com.bigledger.auth.store.file.KdfParameters.argon2id(64, 1, 1)).build()
-                .write(com.bigledger.auth.CredentialRef.parse("file:seed"), com.bigledger.auth.Secret.of("seed"),
-                        java.util.Optional.empty());
+        Map<String, String> stores = seededFileVault("login.blgv");
         try (FakeTokenEndpoint endpoint = FakeTokenEndpoint.start()) {
             endpoint.enqueue(Response.token(FakeKeys.accessToken(), 3600, FakeKeys.accessToken()));
             Map<String, String> environment = new java.util.HashMap<>(stores);
@@ -299,15 +304,7 @@ class CliProcessIT {
 
     @Test
     void secretsPutReadsStdinAndGetRevealsItThroughTheRunnableJar() throws Exception {
-        Path vault = outputDir.resolve("vault.blgv");
-        Map<String, String> environment = Map.of("BIGLEDGER_SECRETS_FILE", vault.toString(),
-                "BIGLEDGER_SECRETS_PASSPHRASE", "process test passphrase, not a secret",
-                "BIGLEDGER_SECRETS_ALLOW_WEAK_KDF", "true");
-        // Cheap key derivation for the test: the jar uses the cost written in the file's header.
-        com.bigledger.auth.store.file.FileCredentialSource.builder().environment(environment)
-                .kdfParameters(com.bigledger.auth.store.file.KdfParameters.argon2id(64, 1, 1)).build()
-                .write(com.bigledger.auth.CredentialRef.parse("file:seed"), com.bigledger.auth.Secret.of("seed"),
-                        java.util.Optional.empty());
+        Map<String, String> environment = seededFileVault("vault.blgv");
         String key = FakeKeys.live();
         Path input = outputDir.resolve("value.txt");
         Files.writeString(input, key + "\n", StandardCharsets.UTF_8);
