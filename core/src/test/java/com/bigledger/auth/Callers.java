@@ -2,6 +2,7 @@ package com.bigledger.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.bigledger.auth.testing.LeakAssertions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,5 +40,27 @@ public final class Callers {
         }
         assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
         return results;
+    }
+
+    /**
+     * Does what {@link #startAll} does, each call's result being what it threw: {@code null} if it returned, or the
+     * {@code RuntimeException} it threw, checked for leaks by {@link LeakAssertions#check}.
+     *
+     * @param threads where the calls run
+     * @param count how many calls
+     * @param call the call
+     * @return what the calls threw, in the order submitted
+     * @throws InterruptedException if interrupted while waiting for the calls to start
+     */
+    public static List<Future<Throwable>> startAllCatching(ExecutorService threads, int count, Callable<?> call)
+            throws InterruptedException {
+        return startAll(threads, count, () -> {
+            try {
+                call.call();
+                return null;
+            } catch (RuntimeException e) {
+                return LeakAssertions.check(e);
+            }
+        });
     }
 }

@@ -163,20 +163,8 @@ class TokenManagerTest extends ManagerFixture {
         endpoint.dispatcher(request -> Response.status(503));
         TokenManager manager = track(builder().clientCredentials().build());
         int callers = 200;
-        CountDownLatch started = new CountDownLatch(callers);
-        List<Future<Throwable>> results = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            results.add(threads.submit(() -> {
-                started.countDown();
-                try {
-                    manager.token(Duration.ofSeconds(2));
-                    return null;
-                } catch (RuntimeException e) {
-                    return com.bigledger.auth.testing.LeakAssertions.check(e);
-                }
-            }));
-        }
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<Throwable>> results = Callers.startAllCatching(threads, callers,
+                () -> manager.token(Duration.ofSeconds(2)));
         scheduler.awaitQueued(1);
         scheduler.runDue();
         assertThat(endpoint.requestCount()).isEqualTo(1);

@@ -114,20 +114,7 @@ class RefreshingValueTest {
         RefreshingValue<String> value = value(loader(attempt -> new BigLedgerAuthException("store down", null,
                 false)));
         int callers = 64;
-        CountDownLatch started = new CountDownLatch(callers);
-        List<Future<Throwable>> results = new ArrayList<>();
-        for (int i = 0; i < callers; i++) {
-            results.add(threads.submit(() -> {
-                started.countDown();
-                try {
-                    value.get();
-                    return null;
-                } catch (RuntimeException e) {
-                    return com.bigledger.auth.testing.LeakAssertions.check(e);
-                }
-            }));
-        }
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        List<Future<Throwable>> results = Callers.startAllCatching(threads, callers, () -> value.get());
         scheduler.awaitQueued(1);
         scheduler.runDue();
         for (Future<Throwable> result : results) {

@@ -31,14 +31,18 @@ class SecretsFileVariablesTest {
                 .kdfParameters(TestSecretsFiles.SMALL).build();
     }
 
+    /** The store's three variables named with {@code prefix}: the file, the test passphrase and the weak-KDF opt-in. */
+    private static Map<String, String> variables(String prefix, Path file) {
+        return Map.of(prefix + "_FILE", file.toString(), prefix + "_PASSPHRASE", TestSecretsFiles.PASSPHRASE,
+                prefix + "_ALLOW_WEAK_KDF", "true");
+    }
+
     @Test
     void theNewVariablesConfigureTheStoreWithoutAWarning() {
         Path file = folder.resolve("secrets.blgv");
         Secret value = Canary.secret("blg_test_sk_");
 
-        try (FileCredentialSource source = source(Map.of("BIGLEDGER_SECRETS_FILE", file.toString(),
-                "BIGLEDGER_SECRETS_PASSPHRASE", TestSecretsFiles.PASSPHRASE,
-                "BIGLEDGER_SECRETS_ALLOW_WEAK_KDF", "true"))) {
+        try (FileCredentialSource source = source(variables("BIGLEDGER_SECRETS", file))) {
             source.write(ENTRY, value, Optional.empty());
 
             assertThat(source.file()).isEqualTo(file.toAbsolutePath());
@@ -53,9 +57,7 @@ class SecretsFileVariablesTest {
         Path file = folder.resolve("vault.blgv");
         Secret value = Canary.secret("blg_test_sk_");
 
-        try (FileCredentialSource source = source(Map.of("BIGLEDGER_VAULT_FILE", file.toString(),
-                "BIGLEDGER_VAULT_PASSPHRASE", TestSecretsFiles.PASSPHRASE,
-                "BIGLEDGER_VAULT_ALLOW_WEAK_KDF", "true"))) {
+        try (FileCredentialSource source = source(variables("BIGLEDGER_VAULT", file))) {
             source.write(ENTRY, value, Optional.empty());
             source.load(ENTRY);
 
@@ -75,9 +77,7 @@ class SecretsFileVariablesTest {
     void aFileWrittenUnderTheOldVariablesOpensUnderTheNewOnes() {
         Path file = folder.resolve("vault.blgv");
         Secret value = Canary.secret("blg_test_sk_");
-        try (FileCredentialSource old = source(Map.of("BIGLEDGER_VAULT_FILE", file.toString(),
-                "BIGLEDGER_VAULT_PASSPHRASE", TestSecretsFiles.PASSPHRASE,
-                "BIGLEDGER_VAULT_ALLOW_WEAK_KDF", "true"))) {
+        try (FileCredentialSource old = source(variables("BIGLEDGER_VAULT", file))) {
             old.write(ENTRY, value, Optional.empty());
         }
 
