@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,26 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
         for (int i = 0; i < minutes; i++) {
             scheduler.advance(Duration.ofMinutes(1));
         }
+    }
+
+    /** Makes the role with a new secret id (tokens of an hour, a day at most) and returns the secret id. */
+    private Secret roleWithASecretId() {
+        Secret secretId = Canary.secret("");
+        vault.root().appRole("approle", ROLE, secretId.reveal(), HOUR, DAY, "bigledger-read");
+        return secretId;
+    }
+
+    /**
+     * An AppRole source whose first login Vault answers 429 with a Retry-After of {@code retryAfterSeconds}: the read
+     * waiting for it fails as the source being unavailable; returns the assertion on that failure.
+     */
+    private AbstractThrowableAssert<?, ? extends Throwable> firstLoginAnswered429(int retryAfterSeconds)
+            throws InterruptedException {
+        Secret secretId = roleWithASecretId();
+        vault.rateLimit(1, retryAfterSeconds, "auth/approle/login");
+        appRoleWith(secretId);
+        return assertThatThrownBy(() -> startLoadWaitingForAToken().get(30, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(SourceUnavailableException.class);
     }
 
     /** The AppRole login requests Vault got, answered or not. */
@@ -80,8 +101,7 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
 
     @Test
     void lockedOutRoleIdIsNamedAsLockedOutNotAsABadSecretId() throws Exception {
-        Secret secretId = Canary.secret("");
-        vault.root().appRole("approle", ROLE, secretId.reveal(), HOUR, DAY, "bigledger-read");
+        Secret secretId = roleWithASecretId();
         for (int i = 0; i < 5; i++) {
             assertThat(failedLoginElsewhere()).isEqualTo(400);
         }
@@ -163,8 +183,7 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
 
     @Test
     void renewalAnswered500AfterTheRoleWasDeletedIsFollowedByANewLogin() throws Exception {
-        Secret secretId = Canary.secret("");
-        vault.root().appRole("approle", ROLE, secretId.reveal(), HOUR, DAY, "bigledger-read");
+        Secret secretId = roleWithASecretId();
         appRoleWith(secretId);
         loadWaitingForAToken();
         // Infrastructure code deletes and re-creates the role: live tokens' renewals now answer 500.
@@ -183,13 +202,7 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
 
     @Test
     void loginAnswered429IsTriedAgainNoSoonerThanItsRetryAfter() throws Exception {
-        Secret secretId = Canary.secret("");
-        vault.root().appRole("approle", ROLE, secretId.reveal(), HOUR, DAY, "bigledger-read");
-        vault.rateLimit(1, 30, "auth/approle/login");
-        appRoleWith(secretId);
-
-        assertThatThrownBy(() -> startLoadWaitingForAToken().get(30, TimeUnit.SECONDS)).cause()
-                .isInstanceOf(SourceUnavailableException.class).hasMessageContaining("HTTP 429");
+        firstLoginAnswered429(30).hasMessageContaining("HTTP 429");
         scheduler.advance(Duration.ofSeconds(29));
         assertThat(loginRequests()).isEqualTo(1);
         scheduler.advance(Duration.ofSeconds(1));
@@ -199,13 +212,7 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
 
     @Test
     void retryAfterOfALoginIsCappedAtFiveMinutes() throws Exception {
-        Secret secretId = Canary.secret("");
-        vault.root().appRole("approle", ROLE, secretId.reveal(), HOUR, DAY, "bigledger-read");
-        vault.rateLimit(1, 86_400, "auth/approle/login");
-        appRoleWith(secretId);
-
-        assertThatThrownBy(() -> startLoadWaitingForAToken().get(30, TimeUnit.SECONDS)).cause()
-                .isInstanceOf(SourceUnavailableException.class);
+        firstLoginAnswered429(86_400);
         scheduler.advance(Duration.ofMinutes(5).minusSeconds(1));
         assertThat(loginRequests()).isEqualTo(1);
         scheduler.advance(Duration.ofSeconds(1));
