@@ -4,46 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
-import com.bigledger.auth.testing.FakeScheduler;
-import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A server's Retry-After is honoured up to a cap; a value beyond it never wedges the manager. */
-class RetryAfterCapTest {
+class RetryAfterCapTest extends ManagerFixture {
 
-    private final FakeClock clock = new FakeClock();
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
-    private final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<Duration> retries = new CopyOnWriteArrayList<>();
-    private TokenManager manager;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (manager != null) {
-            manager.close();
-        }
-        endpoint.close();
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    }
 
     private TokenManager manager(OAuthClient.Builder client) {
-        manager = TokenManager.builder()
+        return track(TokenManager.builder()
                 .client(client.tokenEndpoint(endpoint.uri()).clientId("test-client").clientSecret(Canary.secret(""))
                         .allowInsecureLoopback(true).build())
                 .clock(clock)
@@ -57,8 +35,7 @@ class RetryAfterCapTest {
                     }
                 })
                 .clientCredentials()
-                .build();
-        return manager;
+                .build());
     }
 
     private String farDate() {

@@ -10,49 +10,29 @@ import static org.mockito.Mockito.mock;
 
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.testing.Canary;
-import com.bigledger.auth.testing.FakeClock;
-import com.bigledger.auth.testing.FakeScheduler;
-import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
 /** The order in which a {@link TokenListener} hears of one refresh, verified with Mockito's {@link InOrder}. */
-class TokenListenerOrderTest {
+class TokenListenerOrderTest extends ManagerFixture {
 
     private static final String NAME = "order-test";
 
-    private final FakeClock clock = new FakeClock();
-    private final FakeScheduler scheduler = new FakeScheduler(clock);
-    private final FakeTokenEndpoint endpoint = FakeTokenEndpoint.start();
-    private final ExecutorService threads = Executors.newCachedThreadPool();
     private final TokenListener listener = mock(TokenListener.class);
     private TokenManager manager;
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        if (manager != null) {
-            manager.close();
-        }
-        endpoint.close();
-        threads.shutdownNow();
-        assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    }
 
     private TokenManager start() {
         OAuthClient client = OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId("order-client")
                 .clientSecret(Canary.secret("")).allowInsecureLoopback(true).build();
-        manager = TokenManager.builder().name(NAME).client(client).clientCredentials().clock(clock)
-                .scheduler(scheduler).jitter(0).addListener(listener).build();
+        manager = track(TokenManager.builder().name(NAME).client(client).clientCredentials().clock(clock)
+                .scheduler(scheduler).jitter(0).addListener(listener).build());
         return manager;
     }
 
@@ -130,8 +110,8 @@ class TokenListenerOrderTest {
         };
         OAuthClient client = OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId("order-client")
                 .clientSecret(Canary.secret("")).allowInsecureLoopback(true).build();
-        manager = TokenManager.builder().name(NAME).client(client).clientCredentials().scheduler(stepped).jitter(0)
-                .addListener(listener).build();
+        manager = track(TokenManager.builder().name(NAME).client(client).clientCredentials().scheduler(stepped)
+                .jitter(0).addListener(listener).build());
         Future<AccessToken> token = fetchInBackground();
         Runnable refresh = work.poll(30, TimeUnit.SECONDS);
         assertThat(refresh).as("the refresh was handed to a worker").isNotNull();
