@@ -52,6 +52,22 @@ abstract class FleetFixture<S extends CredentialSource> extends ManagerFixture {
                 .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true);
     }
 
+    /**
+     * A manager of the record at {@code at}, on the fake clock and scheduler and without jitter, that tells
+     * {@code listener} what it does; closed after the test.
+     */
+    TokenManager recordManager(CredentialRef at, TokenListener listener) {
+        return track(TokenManager.builder()
+                .client(client().build())
+                .tokenRecord(vault, at)
+                .clock(clock)
+                .scheduler(scheduler)
+                .jitter(0)
+                .watchdog(Duration.ofHours(2))
+                .addListener(listener)
+                .build());
+    }
+
     /** Stores a refresh token the issuer just issued as the token record, generation 1, and returns it. */
     String storeIssuedRefreshToken() {
         String refresh = issuer.issueRefreshToken();

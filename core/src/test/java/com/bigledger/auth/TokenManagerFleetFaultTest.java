@@ -23,42 +23,33 @@ class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> 
     }
 
     private TokenManager manager() {
-        return track(TokenManager.builder()
-                .client(client().build())
-                .tokenRecord(vault, record)
-                .clock(clock)
-                .scheduler(scheduler)
-                .jitter(0)
-                .watchdog(Duration.ofHours(2))
-                .addListener(new TokenListener() {
-                    @Override
-                    public void leaseTaken(String m, CredentialRef r, Instant until, boolean takenOver) {
-                        events.add("lease taken");
-                    }
+        return recordManager(record, new TokenListener() {
+            @Override
+            public void leaseTaken(String m, CredentialRef r, Instant until, boolean takenOver) {
+                events.add("lease taken");
+            }
 
-                    @Override
-                    public void writeBackSucceeded(String m, CredentialRef r, Optional<String> version) {
-                        events.add("written");
-                    }
+            @Override
+            public void writeBackSucceeded(String m, CredentialRef r, Optional<String> version) {
+                events.add("written");
+            }
 
-                    @Override
-                    public void writeBackFailed(String m, CredentialRef r, RuntimeException failure,
-                            Duration retryIn) {
-                        events.add("write failed, retry in " + retryIn);
-                    }
+            @Override
+            public void writeBackFailed(String m, CredentialRef r, RuntimeException failure,
+                    Duration retryIn) {
+                events.add("write failed, retry in " + retryIn);
+            }
 
-                    @Override
-                    public void refreshSucceeded(String m, Duration took, Instant expiresAt, boolean rotated) {
-                        events.add("refreshed, expires " + expiresAt + (rotated ? ", rotated" : ""));
-                    }
-                })
-                .build());
+            @Override
+            public void refreshSucceeded(String m, Duration took, Instant expiresAt, boolean rotated) {
+                events.add("refreshed, expires " + expiresAt + (rotated ? ", rotated" : ""));
+            }
+        });
     }
 
     @Test
     void refreshThatFailsGivesTheLeaseBackAtOnce() throws Exception {
-        String refresh = issuer.issueRefreshToken();
-        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        String refresh = storeIssuedRefreshToken();
         endpoint.dispatcher(request -> Response.oauthError(503, "temporarily_unavailable", "try later"));
         TokenManager manager = manager();
 
@@ -73,7 +64,7 @@ class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> 
 
     @Test
     void unusableAnswerThatRotatedTheRefreshTokenStillWritesTheNewOne() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         String rotated = Canary.value("blg_oauth_rt_");
         endpoint.dispatcher(request -> Response.json(200, "{\"refresh_token\":\"" + rotated
                 + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
@@ -90,8 +81,7 @@ class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> 
 
     @Test
     void unusableAnswerWithoutARefreshTokenGivesTheLeaseBack() throws Exception {
-        String refresh = issuer.issueRefreshToken();
-        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        String refresh = storeIssuedRefreshToken();
         endpoint.dispatcher(request -> Response.json(200, "{\"token_type\":\"Bearer\",\"expires_in\":3600}"));
         TokenManager manager = manager();
 
@@ -105,7 +95,7 @@ class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> 
 
     @Test
     void writeBackThatFailsIsRetriedUntilTheRecordIsWritten() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         // The store goes down while the token request is answered: the new record cannot be written.
         endpoint.dispatcher(request -> {
             store.down(true);
@@ -137,7 +127,7 @@ class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> 
 
     @Test
     void writeBackWhoseRetryTheSchedulerRefusesStillServesTheTokenAndCloseWritesTheRecord() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         endpoint.dispatcher(request -> {
             store.down(true);
             return issuer.apply(request);
@@ -174,7 +164,7 @@ class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> 
 
     @Test
     void writeBackThatFailsTwiceBacksOffAndCloseMakesOneLastTry() throws Exception {
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         endpoint.dispatcher(request -> {
             store.down(true);
             return issuer.apply(request);
@@ -197,8 +187,7 @@ class TokenManagerFleetFaultTest extends FleetFixture<InMemoryCredentialSource> 
 
     @Test
     void refusedRefreshTokenWithNoNewerGenerationStoredGivesTheLeaseBackAfterOneRequest() throws Exception {
-        String refresh = issuer.issueRefreshToken();
-        TokenManager.storeRefreshToken(vault, record, Secret.of(refresh));
+        String refresh = storeIssuedRefreshToken();
         endpoint.dispatcher(request -> Response.oauthError(400, "invalid_grant", "refresh token revoked"));
         TokenManager manager = manager();
 

@@ -26,47 +26,38 @@ class TokenManagerFleetTest extends FleetFixture<InMemoryCredentialSource> {
     }
 
     private TokenManager manager(CredentialRef at) {
-        TokenManager manager = TokenManager.builder()
-                .client(client().build())
-                .tokenRecord(vault, at)
-                .clock(clock)
-                .scheduler(scheduler)
-                .jitter(0)
-                .watchdog(Duration.ofHours(2))
-                .addListener(new TokenListener() {
-                    @Override
-                    public void leaseTaken(String m, CredentialRef r, Instant until, boolean takenOver) {
-                        events.add(takenOver ? "lease taken over" : "lease taken");
-                    }
+        return recordManager(at, new TokenListener() {
+            @Override
+            public void leaseTaken(String m, CredentialRef r, Instant until, boolean takenOver) {
+                events.add(takenOver ? "lease taken over" : "lease taken");
+            }
 
-                    @Override
-                    public void recordAdopted(String m, CredentialRef r, long generation, boolean accessToken) {
-                        events.add("adopted " + generation + (accessToken ? " with access token" : ""));
-                    }
+            @Override
+            public void recordAdopted(String m, CredentialRef r, long generation, boolean accessToken) {
+                events.add("adopted " + generation + (accessToken ? " with access token" : ""));
+            }
 
-                    @Override
-                    public void writeBackConflictMerged(String m, CredentialRef r, Optional<String> version) {
-                        events.add("merged");
-                    }
+            @Override
+            public void writeBackConflictMerged(String m, CredentialRef r, Optional<String> version) {
+                events.add("merged");
+            }
 
-                    @Override
-                    public void refreshStarted(String m, boolean tokenStillServed) {
-                        events.add("refresh started");
-                    }
+            @Override
+            public void refreshStarted(String m, boolean tokenStillServed) {
+                events.add("refresh started");
+            }
 
-                    @Override
-                    public void reauthenticationRequired(String m, ReauthenticationRequiredException e) {
-                        events.add("reauthenticate");
-                    }
-                })
-                .build();
-        return track(manager);
+            @Override
+            public void reauthenticationRequired(String m, ReauthenticationRequiredException e) {
+                events.add("reauthenticate");
+            }
+        });
     }
 
     @Test
     void eightManagersMakeOneTokenRequestPerExpiry() throws Exception {
         endpoint.dispatcher(issuer);
-        TokenManager.storeRefreshToken(vault, record, Secret.of(issuer.issueRefreshToken()));
+        storeIssuedRefreshToken();
         List<TokenManager> fleet = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             fleet.add(manager(record));
