@@ -7,11 +7,13 @@ import com.bigledger.auth.testing.FakeScheduler;
 import com.bigledger.auth.testing.FakeTokenEndpoint;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 
 /**
@@ -45,6 +47,26 @@ abstract class ManagerFixture {
     TokenManager track(TokenManager manager) {
         managers.add(manager);
         return manager;
+    }
+
+    /**
+     * Runs the due refresh on another thread and, while its request is out ({@code requestOut}) and held until
+     * {@code release}, checks that {@code manager} is STALE and keeps serving {@code first}, a hundred times over; then
+     * releases the request and checks that, once the refresh has ended, a new token is served.
+     */
+    void assertServesTheOldTokenWhileTheRefreshIsOut(TokenManager manager, AccessToken first,
+            BooleanSupplier requestOut, CountDownLatch release) throws Exception {
+        Future<Integer> refresh = threads.submit(scheduler::runDue);
+        while (!requestOut.getAsBoolean()) {
+            Thread.onSpinWait();
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(manager.token(Duration.ZERO)).isSameAs(first);
+        }
+        assertThat(manager.state()).isEqualTo(TokenManager.State.STALE);
+        release.countDown();
+        refresh.get(30, TimeUnit.SECONDS);
+        assertThat(manager.token(Duration.ZERO)).isNotSameAs(first);
     }
 
     /** Gets a token on another thread while this one runs the scheduler's due work (the refresh). */
