@@ -113,4 +113,30 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, double mul
     public RetrySettings withRandomization(double randomization) {
         return new RetrySettings(maxAttempts, initialBackoff, multiplier, randomization, maxBackoff);
     }
+
+    // Written out rather than generated: a record's generated equals and hashCode are linked through method handles
+    // on first use, which costs a short-lived process (the command line) tens of milliseconds; the managers' shared
+    // endpoint guards are keyed by these settings.
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof RetrySettings)) {
+            return false;
+        }
+        RetrySettings that = (RetrySettings) other;
+        return maxAttempts == that.maxAttempts && initialBackoff.equals(that.initialBackoff)
+                && Double.compare(multiplier, that.multiplier) == 0
+                && Double.compare(randomization, that.randomization) == 0 && maxBackoff.equals(that.maxBackoff);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = maxAttempts;
+        h = 31 * h + initialBackoff.hashCode();
+        h = 31 * h + Double.hashCode(multiplier);
+        h = 31 * h + Double.hashCode(randomization);
+        return 31 * h + maxBackoff.hashCode();
+    }
 }
