@@ -110,7 +110,6 @@ public final class TokenManager implements AutoCloseable {
     private final Scheduler scheduler;
     /** The breaker and retry of the token endpoint, shared with the other managers on it. */
     private final EndpointGuard guard;
-    private final CircuitBreaker circuitBreaker;
     private final ListenerList<TokenListener> listeners;
     private final RefreshingValue<AccessToken> value;
     /** The delays between retries of a failed write-back, of a refresh token or of a token record. */
@@ -142,7 +141,6 @@ public final class TokenManager implements AutoCloseable {
         this.scheduler = options.scheduler;
         this.listeners = new ListenerList<>(options.listeners);
         this.guard = EndpointGuard.of(endpoint, clock, options.circuitBreaker, options.retry);
-        this.circuitBreaker = guard.circuitBreaker();
         this.fleet = storage != null && storage.record() ? new Fleet(this, storage,
                 options.client.requestTimeout(), options.leaseTtl, options.recordPollInterval,
                 options.shareAccessTokens) : null;
@@ -322,7 +320,7 @@ public final class TokenManager implements AutoCloseable {
      * @return the breaker's state
      */
     public CircuitState circuitState() {
-        switch (circuitBreaker.getState()) {
+        switch (guard.circuitBreaker().getState()) {
             case CLOSED:
                 return CircuitState.CLOSED;
             case HALF_OPEN:
@@ -336,7 +334,7 @@ public final class TokenManager implements AutoCloseable {
 
     /** The breaker itself, for this package's tests. */
     CircuitBreaker circuitBreaker() {
-        return circuitBreaker;
+        return guard.circuitBreaker();
     }
 
     /**
