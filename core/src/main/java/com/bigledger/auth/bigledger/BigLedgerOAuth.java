@@ -4,6 +4,7 @@ import com.bigledger.auth.AuthorizationException;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenManagerBuilder;
 import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.internal.Endpoints;
 import com.bigledger.auth.internal.Options;
@@ -163,13 +164,13 @@ public final class BigLedgerOAuth {
 
     /**
      * Starts a token manager for this client: add the grant, usually
-     * {@link TokenManager.Builder#refreshToken(com.bigledger.auth.CredentialVault, com.bigledger.auth.CredentialRef)}
+     * {@link TokenManagerBuilder#refreshToken(com.bigledger.auth.CredentialVault, com.bigledger.auth.CredentialRef)}
      * with the store the refresh token was saved in, so that if the server rotates refresh tokens, each new one is
      * written back there before the new access token is used.
      *
-     * @return a token manager builder with {@link TokenManager.Builder#client} set
+     * @return a token manager builder with {@link TokenManagerBuilder#client} set
      */
-    public TokenManager.Builder tokenManager() {
+    public TokenManagerBuilder tokenManager() {
         return TokenManager.builder().client(client);
     }
 

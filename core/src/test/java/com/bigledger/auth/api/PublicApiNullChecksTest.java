@@ -6,6 +6,7 @@ import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenManagerBuilder;
 import com.bigledger.auth.TokenManagers;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
 import com.bigledger.auth.bigledger.BigLedgerHttpClient;
@@ -98,7 +99,7 @@ class PublicApiNullChecksTest {
             Map.entry(CredentialRef.class, () -> CredentialRef.parse("env://NULL_CHECK")),
             Map.entry(CredentialVault.class, PublicApiNullChecksTest::vault),
             Map.entry(CredentialVault.Builder.class, CredentialVault::builder),
-            Map.entry(TokenManager.Builder.class, TokenManager::builder),
+            Map.entry(TokenManagerBuilder.class, TokenManager::builder),
             Map.entry(com.bigledger.auth.RetrySettings.class, com.bigledger.auth.RetrySettings::defaults),
             Map.entry(com.bigledger.auth.CircuitBreakerSettings.class,
                     com.bigledger.auth.CircuitBreakerSettings::defaults),
