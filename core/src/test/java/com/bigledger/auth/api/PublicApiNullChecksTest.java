@@ -92,7 +92,10 @@ class PublicApiNullChecksTest {
             "ServerText.description(String)#0",
             "ServerText.code(String)#0",
             // A parser's message, which may be absent.
-            "EnvironmentSettings.withoutValue(String,String)#0");
+            "EnvironmentSettings.withoutValue(String,String)#0",
+            // A builder option's value so far, absent while it is not set.
+            "Options.once(Object,String)#0",
+            "Options.set(Object,String,Object)#0");
 
     private static final Map<Class<?>, Supplier<?>> SAMPLES = Map.ofEntries(
             Map.entry(Secret.class, () -> Canary.secret("null_check_")),
