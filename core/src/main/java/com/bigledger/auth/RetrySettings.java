@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * How a {@link TokenManager} retries a token request that failed for a temporary reason: how many attempts in a
  * round, and the exponential backoff between them. After a round gives up, the manager starts a new one after its
- * {@linkplain TokenManager.Builder#retryCooldown cool-down}, for as long as the failure stays temporary.
+ * {@linkplain TokenManagerBuilder#retryCooldown cool-down}, for as long as the failure stays temporary.
  *
  * <p>Whatever the settings, only temporary failures are retried (a refusal such as {@code invalid_grant} never is),
  * and a wait is never shorter than the server's {@code Retry-After}. The delay before attempt <i>n</i> + 1 is

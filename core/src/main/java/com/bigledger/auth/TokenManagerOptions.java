@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The options of a {@link TokenManager.Builder}: each setter checks its value and that the option is set only once,
+ * The options of a {@link TokenManagerBuilder}: each setter checks its value and that the option is set only once,
  * with the same messages as the builder's documentation promises; the fields hold the values, or the defaults, for
  * the manager's constructor to read. {@link #validate()} makes the checks that need every option. Not thread-safe,
  * like the builder that fills it.
@@ -207,7 +207,7 @@ final class TokenManagerOptions {
         return schedule;
     }
 
-    /** The checks of {@link TokenManager.Builder#build()}, made before the manager is built. */
+    /** The checks of {@link TokenManagerBuilder#build()}, made before the manager is built. */
     void validate() {
         // Fails first without a client, unless a token source names its endpoint.
         grant.endpoint(client);

@@ -261,7 +261,7 @@ public final class TokenManagers implements AutoCloseable {
         private TenantTemplate.Grant grantKind;
         private CredentialVault vault;
         private String pattern;
-        private BiConsumer<String, TokenManager.Builder> configure = (tenant, builder) -> { };
+        private BiConsumer<String, TokenManagerBuilder> configure = (tenant, builder) -> { };
         private Duration idleTimeout = Duration.ofMinutes(30);
         private int maximumSize = 100_000;
         private Clock clock = Clock.systemUTC();
@@ -304,7 +304,7 @@ public final class TokenManagers implements AutoCloseable {
 
         /**
          * Each tenant's manager uses the {@code refresh_token} grant with the refresh token stored at
-         * {@code pattern} for its key, as {@link TokenManager.Builder#refreshToken(CredentialVault, CredentialRef)}.
+         * {@code pattern} for its key, as {@link TokenManagerBuilder#refreshToken(CredentialVault, CredentialRef)}.
          *
          * @param vault the vault that reads and writes the store
          * @param pattern a reference with {@code {tenant}} once in its path, such as
@@ -319,7 +319,7 @@ public final class TokenManagers implements AutoCloseable {
 
         /**
          * Each tenant's manager is in fleet mode over the token record stored at {@code pattern} for its key, as
-         * {@link TokenManager.Builder#tokenRecord(CredentialVault, CredentialRef)}: a new manager adopts the stored
+         * {@link TokenManagerBuilder#tokenRecord(CredentialVault, CredentialRef)}: a new manager adopts the stored
          * access token while it is valid, with no token request.
          *
          * @param vault the vault that reads and writes the store, which must have compare-and-set
@@ -341,7 +341,7 @@ public final class TokenManagers implements AutoCloseable {
          * @param configure sets options on the tenant's builder
          * @return this builder
          */
-        public Builder configure(BiConsumer<String, TokenManager.Builder> configure) {
+        public Builder configure(BiConsumer<String, TokenManagerBuilder> configure) {
             once("configure", configure);
             this.configure = Objects.requireNonNull(configure, "configure");
             return this;

@@ -220,7 +220,7 @@ class TokenManagerFleetLeaseTest {
                 .clientSecret(Secret.of(clientSecret)).allowInsecureLoopback(true);
     }
 
-    private TokenManager.Builder builder(OAuthClient client, FakeScheduler on, List<String> log) {
+    private TokenManagerBuilder builder(OAuthClient client, FakeScheduler on, List<String> log) {
         return TokenManager.builder()
                 .client(client)
                 .tokenRecord(vault, record)

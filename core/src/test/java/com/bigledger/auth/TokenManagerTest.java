@@ -52,7 +52,7 @@ class TokenManagerTest {
                 .build();
     }
 
-    private TokenManager.Builder builder() {
+    private TokenManagerBuilder builder() {
         return TokenManager.builder()
                 .client(client())
                 .clock(clock)

@@ -64,7 +64,7 @@ class TokenManagerTokenSourceTest {
         return TokenResponse.builder().accessToken(Secret.of(accessToken)).expiresIn(LIFETIME).build();
     }
 
-    private TokenManager.Builder builder(TokenSource source) {
+    private TokenManagerBuilder builder(TokenSource source) {
         return TokenManager.builder()
                 .tokenSource(named(source))
                 .clock(clock)

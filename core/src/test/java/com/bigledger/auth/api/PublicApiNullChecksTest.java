@@ -6,6 +6,7 @@ import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenManagerBuilder;
 import com.bigledger.auth.TokenManagers;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
 import com.bigledger.auth.bigledger.BigLedgerHttpClient;
@@ -91,14 +92,17 @@ class PublicApiNullChecksTest {
             "ServerText.description(String)#0",
             "ServerText.code(String)#0",
             // A parser's message, which may be absent.
-            "EnvironmentSettings.withoutValue(String,String)#0");
+            "EnvironmentSettings.withoutValue(String,String)#0",
+            // A builder option's value so far, absent while it is not set.
+            "Options.once(Object,String)#0",
+            "Options.set(Object,String,Object)#0");
 
     private static final Map<Class<?>, Supplier<?>> SAMPLES = Map.ofEntries(
             Map.entry(Secret.class, () -> Canary.secret("null_check_")),
             Map.entry(CredentialRef.class, () -> CredentialRef.parse("env://NULL_CHECK")),
             Map.entry(CredentialVault.class, PublicApiNullChecksTest::vault),
             Map.entry(CredentialVault.Builder.class, CredentialVault::builder),
-            Map.entry(TokenManager.Builder.class, TokenManager::builder),
+            Map.entry(TokenManagerBuilder.class, TokenManager::builder),
             Map.entry(com.bigledger.auth.RetrySettings.class, com.bigledger.auth.RetrySettings::defaults),
             Map.entry(com.bigledger.auth.CircuitBreakerSettings.class,
                     com.bigledger.auth.CircuitBreakerSettings::defaults),

@@ -4,6 +4,7 @@ import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenManagerBuilder;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
 import com.bigledger.auth.bigledger.BigLedgerConfigurationException;
 import com.bigledger.auth.bigledger.BigLedgerEnvironment;
@@ -96,7 +97,7 @@ public final class BigLedgerAuthAutoConfiguration {
             Secret secret = vault.handle(CredentialRef.parse(oauth.clientSecretRef())).get();
             client.clientSecret(secret);
         }
-        TokenManager.Builder tokens = TokenManager.builder().client(client.build()).name("bigledger");
+        TokenManagerBuilder tokens = TokenManager.builder().client(client.build()).name("bigledger");
         if (oauth.grant().equals("refresh_token")) {
             tokens.refreshToken(vault, CredentialRef.parse(oauth.refreshTokenRef()));
         } else {
