@@ -21,6 +21,7 @@ import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenExchangeGrant;
 import com.bigledger.auth.oauth.TokenSource;
 import com.bigledger.auth.oauth.TokenResponse;
+import com.bigledger.auth.spi.BuilderOptions;
 import com.bigledger.auth.spi.ReferenceOptions;
 import com.bigledger.auth.spi.RefreshingCredential;
 import com.bigledger.auth.spi.EnvironmentSettings;
@@ -95,7 +96,9 @@ class PublicApiNullChecksTest {
             "EnvironmentSettings.withoutValue(String,String)#0",
             // A builder option's value so far, absent while it is not set.
             "Options.once(Object,String)#0",
-            "Options.set(Object,String,Object)#0");
+            "Options.set(Object,String,Object)#0",
+            // The value shown in the message, which may be absent.
+            "BuilderOptions.once(String,Object)#1");
 
     private static final Map<Class<?>, Supplier<?>> SAMPLES = Map.ofEntries(
             Map.entry(Secret.class, () -> Canary.secret("null_check_")),
@@ -142,7 +145,8 @@ class PublicApiNullChecksTest {
             Map.entry(ReferenceOptions.Builder.class, () -> ReferenceOptions.builder("null-check")),
             Map.entry(RefreshingCredential.class, () -> refreshingCredential().build()),
             Map.entry(RefreshingCredential.Builder.class, PublicApiNullChecksTest::refreshingCredential),
-            Map.entry(EnvironmentSettings.class, () -> EnvironmentSettings.of(Map.of("NULL_CHECK", "value"))));
+            Map.entry(EnvironmentSettings.class, () -> EnvironmentSettings.of(Map.of("NULL_CHECK", "value"))),
+            Map.entry(BuilderOptions.class, () -> new BuilderOptions("NullCheck")));
 
     static List<Class<?>> publicTypes() {
         return PublicTypes.of(CredentialRef.class);

@@ -1,0 +1,81 @@
+package com.bigledger.auth.spi;
+
+import com.bigledger.auth.internal.Options;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The options a builder has set, so that each may be set once, with checks worded as the library's own builders
+ * word them ({@code VaultCredentialSource option 'requestTimeout' must be positive: PT0S}). A store's builder keeps
+ * one and calls {@link #once} first in each option's method.
+ *
+ * <p>Not thread-safe, as builders are not.
+ */
+public final class BuilderOptions {
+
+    private final String owner;
+    private final Set<String> set = new HashSet<>();
+
+    /**
+     * Starts with no option set.
+     *
+     * @param owner the type being built, such as {@code VaultCredentialSource}, for the messages
+     */
+    public BuilderOptions(String owner) {
+        this.owner = Objects.requireNonNull(owner, "owner");
+    }
+
+    /**
+     * Records that an option is being set, failing if it was set before.
+     *
+     * @param option the option's name
+     * @param shown the value given as it may be shown in the message, never a secret; may be {@code null}
+     * @throws IllegalStateException if the option was set before; the message names the type, the option and
+     *     {@code shown}
+     */
+    public void once(String option, Object shown) {
+        Objects.requireNonNull(option, "option");
+        if (!set.add(option)) {
+            throw new IllegalStateException(owner + " option '" + option + "' is set twice (second value: " + shown
+                    + ")");
+        }
+    }
+
+    /**
+     * Returns {@code value} if it is positive.
+     *
+     * @param option the option's name
+     * @param value the value given
+     * @return the value
+     * @throws NullPointerException if {@code value} is {@code null}; the message is the option's name
+     * @throws IllegalArgumentException if it is zero or negative; the message names the type, option and value
+     */
+    public Duration positive(String option, Duration value) {
+        return Options.positive(owner, option, value);
+    }
+
+    /**
+     * Returns an option's text if it is not empty.
+     *
+     * @param option the option's name
+     * @param value the text given
+     * @return the value
+     * @throws NullPointerException if {@code value} is {@code null}; the message is the option's name
+     * @throws IllegalArgumentException if it is empty; the message names the type and option
+     */
+    public String nonEmpty(String option, String value) {
+        return Options.nonEmpty(owner, option, value);
+    }
+
+    /**
+     * Shows the type being built and the options set so far.
+     *
+     * @return the type's name and the options' names
+     */
+    @Override
+    public String toString() {
+        return "BuilderOptions[" + owner + ", set=" + set + "]";
+    }
+}
