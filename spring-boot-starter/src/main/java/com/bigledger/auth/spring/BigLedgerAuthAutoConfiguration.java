@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -63,15 +64,9 @@ public final class BigLedgerAuthAutoConfiguration {
         check(properties);
         CredentialVault.Builder vault = CredentialVault.builder();
         BigLedgerAuthProperties.Store store = properties.store();
-        if (store.ttl() != null) {
-            vault.ttl(store.ttl());
-        }
-        if (store.maxStale() != null) {
-            vault.maxStale(store.maxStale());
-        }
-        if (store.loadTimeout() != null) {
-            vault.loadTimeout(store.loadTimeout());
-        }
+        ifSet(store.ttl(), vault::ttl);
+        ifSet(store.maxStale(), vault::maxStale);
+        ifSet(store.loadTimeout(), vault::loadTimeout);
         return vault.build();
     }
 
@@ -107,15 +102,9 @@ public final class BigLedgerAuthAutoConfiguration {
             tokens.scopes(oauth.scopes());
         }
         BigLedgerAuthProperties.Token token = properties.token();
-        if (token.refreshAhead() != null) {
-            tokens.refreshAhead(token.refreshAhead(), 0.1);
-        }
-        if (token.expirySkew() != null) {
-            tokens.expirySkew(token.expirySkew());
-        }
-        if (token.timeout() != null) {
-            tokens.timeout(token.timeout());
-        }
+        ifSet(token.refreshAhead(), ahead -> tokens.refreshAhead(ahead, 0.1));
+        ifSet(token.expirySkew(), tokens::expirySkew);
+        ifSet(token.timeout(), tokens::timeout);
         return tokens.build();
     }
 
@@ -149,15 +138,11 @@ public final class BigLedgerAuthAutoConfiguration {
                 auth.companyId(vault.handle(CredentialRef.parse(properties.companyIdRef())).get().reveal());
             }
         }
-        if (properties.baseUrl() != null) {
-            auth.baseUrl(properties.baseUrl());
-        }
+        ifSet(properties.baseUrl(), auth::baseUrl);
         if (properties.allowInsecureLoopback()) {
             auth.allowInsecureLoopback(true);
         }
-        if (properties.userAgent() != null) {
-            auth.userAgent(properties.userAgent());
-        }
+        ifSet(properties.userAgent(), auth::userAgent);
         return auth.build();
     }
 
@@ -281,6 +266,13 @@ public final class BigLedgerAuthAutoConfiguration {
         }
         if (!problems.isEmpty()) {
             throw new BigLedgerConfigurationException(problems);
+        }
+    }
+
+    /** Passes a setting to a builder when it is set; a builder's own default stands otherwise. */
+    private static <T> void ifSet(T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
         }
     }
 }
