@@ -317,8 +317,7 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder classLoader(ClassLoader classLoader) {
-            options.once("classLoader", classLoader);
-            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            this.classLoader = options.set("classLoader", classLoader);
             return this;
         }
 
@@ -402,8 +401,7 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            options.once("clock", clock);
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = options.set("clock", clock);
             return this;
         }
 
@@ -414,8 +412,7 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder scheduler(Scheduler scheduler) {
-            options.once("scheduler", scheduler);
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = options.set("scheduler", scheduler);
             return this;
         }
 

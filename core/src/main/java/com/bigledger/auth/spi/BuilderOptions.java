@@ -9,7 +9,7 @@ import java.util.Set;
 /**
  * The options a builder has set, so that each may be set once, with checks worded as the library's own builders
  * word them ({@code VaultCredentialSource option 'requestTimeout' must be positive: PT0S}). A store's builder keeps
- * one and calls {@link #once} first in each option's method.
+ * one and calls {@link #set} (or {@link #once}, then its own checks) first in each option's method.
  *
  * <p>Not thread-safe, as builders are not.
  */
@@ -41,6 +41,23 @@ public final class BuilderOptions {
             throw new IllegalStateException(owner + " option '" + option + "' is set twice (second value: " + shown
                     + ")");
         }
+    }
+
+    /**
+     * Records that an option is being set, failing if it was set before, and returns its value if not
+     * {@code null}.
+     *
+     * @param <T> the option's type
+     * @param option the option's name
+     * @param value the value given; shown in the message if the option was set before, so never a secret
+     * @return {@code value}
+     * @throws IllegalStateException if the option was set before; the message names the type, the option and
+     *     {@code value}
+     * @throws NullPointerException if {@code value} is {@code null}; the message is the option's name
+     */
+    public <T> T set(String option, T value) {
+        once(option, value);
+        return Objects.requireNonNull(value, option);
     }
 
     /**

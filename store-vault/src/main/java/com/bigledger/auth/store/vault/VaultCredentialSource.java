@@ -305,8 +305,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder address(URI address) {
-            options.once("address", address);
-            this.address = Objects.requireNonNull(address, "address");
+            this.address = options.set("address", address);
             return this;
         }
 
@@ -331,8 +330,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder caBundle(Path caBundle) {
-            options.once("caBundle", caBundle);
-            this.caBundle = Objects.requireNonNull(caBundle, "caBundle");
+            this.caBundle = options.set("caBundle", caBundle);
             return this;
         }
 
@@ -403,8 +401,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder authentication(VaultAuthentication authentication) {
-            options.once("authentication", authentication);
-            this.authentication = Objects.requireNonNull(authentication, "authentication");
+            this.authentication = options.set("authentication", authentication);
             return this;
         }
 
@@ -415,8 +412,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            options.once("clock", clock);
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = options.set("clock", clock);
             return this;
         }
 
@@ -427,8 +423,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder scheduler(Scheduler scheduler) {
-            options.once("scheduler", scheduler);
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = options.set("scheduler", scheduler);
             return this;
         }
 
