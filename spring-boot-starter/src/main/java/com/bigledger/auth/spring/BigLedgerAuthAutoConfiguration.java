@@ -14,8 +14,10 @@ import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -204,11 +206,8 @@ public final class BigLedgerAuthAutoConfiguration {
         HealthIndicator bigLedgerHealthIndicator(BigLedgerAuthProperties properties, BigLedgerAuth auth,
                 CredentialVault vault, ObjectProvider<TokenManager> tokens) {
             List<CredentialRef> refs = new ArrayList<>();
-            for (String ref : new String[] {properties.apiKeyRef(), properties.companyIdRef(),
-                    properties.oauth().clientSecretRef(), properties.oauth().refreshTokenRef()}) {
-                if (ref != null) {
-                    refs.add(CredentialRef.parse(ref));
-                }
+            for (String ref : references(properties).values()) {
+                refs.add(CredentialRef.parse(ref));
             }
             return new BigLedgerHealthIndicator(auth, tokens.getIfAvailable(), vault, refs, Clock.systemUTC());
         }
@@ -252,21 +251,27 @@ public final class BigLedgerAuthAutoConfiguration {
                         + "request-format: expected json or form"));
             }
         }
-        String[][] refs = {{"api-key-ref", p.apiKeyRef()}, {"company-id-ref", p.companyIdRef()},
-            {"oauth.client-secret-ref", oauth.clientSecretRef()}, {"oauth.refresh-token-ref", oauth.refreshTokenRef()}};
-        for (String[] ref : refs) {
-            if (ref[1] != null) {
-                try {
-                    CredentialRef.parse(ref[1]);
-                } catch (IllegalArgumentException e) {
-                    problems.add(new ConfigProblem(ConfigProblem.Kind.SETTING_INVALID, "bigledger.auth." + ref[0]
-                            + ": " + e.getMessage()));
-                }
+        references(p).forEach((name, ref) -> {
+            try {
+                CredentialRef.parse(ref);
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(ConfigProblem.Kind.SETTING_INVALID, "bigledger.auth." + name + ": "
+                        + e.getMessage()));
             }
-        }
+        });
         if (!problems.isEmpty()) {
             throw new BigLedgerConfigurationException(problems);
         }
+    }
+
+    /** The settings that are credential references, by name under {@code bigledger.auth}: those that are set. */
+    private static Map<String, String> references(BigLedgerAuthProperties p) {
+        Map<String, String> refs = new LinkedHashMap<>();
+        ifSet(p.apiKeyRef(), ref -> refs.put("api-key-ref", ref));
+        ifSet(p.companyIdRef(), ref -> refs.put("company-id-ref", ref));
+        ifSet(p.oauth().clientSecretRef(), ref -> refs.put("oauth.client-secret-ref", ref));
+        ifSet(p.oauth().refreshTokenRef(), ref -> refs.put("oauth.refresh-token-ref", ref));
+        return refs;
     }
 
     /** Passes a setting to a builder when it is set; a builder's own default stands otherwise. */
