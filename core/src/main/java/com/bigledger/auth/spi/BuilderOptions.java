@@ -1,5 +1,6 @@
 package com.bigledger.auth.spi;
 
+import com.bigledger.auth.Secret;
 import com.bigledger.auth.internal.Options;
 import java.time.Duration;
 import java.util.HashSet;
@@ -84,6 +85,18 @@ public final class BuilderOptions {
      */
     public String nonEmpty(String option, String value) {
         return Options.nonEmpty(owner, option, value);
+    }
+
+    /**
+     * Copies a secret given to a builder, so that the caller may destroy its own (after a rotation, say) while the
+     * copy lives on.
+     *
+     * @param secret the secret
+     * @return a new secret with the same value
+     * @throws IllegalStateException if {@code secret} was destroyed
+     */
+    public static Secret copy(Secret secret) {
+        return Options.copy(secret);
     }
 
     /**
