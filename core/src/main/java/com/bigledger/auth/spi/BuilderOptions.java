@@ -45,6 +45,17 @@ public final class BuilderOptions {
     }
 
     /**
+     * Tells whether an option was set, for the checks a builder makes at {@code build()} (options that only make
+     * sense together, say).
+     *
+     * @param option the option's name
+     * @return {@code true} if {@link #once} or {@link #set} was called for it
+     */
+    public boolean isSet(String option) {
+        return set.contains(Objects.requireNonNull(option, "option"));
+    }
+
+    /**
      * Records that an option is being set, failing if it was set before, and returns its value if not
      * {@code null}.
      *
