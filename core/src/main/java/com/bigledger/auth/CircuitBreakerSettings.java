@@ -107,4 +107,32 @@ public record CircuitBreakerSettings(int windowSize, int minimumRequests, float 
         return new CircuitBreakerSettings(windowSize, minimumRequests, failureRatePercent, openDuration,
                 trialRequests, enabled);
     }
+
+    // Written out rather than generated: a record's generated equals and hashCode are linked through method handles
+    // on first use, which costs a short-lived process (the command line) tens of milliseconds; the managers' shared
+    // endpoint guards are keyed by these settings.
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof CircuitBreakerSettings)) {
+            return false;
+        }
+        CircuitBreakerSettings that = (CircuitBreakerSettings) other;
+        return windowSize == that.windowSize && minimumRequests == that.minimumRequests
+                && Float.compare(failureRatePercent, that.failureRatePercent) == 0
+                && openDuration.equals(that.openDuration) && trialRequests == that.trialRequests
+                && enabled == that.enabled;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = windowSize;
+        h = 31 * h + minimumRequests;
+        h = 31 * h + Float.hashCode(failureRatePercent);
+        h = 31 * h + openDuration.hashCode();
+        h = 31 * h + trialRequests;
+        return 31 * h + Boolean.hashCode(enabled);
+    }
 }

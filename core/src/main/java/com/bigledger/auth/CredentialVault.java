@@ -1,7 +1,7 @@
 package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Backoff;
-import com.bigledger.auth.internal.Options;
+import com.bigledger.auth.spi.BuilderOptions;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.spi.CredentialSourceProvider;
 import com.bigledger.auth.spi.WritableCredentialSource;
@@ -266,7 +266,7 @@ public final class CredentialVault implements AutoCloseable {
      */
     public static final class Builder {
         private final Map<String, CredentialSource> sources = new LinkedHashMap<>();
-        private final Set<String> set = new java.util.HashSet<>();
+        private final BuilderOptions options = new BuilderOptions("CredentialVault");
         private boolean discover = true;
         private ClassLoader classLoader;
         private Duration ttl = Duration.ofMinutes(5);
@@ -279,13 +279,6 @@ public final class CredentialVault implements AutoCloseable {
         private Scheduler scheduler = Scheduler.systemDefault();
 
         private Builder() {
-        }
-
-        private void once(String option, Object value) {
-            if (!set.add(option)) {
-                throw new IllegalStateException("CredentialVault option '" + option + "' is set twice (second value: "
-                        + value + ")");
-            }
         }
 
         /**
@@ -312,7 +305,7 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder discoverSources(boolean discover) {
-            once("discoverSources", discover);
+            options.once("discoverSources", discover);
             this.discover = discover;
             return this;
         }
@@ -324,8 +317,7 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder classLoader(ClassLoader classLoader) {
-            once("classLoader", classLoader);
-            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            this.classLoader = options.set("classLoader", classLoader);
             return this;
         }
 
@@ -338,8 +330,8 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder ttl(Duration ttl) {
-            once("ttl", ttl);
-            this.ttl = Options.positive("CredentialVault", "ttl", ttl);
+            options.once("ttl", ttl);
+            this.ttl = options.positive("ttl", ttl);
             return this;
         }
 
@@ -350,7 +342,7 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder jitter(double jitter) {
-            once("jitter", jitter);
+            options.once("jitter", jitter);
             if (!(jitter >= 0 && jitter < 1)) {
                 throw new IllegalArgumentException("CredentialVault option 'jitter' must be in [0, 1): " + jitter);
             }
@@ -366,8 +358,8 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder maxStale(Duration maxStale) {
-            once("maxStale", maxStale);
-            this.maxStale = Options.positive("CredentialVault", "maxStale", maxStale);
+            options.once("maxStale", maxStale);
+            this.maxStale = options.positive("maxStale", maxStale);
             return this;
         }
 
@@ -378,8 +370,8 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder loadTimeout(Duration loadTimeout) {
-            once("loadTimeout", loadTimeout);
-            this.loadTimeout = Options.positive("CredentialVault", "loadTimeout", loadTimeout);
+            options.once("loadTimeout", loadTimeout);
+            this.loadTimeout = options.positive("loadTimeout", loadTimeout);
             return this;
         }
 
@@ -392,9 +384,9 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder backoff(Duration initial, Duration max) {
-            once("backoff", initial + ".." + max);
-            this.backoffInitial = Options.positive("CredentialVault", "backoff initial", initial);
-            this.backoffMax = Options.positive("CredentialVault", "backoff max", max);
+            options.once("backoff", initial + ".." + max);
+            this.backoffInitial = options.positive("backoff initial", initial);
+            this.backoffMax = options.positive("backoff max", max);
             if (max.compareTo(initial) < 0) {
                 throw new IllegalArgumentException("CredentialVault option 'backoff': max " + max
                         + " is below initial " + initial);
@@ -409,8 +401,7 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            once("clock", clock);
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = options.set("clock", clock);
             return this;
         }
 
@@ -421,8 +412,7 @@ public final class CredentialVault implements AutoCloseable {
          * @return this builder
          */
         public Builder scheduler(Scheduler scheduler) {
-            once("scheduler", scheduler);
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = options.set("scheduler", scheduler);
             return this;
         }
 

@@ -30,18 +30,19 @@ final class EndpointGuard {
     private static final ReferenceQueue<EndpointGuard> CLEARED = new ReferenceQueue<>();
 
     private final String name;
-    private final RetryConfig retryConfig;
-    private final CircuitBreaker circuitBreaker;
+    private final Clock clock;
+    private final CircuitBreakerSettings breakerSettings;
+    private final RetrySettings retrySettings;
+    // Both made on first use: a manager that serves a stored token and never sends a request (the command line's
+    // token on a kept record) does not pay for building them.
+    private volatile CircuitBreaker circuitBreaker;
     private volatile Retry retry;
 
-    private EndpointGuard(String name, CircuitBreakerConfig circuitBreakerConfig, boolean breakerEnabled,
-            RetryConfig retryConfig) {
+    private EndpointGuard(String name, Clock clock, CircuitBreakerSettings breaker, RetrySettings retry) {
         this.name = name;
-        this.retryConfig = retryConfig;
-        this.circuitBreaker = CircuitBreaker.of(name, circuitBreakerConfig);
-        if (!breakerEnabled) {
-            circuitBreaker.transitionToDisabledState();
-        }
+        this.clock = clock;
+        this.breakerSettings = breaker;
+        this.retrySettings = retry;
     }
 
     /**
@@ -62,8 +63,7 @@ final class EndpointGuard {
             if (guard != null) {
                 return guard;
             }
-            EndpointGuard made = new EndpointGuard(Endpoints.shown(endpoint).toString(), breakerConfig(breaker, clock),
-                    breaker.enabled(), retryConfig(retry));
+            EndpointGuard made = new EndpointGuard(Endpoints.shown(endpoint).toString(), clock, breaker, retry);
             Entry fresh = new Entry(key, made);
             boolean placed = entry == null ? SHARED.putIfAbsent(key, fresh) == null : SHARED.replace(key, entry, fresh);
             if (placed) {
@@ -105,7 +105,20 @@ final class EndpointGuard {
     }
 
     CircuitBreaker circuitBreaker() {
-        return circuitBreaker;
+        CircuitBreaker made = circuitBreaker;
+        if (made == null) {
+            synchronized (this) {
+                made = circuitBreaker;
+                if (made == null) {
+                    made = CircuitBreaker.of(name, breakerConfig(breakerSettings, clock));
+                    if (!breakerSettings.enabled()) {
+                        made.transitionToDisabledState();
+                    }
+                    circuitBreaker = made;
+                }
+            }
+        }
+        return made;
     }
 
     /**
@@ -116,7 +129,7 @@ final class EndpointGuard {
      * @return the exception to throw
      */
     TokenRefreshException refusedWhileOpen(URI endpoint) {
-        long millis = circuitBreaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        long millis = circuitBreaker().getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
         return new TokenRefreshException(endpoint, -1, null, null, Duration.ofMillis(millis),
                 "the circuit breaker is open after repeated failures; no request sent", null, true);
     }
@@ -127,7 +140,7 @@ final class EndpointGuard {
             synchronized (this) {
                 made = retry;
                 if (made == null) {
-                    made = Retry.of(name, retryConfig);
+                    made = Retry.of(name, retryConfig(retrySettings));
                     retry = made;
                 }
             }

@@ -6,7 +6,7 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * The grant options of a {@link TokenManager.Builder} as they are set, and the {@link Grant} and endpoint they
+ * The grant options of a {@link TokenManagerBuilder} as they are set, and the {@link Grant} and endpoint they
  * make: {@code clientCredentials()}, or a refresh token ({@code refreshToken(...)}, {@code tokenRecord(...)}), a
  * {@link TokenSource}, or both of the last two. Not thread-safe, as the builder.
  */

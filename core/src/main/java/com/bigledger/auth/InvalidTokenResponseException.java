@@ -1,5 +1,6 @@
 package com.bigledger.auth;
 
+import com.bigledger.auth.internal.ServerText;
 import java.net.URI;
 import java.util.Optional;
 
@@ -34,7 +35,7 @@ public class InvalidTokenResponseException extends TokenRefreshException {
      * @throws IllegalArgumentException if {@code httpStatus} is not in 100–599
      */
     public InvalidTokenResponseException(URI endpoint, int httpStatus, String detail, Secret receivedRefreshToken) {
-        super(endpoint, checkStatus(httpStatus), null, null, null, detail, null, true);
+        super(endpoint, ServerText.responseStatus(httpStatus), null, null, null, detail, null, true);
         this.receivedRefreshToken = receivedRefreshToken;
     }
 
@@ -46,12 +47,5 @@ public class InvalidTokenResponseException extends TokenRefreshException {
      */
     public Optional<Secret> receivedRefreshToken() {
         return Optional.ofNullable(receivedRefreshToken);
-    }
-
-    private static int checkStatus(int status) {
-        if (status < 100 || status > 599) {
-            throw new IllegalArgumentException("httpStatus must be 100-599: " + status);
-        }
-        return status;
     }
 }

@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * How a {@link TokenManager} retries a token request that failed for a temporary reason: how many attempts in a
  * round, and the exponential backoff between them. After a round gives up, the manager starts a new one after its
- * {@linkplain TokenManager.Builder#retryCooldown cool-down}, for as long as the failure stays temporary.
+ * {@linkplain TokenManagerBuilder#retryCooldown cool-down}, for as long as the failure stays temporary.
  *
  * <p>Whatever the settings, only temporary failures are retried (a refusal such as {@code invalid_grant} never is),
  * and a wait is never shorter than the server's {@code Retry-After}. The delay before attempt <i>n</i> + 1 is
@@ -112,5 +112,31 @@ public record RetrySettings(int maxAttempts, Duration initialBackoff, double mul
      */
     public RetrySettings withRandomization(double randomization) {
         return new RetrySettings(maxAttempts, initialBackoff, multiplier, randomization, maxBackoff);
+    }
+
+    // Written out rather than generated: a record's generated equals and hashCode are linked through method handles
+    // on first use, which costs a short-lived process (the command line) tens of milliseconds; the managers' shared
+    // endpoint guards are keyed by these settings.
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof RetrySettings)) {
+            return false;
+        }
+        RetrySettings that = (RetrySettings) other;
+        return maxAttempts == that.maxAttempts && initialBackoff.equals(that.initialBackoff)
+                && Double.compare(multiplier, that.multiplier) == 0
+                && Double.compare(randomization, that.randomization) == 0 && maxBackoff.equals(that.maxBackoff);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = maxAttempts;
+        h = 31 * h + initialBackoff.hashCode();
+        h = 31 * h + Double.hashCode(multiplier);
+        h = 31 * h + Double.hashCode(randomization);
+        return 31 * h + maxBackoff.hashCode();
     }
 }

@@ -18,7 +18,7 @@ import java.util.function.BiConsumer;
  * @param scheduler the managers' scheduler
  */
 record TenantTemplate(OAuthClient client, Grant grant, CredentialVault vault, String pattern,
-        BiConsumer<String, TokenManager.Builder> configure, Clock clock, Scheduler scheduler) {
+        BiConsumer<String, TokenManagerBuilder> configure, Clock clock, Scheduler scheduler) {
 
     /** The grant of every tenant's manager. */
     enum Grant {
@@ -38,7 +38,7 @@ record TenantTemplate(OAuthClient client, Grant grant, CredentialVault vault, St
      */
     TokenManager build(String tenant) {
         CredentialRef ref = TenantKeys.resolve(pattern, tenant);
-        TokenManager.Builder builder = TokenManager.builder()
+        TokenManagerBuilder builder = TokenManager.builder()
                 .client(client)
                 .clock(clock)
                 .scheduler(scheduler)

@@ -3,7 +3,6 @@ package com.bigledger.auth;
 import com.bigledger.auth.internal.Backoff;
 import com.bigledger.auth.internal.Endpoints;
 import com.bigledger.auth.internal.RefreshingValue;
-import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
@@ -34,20 +33,20 @@ import org.slf4j.LoggerFactory;
  *       their deadline, for the one refresh in flight; its outcome, success or failure, is shared by every waiter.
  * </ul>
  *
- * <p>Any number of concurrent callers cause at most one token-endpoint request at a time. A failed request is
- * retried as its {@link RetrySettings} say (by default 4 attempts, exponential backoff from 500 ms with jitter, at
- * least as long as a {@code Retry-After}), then again after {@linkplain Builder#retryCooldown a cool-down}, for as
- * long as the failure is temporary; a {@linkplain CircuitBreakerSettings circuit breaker} guards the endpoint.
- * While the token is still valid it is served through every temporary failure. A refusal
- * ({@code invalid_grant}, {@code invalid_client}, {@code unauthorized_client}) stops refreshing: callers get a
+ * <p>Any number of concurrent callers cause at most one token-endpoint request at a time. A failed request is retried
+ * as its {@link RetrySettings} say (by default 4 attempts, exponential backoff from 500 ms with jitter, at least as
+ * long as a {@code Retry-After}), then again after {@linkplain TokenManagerBuilder#retryCooldown a cool-down}, for as
+ * long as the failure is temporary; a {@linkplain CircuitBreakerSettings circuit breaker} guards the endpoint. While
+ * the token is still valid it is served through every temporary failure. A refusal ({@code invalid_grant},
+ * {@code invalid_client}, {@code unauthorized_client}) stops refreshing: callers get a
  * {@link ReauthenticationRequiredException} once the token expires, and listeners are told at once.
  *
- * <p>A token is never handed out more than the {@linkplain Builder#maxStaleness staleness bound} (1 s by default)
- * past its skewed expiry as the {@link Clock} reads it, whatever the {@link Scheduler}'s timer, the clock or the
- * listeners do, across a machine sleep or a wall-clock jump: {@link #token()} itself compares the expiry with the
+ * <p>A token is never handed out more than the {@linkplain TokenManagerBuilder#maxStaleness staleness bound} (1 s by
+ * default) past its skewed expiry as the {@link Clock} reads it, whatever the {@link Scheduler}'s timer, the clock or
+ * the listeners do, across a machine sleep or a wall-clock jump: {@link #token()} itself compares the expiry with the
  * time (a process-wide coarse clock for the system clock), so nothing has to run for the bound to hold; with the
- * defaults that is still 29 s before the server's expiry. Listeners run on a scheduler worker, one event at a time
- * and in order, never under a lock (see {@link TokenListener}).
+ * defaults that is still 29 s before the server's expiry. Listeners run on a scheduler worker, one event at a time and
+ * in order, never under a lock (see {@link TokenListener}).
  *
  * <p>With a refresh token (the refresh-token grant, or a token source given one), a rotated refresh token is written
  * back to its store (compare-and-set on the version it was read at) before the new access token is handed out. If
@@ -59,8 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class TokenManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenManager.class);
-    /** How many times in a row a write-back conflict is merged before it is retried later with backoff. */
-    private static final int MAX_MERGES = RefreshTokenWriteBack.MAX_MERGES;
 
     /** The state of a manager, for diagnostics and health checks. */
     public enum State {
@@ -110,7 +107,6 @@ public final class TokenManager implements AutoCloseable {
     private final Scheduler scheduler;
     /** The breaker and retry of the token endpoint, shared with the other managers on it. */
     private final EndpointGuard guard;
-    private final CircuitBreaker circuitBreaker;
     private final ListenerList<TokenListener> listeners;
     private final RefreshingValue<AccessToken> value;
     /** The delays between retries of a failed write-back, of a refresh token or of a token record. */
@@ -127,8 +123,8 @@ public final class TokenManager implements AutoCloseable {
     /** Its loads, retry policy, timeout error and value listener: see {@link TokenManagerHooks}. */
     private final TokenManagerHooks hooks;
 
-    private TokenManager(Builder builder) {
-        TokenManagerOptions options = builder.options;
+    /** Builds a manager from checked options: see {@link TokenManagerBuilder#build()}. */
+    TokenManager(TokenManagerOptions options) {
         this.endpoint = options.grant.endpoint(options.client);
         this.name = options.name != null ? options.name : Endpoints.shown(endpoint).toString();
         this.scopes = Set.copyOf(options.scopes);
@@ -142,7 +138,6 @@ public final class TokenManager implements AutoCloseable {
         this.scheduler = options.scheduler;
         this.listeners = new ListenerList<>(options.listeners);
         this.guard = EndpointGuard.of(endpoint, clock, options.circuitBreaker, options.retry);
-        this.circuitBreaker = guard.circuitBreaker();
         this.fleet = storage != null && storage.record() ? new Fleet(this, storage,
                 options.client.requestTimeout(), options.leaseTtl, options.recordPollInterval,
                 options.shareAccessTokens) : null;
@@ -167,13 +162,13 @@ public final class TokenManager implements AutoCloseable {
      *
      * @return a new builder
      */
-    public static Builder builder() {
-        return new Builder();
+    public static TokenManagerBuilder builder() {
+        return new TokenManagerBuilder();
     }
 
     /**
      * Returns a valid access token. Does not block when one is cached; otherwise waits for the refresh in flight up
-     * to the builder's {@linkplain Builder#timeout timeout}.
+     * to the builder's {@linkplain TokenManagerBuilder#timeout timeout}.
      *
      * @return the token
      * @throws ReauthenticationRequiredException if the server refused the grant or client and no valid token is left
@@ -301,8 +296,8 @@ public final class TokenManager implements AutoCloseable {
     }
 
     /**
-     * Adds a listener to a manager already built, such as a metrics binder; {@link Builder#addListener} adds one from
-     * the start. The listener hears the events that happen after this call.
+     * Adds a listener to a manager already built, such as a metrics binder; {@link TokenManagerBuilder#addListener}
+     * adds one from the start. The listener hears the events that happen after this call.
      *
      * @param listener the listener
      * @return closing it removes the listener
@@ -317,33 +312,29 @@ public final class TokenManager implements AutoCloseable {
     /**
      * Returns the state of the circuit breaker in front of the token endpoint, for health checks. The breaker is
      * shared by every manager on the same token endpoint with the same clock and equal
-     * {@linkplain Builder#circuitBreaker settings}, so that failures seen by any of them open it for all.
+     * {@linkplain TokenManagerBuilder#circuitBreaker settings}, so that failures seen by any of them open it for all.
      *
      * @return the breaker's state
      */
     public CircuitState circuitState() {
-        switch (circuitBreaker.getState()) {
-            case CLOSED:
-                return CircuitState.CLOSED;
-            case HALF_OPEN:
-                return CircuitState.HALF_OPEN;
-            case DISABLED:
-                return CircuitState.DISABLED;
-            default:
-                return CircuitState.OPEN;
-        }
+        return switch (guard.circuitBreaker().getState()) {
+            case CLOSED -> CircuitState.CLOSED;
+            case HALF_OPEN -> CircuitState.HALF_OPEN;
+            case DISABLED -> CircuitState.DISABLED;
+            default -> CircuitState.OPEN;
+        };
     }
 
     /** The breaker itself, for this package's tests. */
     CircuitBreaker circuitBreaker() {
-        return circuitBreaker;
+        return guard.circuitBreaker();
     }
 
     /**
      * Stops scheduled work and fails waiting callers; later calls fail fast with {@link IllegalStateException}. A
-     * refresh already running is waited for, up to the {@linkplain Builder#closeTimeout close timeout}, so that the
-     * refresh token it receives is written back; a write-back still pending is tried once more. Blocks for as long.
-     * A rotated token that still could not be written is logged as a warning. The listeners have heard of
+     * refresh already running is waited for, up to the {@linkplain TokenManagerBuilder#closeTimeout close timeout}, so
+     * that the refresh token it receives is written back; a write-back still pending is tried once more. Blocks for as
+     * long. A rotated token that still could not be written is logged as a warning. The listeners have heard of
      * everything that happened before close returns (within the same close timeout), unless close is called from a
      * listener.
      */
@@ -468,8 +459,8 @@ public final class TokenManager implements AutoCloseable {
 
     /**
      * Stores a refresh token as a new generation of the token record at {@code record}, for
-     * {@linkplain Builder#tokenRecord fleet mode}: after a login, or to move an existing refresh token into a
-     * record. The previous generation number is kept and incremented; an access token and a lease stored there are
+     * {@linkplain TokenManagerBuilder#tokenRecord fleet mode}: after a login, or to move an existing refresh token into
+     * a record. The previous generation number is kept and incremented; an access token and a lease stored there are
      * dropped. Written with compare-and-set, re-reading on a conflict. Blocks on I/O.
      *
      * <p>The record's encoding (version 1) is one JSON object: {@code "bigledger_token_record": 1},
@@ -490,354 +481,7 @@ public final class TokenManager implements AutoCloseable {
         Objects.requireNonNull(vault, "vault");
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(refreshToken, "refreshToken");
-        return TokenRecord.storeRefreshToken(vault, record, refreshToken, MAX_MERGES);
-    }
-
-    /**
-     * Builds a {@link TokenManager}. A client and one grant (or a {@link TokenSource}) are required. Each option
-     * may be set once; setting one twice, or two grants, fails at once. Not thread-safe.
-     */
-    public static final class Builder {
-        /** The options set so far, with their checks and defaults. */
-        private final TokenManagerOptions options = new TokenManagerOptions();
-
-        private Builder() {
-        }
-
-        /**
-         * Sets the OAuth client that talks to the token endpoint. Required, except with a {@link #tokenSource} that
-         * names its endpoint.
-         *
-         * @param client the client
-         * @return this builder
-         */
-        public Builder client(OAuthClient client) {
-            options.client(client);
-            return this;
-        }
-
-        /**
-         * Uses the {@code client_credentials} grant: the client's own token.
-         *
-         * @return this builder
-         */
-        public Builder clientCredentials() {
-            options.clientCredentials();
-            return this;
-        }
-
-        /**
-         * Uses the {@code refresh_token} grant with a refresh token kept in a store. It is read through
-         * {@code vault}, and each rotated refresh token is written back there with compare-and-set on the version
-         * it was read at; the store must be writable for rotation to persist.
-         *
-         * @param vault the vault that reads and writes the store
-         * @param ref where the refresh token lives, such as {@code aws-sm:prod/bigledger#refresh_token}
-         * @return this builder
-         */
-        public Builder refreshToken(CredentialVault vault, CredentialRef ref) {
-            options.refreshToken(vault, ref);
-            return this;
-        }
-
-        /**
-         * Uses the {@code refresh_token} grant through a token record that a fleet of processes shares: fleet mode.
-         * The record (refresh token, access token and its expiry, a generation and a lease; see
-         * {@link TokenManager#storeRefreshToken} for its encoding) lives at {@code record} in a store with
-         * compare-and-set: the {@code file} store (processes on one host), Vault KV version 2, AWS Secrets Manager.
-         *
-         * <p>Before each refresh the record is read again: a stored access token still outside this manager's
-         * refresh-ahead window is used with no request. Otherwise the manager takes the record's lease by a
-         * compare-and-set write, reads the record again, asks the token endpoint with the record's refresh token,
-         * and writes the new record (generation + 1, lease cleared) before it hands the new access token out.
-         * Managers that find the lease held serve their still-valid token, or wait (up to their deadline) and look
-         * again every {@linkplain #recordPollInterval poll interval} until the record moves. A holder that died is
-         * taken over once its lease expires. An {@code invalid_grant} is checked against the record first: a newer
-         * generation there is adopted instead of reporting re-authentication. Any number of managers over one
-         * record thus make one token request per access-token lifetime, and never present a refresh token that
-         * another one has already rotated.
-         *
-         * <p>Clocks: leases are compared with each host's own clock. A lease lasts {@linkplain #leaseTtl its TTL}
-         * (by default 3 times the client's request timeout) and its holder starts a request only while at least
-         * one request timeout of it is left, so hosts whose clocks differ by less than the TTL minus the longest
-         * request (by default, one request timeout) never refresh at once. Larger skew can make two holders
-         * refresh together; with a server that revokes a grant on reuse of a retired refresh token, that costs the
-         * grant.
-         *
-         * @param vault the vault that reads and writes the store
-         * @param record where the token record lives, such as {@code file:bigledger/token_record}
-         * @return this builder
-         */
-        public Builder tokenRecord(CredentialVault vault, CredentialRef record) {
-            options.tokenRecord(vault, record);
-            return this;
-        }
-
-        /**
-         * Fleet mode: sets how long a lease on the token record lasts; it must be longer than the client's request
-         * timeout. By default, 3 times the client's request timeout.
-         *
-         * @param leaseTtl the lease's length; positive
-         * @return this builder
-         */
-        public Builder leaseTtl(Duration leaseTtl) {
-            options.leaseTtl(leaseTtl);
-            return this;
-        }
-
-        /**
-         * Fleet mode: sets how often a manager waiting for another process's refresh reads the token record again.
-         * By default, 200 milliseconds.
-         *
-         * @param interval the interval; positive
-         * @return this builder
-         */
-        public Builder recordPollInterval(Duration interval) {
-            options.recordPollInterval(interval);
-            return this;
-        }
-
-        /**
-         * Fleet mode: sets whether access tokens are kept in the token record for the other processes to use. With
-         * {@code false}, only the refresh token, generation and lease are stored; each process then gets its own
-         * access tokens, every refresh still going through the lease. By default, {@code true}.
-         *
-         * @param share whether to store access tokens
-         * @return this builder
-         */
-        public Builder shareAccessTokens(boolean share) {
-            options.shareAccessTokens(share);
-            return this;
-        }
-
-        /**
-         * Uses the {@code refresh_token} grant with a refresh token held in memory only (rotated tokens replace it
-         * in memory; nothing is written).
-         *
-         * @param initial the refresh token
-         * @return this builder
-         */
-        public Builder refreshToken(Secret initial) {
-            options.refreshToken(initial);
-            return this;
-        }
-
-        /**
-         * Gets tokens from a {@link TokenSource}: any grant, such as {@link com.bigledger.auth.oauth.JwtBearerGrant}
-         * or {@link com.bigledger.auth.oauth.TokenExchangeGrant}, with the refresh-ahead, single flight, retries,
-         * circuit breaker, events and deadlines of the built-in grants. Conflicts with {@link #clientCredentials()}.
-         * With {@link #refreshToken(CredentialVault, CredentialRef)}, {@link #refreshToken(Secret)} or
-         * {@link #tokenRecord} as well, the source is given the refresh token held, and a refresh token it returns
-         * is written back as with the {@code refresh_token} grant. Without {@link #client(OAuthClient)}, the
-         * source's {@link TokenSource#endpoint() endpoint} names the manager and keys its circuit breaker.
-         *
-         * @param source the source; called on one thread at a time
-         * @return this builder
-         * @throws NullPointerException if {@code source} is {@code null}
-         * @throws IllegalStateException if a token source or {@link #clientCredentials()} was already chosen
-         */
-        public Builder tokenSource(TokenSource source) {
-            options.tokenSource(source);
-            return this;
-        }
-
-        /**
-         * Sets the scopes asked for. By default, none: the server's default scopes, or for a refresh, all the scopes
-         * originally granted.
-         *
-         * @param scopes the scopes
-         * @return this builder
-         */
-        public Builder scopes(Set<String> scopes) {
-            options.scopes(scopes);
-            return this;
-        }
-
-        /**
-         * Sets the name used in events, logs and messages. By default, the token endpoint's address without its
-         * user info, query or fragment.
-         *
-         * @param name the name; not a secret
-         * @return this builder
-         */
-        public Builder name(String name) {
-            options.name(name);
-            return this;
-        }
-
-        /**
-         * Sets the refresh-ahead window: a refresh starts this long before expiry, while the token is still served.
-         * The window is the larger of {@code minimum} and {@code fractionOfLifetime} of the token's lifetime, at
-         * most half the lifetime, plus up to {@linkplain #jitter 10%} at random; a server's {@code refresh_in} wins.
-         * By default, 5 minutes and 0.1.
-         *
-         * @param minimum the smallest window
-         * @param fractionOfLifetime the window as a fraction of the lifetime, in [0, 1)
-         * @return this builder
-         */
-        public Builder refreshAhead(Duration minimum, double fractionOfLifetime) {
-            options.refreshAhead(minimum, fractionOfLifetime);
-            return this;
-        }
-
-        /**
-         * Sets how long before the server's expiry a token stops being handed out, to allow for clock drift and
-         * time in flight; at most a quarter of the token's lifetime. By default, 30 seconds.
-         *
-         * @param expirySkew the skew; zero or more
-         * @return this builder
-         */
-        public Builder expirySkew(Duration expirySkew) {
-            options.expirySkew(expirySkew);
-            return this;
-        }
-
-        /**
-         * Sets the largest random fraction added to the refresh-ahead window, so that many processes do not refresh
-         * together. By default, 0.1.
-         *
-         * @param jitter a fraction in [0, 1)
-         * @return this builder
-         */
-        public Builder jitter(double jitter) {
-            options.jitter(jitter);
-            return this;
-        }
-
-        /**
-         * Sets how long {@link TokenManager#token()} waits when no valid token is cached. By default, 30 seconds.
-         *
-         * @param timeout the default deadline; positive
-         * @return this builder
-         */
-        public Builder timeout(Duration timeout) {
-            options.timeout(timeout);
-            return this;
-        }
-
-        /**
-         * Sets the staleness bound: a token is never handed out more than this long past its skewed expiry, as the
-         * clock reads it, whatever the scheduler, the clock or listeners do (see the class description). At 1 s or
-         * more with the system clock, {@link TokenManager#token()} compares with a process-wide coarse clock; below
-         * that, or with another clock, it reads the clock on each call. By default, 1 second.
-         *
-         * @param maxStaleness the bound; not negative
-         * @return this builder
-         */
-        public Builder maxStaleness(Duration maxStaleness) {
-            options.maxStaleness(maxStaleness);
-            return this;
-        }
-
-        /**
-         * The earlier name of {@link #maxStaleness(Duration)}, from when a timer per token re-read the clock at this
-         * interval; sets the same bound.
-         *
-         * @param watchdog the bound; not negative
-         * @return this builder
-         */
-        public Builder watchdog(Duration watchdog) {
-            return maxStaleness(watchdog);
-        }
-
-        /**
-         * Sets the retry of failed token requests. By default, {@link RetrySettings#defaults()}. Only temporary
-         * failures are retried, and a {@code Retry-After} from the server is honoured, whatever the settings say.
-         *
-         * @param retry the settings
-         * @return this builder
-         */
-        public Builder retry(RetrySettings retry) {
-            options.retry(retry);
-            return this;
-        }
-
-        /**
-         * Sets how long to wait before starting a new round of retries once the retry config gave up on a
-         * temporary failure. By default, 30 seconds.
-         *
-         * @param retryCooldown the pause; positive
-         * @return this builder
-         */
-        public Builder retryCooldown(Duration retryCooldown) {
-            options.retryCooldown(retryCooldown);
-            return this;
-        }
-
-        /**
-         * Sets how long {@link TokenManager#close()} waits for a refresh already running, so that a refresh token it
-         * receives is written back rather than lost. By default, 10 seconds.
-         *
-         * @param closeTimeout the longest wait; positive
-         * @return this builder
-         */
-        public Builder closeTimeout(Duration closeTimeout) {
-            options.closeTimeout(closeTimeout);
-            return this;
-        }
-
-        /**
-         * Sets the circuit breaker in front of the token endpoint. By default, {@link CircuitBreakerSettings#defaults()},
-         * timed by this builder's clock.
-         *
-         * @param circuitBreaker the settings; {@link CircuitBreakerSettings#disabled()} for none
-         * @return this builder
-         */
-        public Builder circuitBreaker(CircuitBreakerSettings circuitBreaker) {
-            options.circuitBreaker(circuitBreaker);
-            return this;
-        }
-
-        /**
-         * Sets the clock that decides expiry and refresh instants. By default, {@link Clock#systemUTC()}.
-         *
-         * @param clock the clock
-         * @return this builder
-         */
-        public Builder clock(Clock clock) {
-            options.clock(clock);
-            return this;
-        }
-
-        /**
-         * Sets the scheduler that runs refreshes, retries and timers. By default, {@link Scheduler#systemDefault()}.
-         *
-         * @param scheduler the scheduler
-         * @return this builder
-         */
-        public Builder scheduler(Scheduler scheduler) {
-            options.scheduler(scheduler);
-            return this;
-        }
-
-        /**
-         * Adds a listener; may be called more than once. By default, none.
-         *
-         * @param listener the listener
-         * @return this builder
-         */
-        public Builder addListener(TokenListener listener) {
-            options.addListener(listener);
-            return this;
-        }
-
-        /** The schedule of these settings: see {@link TokenManagerOptions#refreshSchedule()}. */
-        RefreshSchedule refreshSchedule() {
-            return options.refreshSchedule();
-        }
-
-        /**
-         * Builds the manager. No request is sent until the first {@link TokenManager#token()}.
-         *
-         * @return the manager
-         * @throws IllegalStateException if the grant is missing, or the client is (a token source that names its
-         *     endpoint needs none, except in fleet mode)
-         * @throws IllegalArgumentException if fleet-mode options do not fit the store or the client
-         */
-        public TokenManager build() {
-            options.validate();
-            return new TokenManager(this);
-        }
+        return TokenRecord.storeRefreshToken(vault, record, refreshToken, RefreshTokenWriteBack.MAX_MERGES);
     }
 
     /**

@@ -3,16 +3,16 @@ package com.bigledger.auth;
 import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenSource;
+import com.bigledger.auth.spi.BuilderOptions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The options of a {@link TokenManager.Builder}: each setter checks its value and that the option is set only once,
+ * The options of a {@link TokenManagerBuilder}: each setter checks its value and that the option is set only once,
  * with the same messages as the builder's documentation promises; the fields hold the values, or the defaults, for
  * the manager's constructor to read. {@link #validate()} makes the checks that need every option. Not thread-safe,
  * like the builder that fills it.
@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class TokenManagerOptions {
 
     /** The options set so far: each may be set once. */
-    private final Set<String> set = new HashSet<>();
+    private final BuilderOptions set = new BuilderOptions("TokenManager");
     final List<TokenListener> listeners = new CopyOnWriteArrayList<>();
     OAuthClient client;
     final GrantChoice grant = new GrantChoice();
@@ -54,15 +54,8 @@ final class TokenManagerOptions {
     Scheduler scheduler = Scheduler.systemDefault();
 
     /** Refuses a second value for {@code option}. */
-    private void once(String option, Object value) {
-        if (!set.add(option)) {
-            throw new IllegalStateException("TokenManager option '" + option + "' is set twice (second value: "
-                    + value + ")");
-        }
-    }
-
     void client(OAuthClient client) {
-        once("client", client);
+        set.once("client", client);
         this.client = Objects.requireNonNull(client, "client");
     }
 
@@ -81,17 +74,17 @@ final class TokenManagerOptions {
     }
 
     void leaseTtl(Duration leaseTtl) {
-        once("leaseTtl", leaseTtl);
+        set.once("leaseTtl", leaseTtl);
         this.leaseTtl = Options.positive("TokenManager", "leaseTtl", leaseTtl);
     }
 
     void recordPollInterval(Duration interval) {
-        once("recordPollInterval", interval);
+        set.once("recordPollInterval", interval);
         this.recordPollInterval = Options.positive("TokenManager", "recordPollInterval", interval);
     }
 
     void shareAccessTokens(boolean share) {
-        once("shareAccessTokens", share);
+        set.once("shareAccessTokens", share);
         this.shareAccessTokens = share;
     }
 
@@ -104,17 +97,17 @@ final class TokenManagerOptions {
     }
 
     void scopes(Set<String> scopes) {
-        once("scopes", scopes);
+        set.once("scopes", scopes);
         this.scopes = Set.copyOf(scopes);
     }
 
     void name(String name) {
-        once("name", name);
+        set.once("name", name);
         this.name = Objects.requireNonNull(name, "name");
     }
 
     void refreshAhead(Duration minimum, double fractionOfLifetime) {
-        once("refreshAhead", minimum + "," + fractionOfLifetime);
+        set.once("refreshAhead", minimum + "," + fractionOfLifetime);
         Objects.requireNonNull(minimum, "minimum");
         if (minimum.isNegative() || !(fractionOfLifetime >= 0 && fractionOfLifetime < 1)) {
             throw new IllegalArgumentException("TokenManager option 'refreshAhead' needs a minimum of zero or "
@@ -125,7 +118,7 @@ final class TokenManagerOptions {
     }
 
     void expirySkew(Duration expirySkew) {
-        once("expirySkew", expirySkew);
+        set.once("expirySkew", expirySkew);
         Objects.requireNonNull(expirySkew, "expirySkew");
         if (expirySkew.isNegative()) {
             throw new IllegalArgumentException("TokenManager option 'expirySkew' must not be negative: "
@@ -135,7 +128,7 @@ final class TokenManagerOptions {
     }
 
     void jitter(double jitter) {
-        once("jitter", jitter);
+        set.once("jitter", jitter);
         if (!(jitter >= 0 && jitter < 1)) {
             throw new IllegalArgumentException("TokenManager option 'jitter' must be in [0, 1): " + jitter);
         }
@@ -143,12 +136,12 @@ final class TokenManagerOptions {
     }
 
     void timeout(Duration timeout) {
-        once("timeout", timeout);
+        set.once("timeout", timeout);
         this.timeout = Options.positive("TokenManager", "timeout", timeout);
     }
 
     void maxStaleness(Duration maxStaleness) {
-        once("maxStaleness", maxStaleness);
+        set.once("maxStaleness", maxStaleness);
         Objects.requireNonNull(maxStaleness, "maxStaleness");
         if (maxStaleness.isNegative()) {
             throw new IllegalArgumentException("TokenManager option 'maxStaleness' must not be negative: "
@@ -158,32 +151,32 @@ final class TokenManagerOptions {
     }
 
     void retry(RetrySettings retry) {
-        once("retry", retry);
+        set.once("retry", retry);
         this.retry = Objects.requireNonNull(retry, "retry");
     }
 
     void retryCooldown(Duration retryCooldown) {
-        once("retryCooldown", retryCooldown);
+        set.once("retryCooldown", retryCooldown);
         this.retryCooldown = Options.positive("TokenManager", "retryCooldown", retryCooldown);
     }
 
     void closeTimeout(Duration closeTimeout) {
-        once("closeTimeout", closeTimeout);
+        set.once("closeTimeout", closeTimeout);
         this.closeTimeout = Options.positive("TokenManager", "closeTimeout", closeTimeout);
     }
 
     void circuitBreaker(CircuitBreakerSettings circuitBreaker) {
-        once("circuitBreaker", circuitBreaker);
+        set.once("circuitBreaker", circuitBreaker);
         this.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
     }
 
     void clock(Clock clock) {
-        once("clock", clock);
+        set.once("clock", clock);
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     void scheduler(Scheduler scheduler) {
-        once("scheduler", scheduler);
+        set.once("scheduler", scheduler);
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     }
 
@@ -207,7 +200,7 @@ final class TokenManagerOptions {
         return schedule;
     }
 
-    /** The checks of {@link TokenManager.Builder#build()}, made before the manager is built. */
+    /** The checks of {@link TokenManagerBuilder#build()}, made before the manager is built. */
     void validate() {
         // Fails first without a client, unless a token source names its endpoint.
         grant.endpoint(client);
@@ -215,8 +208,8 @@ final class TokenManagerOptions {
             throw new IllegalStateException("TokenManager needs a grant: call clientCredentials(), "
                     + "refreshToken(...), tokenRecord(...) or tokenSource(...)");
         }
-        boolean fleetOption = set.contains("leaseTtl") || set.contains("recordPollInterval")
-                || set.contains("shareAccessTokens");
+        boolean fleetOption = set.isSet("leaseTtl") || set.isSet("recordPollInterval")
+                || set.isSet("shareAccessTokens");
         RefreshTokenStorage storage = grant.storage();
         boolean record = storage != null && storage.record();
         if (!record && fleetOption) {

@@ -2,13 +2,12 @@ package com.bigledger.auth;
 
 import com.bigledger.auth.internal.Options;
 import com.bigledger.auth.oauth.OAuthClient;
+import com.bigledger.auth.spi.BuilderOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
@@ -255,26 +254,19 @@ public final class TokenManagers implements AutoCloseable {
      * option may be set once. Not thread-safe.
      */
     public static final class Builder {
-        private final Set<String> set = new HashSet<>();
+        private final BuilderOptions set = new BuilderOptions("TokenManagers");
         private final List<TokenManagersListener> listeners = new ArrayList<>();
         private OAuthClient client;
         private TenantTemplate.Grant grantKind;
         private CredentialVault vault;
         private String pattern;
-        private BiConsumer<String, TokenManager.Builder> configure = (tenant, builder) -> { };
+        private BiConsumer<String, TokenManagerBuilder> configure = (tenant, builder) -> { };
         private Duration idleTimeout = Duration.ofMinutes(30);
         private int maximumSize = 100_000;
         private Clock clock = Clock.systemUTC();
         private Scheduler scheduler = Scheduler.systemDefault();
 
         private Builder() {
-        }
-
-        private void once(String option, Object value) {
-            if (!set.add(option)) {
-                throw new IllegalStateException("TokenManagers option '" + option + "' is set twice (second value: "
-                        + value + ")");
-            }
         }
 
         private void grant(TenantTemplate.Grant kind, CredentialVault vault, String pattern) {
@@ -297,14 +289,14 @@ public final class TokenManagers implements AutoCloseable {
          * @return this builder
          */
         public Builder client(OAuthClient client) {
-            once("client", client);
+            set.once("client", client);
             this.client = Objects.requireNonNull(client, "client");
             return this;
         }
 
         /**
          * Each tenant's manager uses the {@code refresh_token} grant with the refresh token stored at
-         * {@code pattern} for its key, as {@link TokenManager.Builder#refreshToken(CredentialVault, CredentialRef)}.
+         * {@code pattern} for its key, as {@link TokenManagerBuilder#refreshToken(CredentialVault, CredentialRef)}.
          *
          * @param vault the vault that reads and writes the store
          * @param pattern a reference with {@code {tenant}} once in its path, such as
@@ -319,7 +311,7 @@ public final class TokenManagers implements AutoCloseable {
 
         /**
          * Each tenant's manager is in fleet mode over the token record stored at {@code pattern} for its key, as
-         * {@link TokenManager.Builder#tokenRecord(CredentialVault, CredentialRef)}: a new manager adopts the stored
+         * {@link TokenManagerBuilder#tokenRecord(CredentialVault, CredentialRef)}: a new manager adopts the stored
          * access token while it is valid, with no token request.
          *
          * @param vault the vault that reads and writes the store, which must have compare-and-set
@@ -341,8 +333,8 @@ public final class TokenManagers implements AutoCloseable {
          * @param configure sets options on the tenant's builder
          * @return this builder
          */
-        public Builder configure(BiConsumer<String, TokenManager.Builder> configure) {
-            once("configure", configure);
+        public Builder configure(BiConsumer<String, TokenManagerBuilder> configure) {
+            set.once("configure", configure);
             this.configure = Objects.requireNonNull(configure, "configure");
             return this;
         }
@@ -355,7 +347,7 @@ public final class TokenManagers implements AutoCloseable {
          * @return this builder
          */
         public Builder idleTimeout(Duration idleTimeout) {
-            once("idleTimeout", idleTimeout);
+            set.once("idleTimeout", idleTimeout);
             this.idleTimeout = Options.positive("TokenManagers", "idleTimeout", idleTimeout);
             if (idleTimeout.toMillis() < 4) {
                 throw new IllegalArgumentException("TokenManagers option 'idleTimeout' must be at least 4 ms: "
@@ -371,7 +363,7 @@ public final class TokenManagers implements AutoCloseable {
          * @return this builder
          */
         public Builder maximumSize(int maximumSize) {
-            once("maximumSize", maximumSize);
+            set.once("maximumSize", maximumSize);
             if (maximumSize <= 0) {
                 throw new IllegalArgumentException("TokenManagers option 'maximumSize' must be positive: "
                         + maximumSize);
@@ -387,7 +379,7 @@ public final class TokenManagers implements AutoCloseable {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            once("clock", clock);
+            set.once("clock", clock);
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -400,7 +392,7 @@ public final class TokenManagers implements AutoCloseable {
          * @return this builder
          */
         public Builder scheduler(Scheduler scheduler) {
-            once("scheduler", scheduler);
+            set.once("scheduler", scheduler);
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }

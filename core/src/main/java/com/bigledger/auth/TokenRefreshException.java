@@ -72,7 +72,7 @@ public class TokenRefreshException extends BigLedgerAuthException {
      */
     public TokenRefreshException(URI endpoint, int httpStatus, String errorCode, String errorDescription,
             Duration retryAfter, String detail, Throwable cause, boolean retryable) {
-        super(message(ServerText.endpoint(Objects.requireNonNull(endpoint, "endpoint")), checkStatus(httpStatus),
+        super(message(ServerText.endpoint(Objects.requireNonNull(endpoint, "endpoint")), ServerText.status(httpStatus),
                 ServerText.code(errorCode), ServerText.description(errorDescription), checkRetryAfter(retryAfter),
                 Objects.requireNonNull(detail, "detail")), cause, retryable);
         // Cleaning is deterministic, so the fields hold exactly what the message shows.
@@ -128,13 +128,6 @@ public class TokenRefreshException extends BigLedgerAuthException {
      */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
-    }
-
-    private static int checkStatus(int status) {
-        if (status != -1 && (status < 100 || status > 599)) {
-            throw new IllegalArgumentException("httpStatus must be -1 or 100-599: " + status);
-        }
-        return status;
     }
 
     private static Duration checkRetryAfter(Duration retryAfter) {

@@ -98,7 +98,7 @@ class RefreshScheduleTest {
         assertThat(TokenManager.builder().refreshSchedule()).isSameAs(shared);
         assertThat(shared.sameAs(Duration.ofMinutes(5), 0.1, Duration.ofSeconds(30), 0.1)).isTrue();
 
-        TokenManager.Builder builder = TokenManager.builder().jitter(0);
+        TokenManagerBuilder builder = TokenManager.builder().jitter(0);
         RefreshSchedule own = builder.refreshSchedule();
         assertThat(own).isNotSameAs(shared);
         assertThat(builder.refreshSchedule()).isSameAs(own);

@@ -122,7 +122,7 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
         }
     }
 
-    private TokenManager.Builder builder(OAuthClient client, FakeScheduler on, List<String> log) {
+    private TokenManagerBuilder builder(OAuthClient client, FakeScheduler on, List<String> log) {
         return TokenManager.builder()
                 .client(client)
                 .tokenRecord(vault, record)

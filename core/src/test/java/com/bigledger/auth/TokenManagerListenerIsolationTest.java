@@ -78,7 +78,7 @@ class TokenManagerListenerIsolationTest {
                 .build();
     }
 
-    private TokenManager.Builder builder(Scheduler scheduler) {
+    private TokenManagerBuilder builder(Scheduler scheduler) {
         return TokenManager.builder()
                 .client(client())
                 .clock(clock)

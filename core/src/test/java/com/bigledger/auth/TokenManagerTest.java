@@ -31,7 +31,7 @@ class TokenManagerTest extends ManagerFixture {
                 .build();
     }
 
-    private TokenManager.Builder builder() {
+    private TokenManagerBuilder builder() {
         return TokenManager.builder()
                 .client(client())
                 .clock(clock)

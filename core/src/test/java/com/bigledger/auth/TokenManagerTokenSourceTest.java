@@ -45,7 +45,7 @@ class TokenManagerTokenSourceTest extends ManagerFixture {
         return TokenResponse.builder().accessToken(Secret.of(accessToken)).expiresIn(LIFETIME).build();
     }
 
-    private TokenManager.Builder builder(TokenSource source) {
+    private TokenManagerBuilder builder(TokenSource source) {
         return TokenManager.builder()
                 .tokenSource(named(source))
                 .clock(clock)

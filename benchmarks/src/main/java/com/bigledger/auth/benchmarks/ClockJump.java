@@ -34,7 +34,7 @@ import software.amazon.awssdk.utils.cache.CachedSupplier;
  * thread then calls the subject without pause for {@code --window-ms}. Reported per subject, over
  * {@code --rounds} rounds (a new instance each): the latest start of a call, measured from the jump, that still
  * returned the old token, and how many calls did. This library takes the clock as a builder option
- * ({@code TokenManager.Builder.clock}), AWS {@code CachedSupplier} in its builder, google-auth in a package-private
+ * ({@code TokenManagerBuilder.clock}), AWS {@code CachedSupplier} in its builder, google-auth in a package-private
  * field (set by reflection). Caffeine's {@link Ticker} is monotonic ({@code System.nanoTime()}): a wall-clock jump
  * does not move it, so it runs on {@link Ticker#systemTicker()} here, as it would in a service, and the jump is
  * not seen at all.

@@ -87,7 +87,7 @@ final class ArchiveTraining {
 
     private static void run(Map<String, String> environment, String... args) {
         PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
-        Main.commandLine(environment, new ByteArrayInputStream(new byte[0]), uri -> { })
+        Main.commandLine(environment, new ByteArrayInputStream(new byte[0]), LoginCommand.systemBrowser())
                 .setOut(nowhere).setErr(nowhere).execute(args);
     }
 }

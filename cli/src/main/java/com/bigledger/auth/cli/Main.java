@@ -16,6 +16,9 @@ import picocli.CommandLine;
  */
 public final class Main {
 
+    /** Picocli's list of the built-in converters it leaves out (regular expressions over class names). */
+    static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+
     private Main() {
     }
 
@@ -84,6 +87,12 @@ public final class Main {
     static CommandLine commandLine(Map<String, String> environment, InputStream stdin,
             java.util.function.Consumer<java.net.URI> browser, String[] args) {
         Objects.requireNonNull(environment, "environment");
+        if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+            // Picocli registers its converters for the java.time and java.sql types by reflection whenever a
+            // command line is built, which initializes those classes (java.time's formatters among them). No
+            // option here has such a type without a converter of its own (TimeoutOption reads the durations).
+            System.setProperty(CONVERTER_EXCLUDES, "java\\.time\\..*,java\\.sql\\..*");
+        }
         Map<String, java.util.function.Supplier<Object>> commands = new java.util.LinkedHashMap<>();
         commands.put("demo", DemoCommand::new);
         commands.put("resolve", () -> new CommandLine(ResolveCommand.spec(environment)));

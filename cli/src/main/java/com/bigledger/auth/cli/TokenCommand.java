@@ -7,6 +7,7 @@ import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenManagerBuilder;
 import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.oauth.ClientAuthentication;
 import com.bigledger.auth.oauth.OAuthClient;
@@ -35,7 +36,7 @@ import picocli.CommandLine.TypeConversionException;
  * for {@code $(bigledger-auth token)} in scripts. Against BigLedger's token endpoint (the default), the grant is
  * {@code refresh_token} with the token in a token record (where {@code login} put it), since the BigLedger document
  * names only the authorization-code and refresh-token grants. The record is the one a fleet-mode
- * {@link TokenManager.Builder#tokenRecord TokenManager} shares: an access token still valid there is printed with no
+ * {@link TokenManagerBuilder#tokenRecord TokenManager} shares: an access token still valid there is printed with no
  * request, and only the holder of the record's lease asks the token endpoint, so that any number of shells running
  * this command at once never present a refresh token another one has already rotated. {@code --refresh-token-ref}
  * keeps the plain mode of earlier versions: a refresh token alone at a reference, safe for one process at a time. A
@@ -272,7 +273,7 @@ final class TokenCommand implements Callable<Integer> {
         TokenProgress.RetryReport retries = new TokenProgress.RetryReport(err, shown(settings.endpoint),
                 options.timeout);
         TokenProgress.RequestInFlight inFlight = new TokenProgress.RequestInFlight();
-        TokenManager.Builder manager = TokenManager.builder()
+        TokenManagerBuilder manager = TokenManager.builder()
                 .client(client)
                 .addListener(retries)
                 .addListener(inFlight)

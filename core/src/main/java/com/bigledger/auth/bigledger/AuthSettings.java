@@ -6,7 +6,6 @@ import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
 import com.bigledger.auth.internal.Endpoints;
-import com.bigledger.auth.internal.Options;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,11 +173,5 @@ final class AuthSettings {
                     + option + "; choose one");
         }
         credentials.add(option);
-    }
-
-    static void once(Object current, String option) {
-        if (current != null) {
-            throw Options.alreadySet(current, option);
-        }
     }
 }

@@ -56,13 +56,22 @@ public class BigLedgerApiException extends BigLedgerAuthException {
      */
     public BigLedgerApiException(URI endpoint, int httpStatus, String code, String serverMessage, String detail,
             Throwable cause, boolean retryable) {
-        super(message(ServerText.endpoint(Objects.requireNonNull(endpoint, "endpoint")), checkStatus(httpStatus),
+        super(message(ServerText.endpoint(Objects.requireNonNull(endpoint, "endpoint")), ServerText.status(httpStatus),
                 ServerText.code(code), ServerText.description(serverMessage),
                 Objects.requireNonNull(detail, "detail")), cause, retryable);
         this.endpoint = ServerText.endpoint(endpoint);
         this.httpStatus = httpStatus;
         this.code = ServerText.code(code);
         this.serverMessage = ServerText.description(serverMessage);
+    }
+
+    /**
+     * Creates the exception of an error response that came: not retryable, without a cause.
+     *
+     * @throws IllegalArgumentException if {@code httpStatus} is not in 100–599
+     */
+    BigLedgerApiException(URI endpoint, int httpStatus, String code, String serverMessage, String detail) {
+        this(endpoint, ServerText.responseStatus(httpStatus), code, serverMessage, detail, null, false);
     }
 
     /**
@@ -123,13 +132,6 @@ public class BigLedgerApiException extends BigLedgerAuthException {
      */
     public Optional<String> serverMessage() {
         return Optional.ofNullable(serverMessage);
-    }
-
-    private static int checkStatus(int status) {
-        if (status != -1 && (status < 100 || status > 599)) {
-            throw new IllegalArgumentException("httpStatus must be -1 or 100-599: " + status);
-        }
-        return status;
     }
 
     private static String message(URI endpoint, int status, String code, String serverMessage, String detail) {

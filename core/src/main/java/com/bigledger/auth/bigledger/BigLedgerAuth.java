@@ -351,9 +351,7 @@ public final class BigLedgerAuth implements AutoCloseable {
          * @throws IllegalStateException if the vault is already set
          */
         public Builder vault(CredentialVault vault) {
-            Objects.requireNonNull(vault, "vault");
-            AuthSettings.once(s.vault, "vault");
-            s.vault = vault;
+            s.vault = Options.set(s.vault, "vault", vault);
             return this;
         }
 
@@ -368,9 +366,7 @@ public final class BigLedgerAuth implements AutoCloseable {
          * @throws IllegalStateException if the company id is already set
          */
         public Builder companyId(String companyId) {
-            Objects.requireNonNull(companyId, "companyId");
-            AuthSettings.once(s.companyId, "companyId");
-            s.companyId = companyId;
+            s.companyId = Options.set(s.companyId, "companyId", companyId);
             return this;
         }
 
@@ -384,9 +380,7 @@ public final class BigLedgerAuth implements AutoCloseable {
          * @throws IllegalStateException if the environment is already set
          */
         public Builder environment(BigLedgerEnvironment environment) {
-            Objects.requireNonNull(environment, "environment");
-            AuthSettings.once(s.environment, "environment");
-            s.environment = environment;
+            s.environment = Options.set(s.environment, "environment", environment);
             return this;
         }
 
@@ -404,9 +398,7 @@ public final class BigLedgerAuth implements AutoCloseable {
          * @throws IllegalStateException if the base URL is already set
          */
         public Builder baseUrl(URI baseUrl) {
-            Objects.requireNonNull(baseUrl, "baseUrl");
-            AuthSettings.once(s.baseUrl, "baseUrl");
-            s.baseUrl = Endpoints.checkRoot("baseUrl", baseUrl);
+            s.baseUrl = Endpoints.checkRoot("baseUrl", Options.set(s.baseUrl, "baseUrl", baseUrl));
             return this;
         }
 
@@ -419,8 +411,8 @@ public final class BigLedgerAuth implements AutoCloseable {
          * @throws IllegalStateException if the option is already set
          */
         public Builder allowInsecureLoopback(boolean allowInsecureLoopback) {
-            AuthSettings.once(s.allowInsecureLoopback, "allowInsecureLoopback");
-            s.allowInsecureLoopback = allowInsecureLoopback;
+            s.allowInsecureLoopback = Options.set(s.allowInsecureLoopback, "allowInsecureLoopback",
+                    allowInsecureLoopback);
             return this;
         }
 
@@ -437,9 +429,7 @@ public final class BigLedgerAuth implements AutoCloseable {
          * @throws IllegalStateException if the user agent is already set
          */
         public Builder userAgent(String userAgent) {
-            Objects.requireNonNull(userAgent, "userAgent");
-            AuthSettings.once(s.userAgent, "userAgent");
-            s.userAgent = Options.userAgent(userAgent).strip();
+            s.userAgent = Options.userAgent(Options.set(s.userAgent, "userAgent", userAgent)).strip();
             return this;
         }
 

@@ -4,6 +4,7 @@ import com.bigledger.auth.AuthorizationException;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenManagerBuilder;
 import com.bigledger.auth.TokenRefreshException;
 import com.bigledger.auth.internal.Endpoints;
 import com.bigledger.auth.internal.Options;
@@ -163,13 +164,13 @@ public final class BigLedgerOAuth {
 
     /**
      * Starts a token manager for this client: add the grant, usually
-     * {@link TokenManager.Builder#refreshToken(com.bigledger.auth.CredentialVault, com.bigledger.auth.CredentialRef)}
+     * {@link TokenManagerBuilder#refreshToken(com.bigledger.auth.CredentialVault, com.bigledger.auth.CredentialRef)}
      * with the store the refresh token was saved in, so that if the server rotates refresh tokens, each new one is
      * written back there before the new access token is used.
      *
-     * @return a token manager builder with {@link TokenManager.Builder#client} set
+     * @return a token manager builder with {@link TokenManagerBuilder#client} set
      */
-    public TokenManager.Builder tokenManager() {
+    public TokenManagerBuilder tokenManager() {
         return TokenManager.builder().client(client);
     }
 
@@ -253,9 +254,7 @@ public final class BigLedgerOAuth {
          * @throws IllegalStateException if the environment is already set
          */
         public Builder environment(BigLedgerEnvironment environment) {
-            Objects.requireNonNull(environment, "environment");
-            once(this.environment, "environment");
-            this.environment = environment;
+            this.environment = Options.set(this.environment, "environment", environment);
             return this;
         }
 
@@ -273,9 +272,8 @@ public final class BigLedgerOAuth {
          * @throws IllegalStateException if the server is already set
          */
         public Builder authorizationServer(URI authorizationServer) {
-            Objects.requireNonNull(authorizationServer, "authorizationServer");
-            once(this.authorizationServer, "authorizationServer");
-            this.authorizationServer = Endpoints.checkRoot("authorizationServer", authorizationServer);
+            this.authorizationServer = Endpoints.checkRoot("authorizationServer",
+                    Options.set(this.authorizationServer, "authorizationServer", authorizationServer));
             return this;
         }
 
@@ -288,7 +286,7 @@ public final class BigLedgerOAuth {
          * @throws IllegalStateException if the option is already set
          */
         public Builder allowInsecureLoopback(boolean allowInsecureLoopback) {
-            once(this.allowInsecureLoopback, "allowInsecureLoopback");
+            Options.once(this.allowInsecureLoopback, "allowInsecureLoopback");
             this.allowInsecureLoopback = allowInsecureLoopback;
             return this;
         }
@@ -302,9 +300,7 @@ public final class BigLedgerOAuth {
          * @throws IllegalStateException if the client id is already set
          */
         public Builder clientId(String clientId) {
-            Objects.requireNonNull(clientId, "clientId");
-            once(this.clientId, "clientId");
-            this.clientId = clientId;
+            this.clientId = Options.set(this.clientId, "clientId", clientId);
             return this;
         }
 
@@ -337,7 +333,7 @@ public final class BigLedgerOAuth {
          * @throws IllegalStateException if the option is already set
          */
         public Builder publicClient(boolean publicClient) {
-            once(this.publicClient, "publicClient");
+            Options.once(this.publicClient, "publicClient");
             this.publicClient = publicClient;
             return this;
         }
@@ -352,9 +348,7 @@ public final class BigLedgerOAuth {
          * @throws IllegalStateException if the redirect URI is already set
          */
         public Builder redirectUri(URI redirectUri) {
-            Objects.requireNonNull(redirectUri, "redirectUri");
-            once(this.redirectUri, "redirectUri");
-            this.redirectUri = Endpoints.checkRedirectUri(redirectUri);
+            this.redirectUri = Endpoints.checkRedirectUri(Options.set(this.redirectUri, "redirectUri", redirectUri));
             return this;
         }
 
@@ -370,9 +364,7 @@ public final class BigLedgerOAuth {
          * @throws IllegalStateException if the user agent is already set
          */
         public Builder userAgent(String userAgent) {
-            Objects.requireNonNull(userAgent, "userAgent");
-            once(this.userAgent, "userAgent");
-            this.userAgent = Options.userAgent(userAgent).strip();
+            this.userAgent = Options.userAgent(Options.set(this.userAgent, "userAgent", userAgent)).strip();
             return this;
         }
 
@@ -408,12 +400,6 @@ public final class BigLedgerOAuth {
                         + "(https://myapp.com)\")", clientId, LibraryVersion.PRODUCT);
             }
             return new BigLedgerOAuth(this);
-        }
-
-        private static void once(Object current, String option) {
-            if (current != null) {
-                throw Options.alreadySet(current, option);
-            }
         }
     }
 }

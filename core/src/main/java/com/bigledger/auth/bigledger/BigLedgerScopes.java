@@ -7,7 +7,7 @@ import java.util.Set;
  *
  * <p>Ask for the fewest scopes that do the job: a token that can only read invoices cannot be used to change
  * them. The constants are plain strings, so that they go wherever a {@code Set<String>} of scopes does
- * ({@link BigLedgerOAuth#authorizationRequest}, {@link com.bigledger.auth.TokenManager.Builder#scopes}). Scopes
+ * ({@link BigLedgerOAuth#authorizationRequest}, {@link com.bigledger.auth.TokenManagerBuilder#scopes}). Scopes
  * not listed here are passed on as they are: the API may add some. Thread-safe (constants only).
  */
 public final class BigLedgerScopes {

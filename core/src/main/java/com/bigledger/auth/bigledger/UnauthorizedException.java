@@ -33,13 +33,6 @@ public class UnauthorizedException extends BigLedgerApiException {
      * @throws IllegalArgumentException if {@code httpStatus} is not in 100–599
      */
     public UnauthorizedException(URI endpoint, int httpStatus, String code, String serverMessage, String detail) {
-        super(endpoint, checkResponse(httpStatus), code, serverMessage, detail, null, false);
-    }
-
-    private static int checkResponse(int httpStatus) {
-        if (httpStatus < 100 || httpStatus > 599) {
-            throw new IllegalArgumentException("httpStatus must be 100-599: " + httpStatus);
-        }
-        return httpStatus;
+        super(endpoint, httpStatus, code, serverMessage, detail);
     }
 }

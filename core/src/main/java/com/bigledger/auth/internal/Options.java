@@ -81,6 +81,36 @@ public final class Options {
     }
 
     /**
+     * Fails if a builder option is set already.
+     *
+     * @param current the option's value so far, or {@code null} while it is not set
+     * @param option the option's name
+     * @throws IllegalStateException if {@code current} is not {@code null}: {@link #alreadySet}
+     */
+    public static void once(Object current, String option) {
+        if (current != null) {
+            throw alreadySet(current, option);
+        }
+    }
+
+    /**
+     * Returns a builder option's value if it is not {@code null} and the option is not set yet.
+     *
+     * @param <T> the option's type
+     * @param current the option's value so far, or {@code null} while it is not set
+     * @param option the option's name
+     * @param value the value given
+     * @return {@code value}
+     * @throws NullPointerException if {@code value} is {@code null}; the message is the option's name
+     * @throws IllegalStateException if {@code current} is not {@code null}: {@link #alreadySet}
+     */
+    public static <T> T set(Object current, String option, T value) {
+        Objects.requireNonNull(value, option);
+        once(current, option);
+        return value;
+    }
+
+    /**
      * Returns a client id if it is not empty and holds no control character.
      *
      * @param clientId the client id given

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * diagnose a failure, but it is untrusted: it is capped in length and stripped of control and format characters
  * so that it cannot forge log lines or hide text. Anything shaped like a BigLedger credential ({@code blg_…}: a
  * server echoing the key it refused, or a forged callback carrying a token) is masked to its known prefix. Endpoints lose their user info, query and fragment, which may
- * carry credentials. Stateless and thread-safe.
+ * carry credentials. The HTTP status such a message shows is checked to be one. Stateless and thread-safe.
  */
 public final class ServerText {
 
@@ -102,6 +102,34 @@ public final class ServerText {
             out[i] = text;
         }
         return out;
+    }
+
+    /**
+     * Returns an exception's HTTP status if it is one, or {@code -1} for no response.
+     *
+     * @param status the status given
+     * @return {@code status}
+     * @throws IllegalArgumentException if it is neither {@code -1} nor in 100–599
+     */
+    public static int status(int status) {
+        if (status != -1 && (status < 100 || status > 599)) {
+            throw new IllegalArgumentException("httpStatus must be -1 or 100-599: " + status);
+        }
+        return status;
+    }
+
+    /**
+     * Returns the HTTP status of a response that came, if it is one.
+     *
+     * @param status the status given
+     * @return {@code status}
+     * @throws IllegalArgumentException if it is not in 100–599
+     */
+    public static int responseStatus(int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("httpStatus must be 100-599: " + status);
+        }
+        return status;
     }
 
     private static String clean(String text, int max) {

@@ -204,9 +204,8 @@ public final class AuthorizationRequest {
          * @throws IllegalStateException if the endpoint was already set
          */
         public Builder authorizationEndpoint(URI authorizationEndpoint) {
-            Objects.requireNonNull(authorizationEndpoint, "authorizationEndpoint");
-            once(this.authorizationEndpoint, "authorizationEndpoint");
-            this.authorizationEndpoint = Endpoints.checkShape("authorizationEndpoint", authorizationEndpoint);
+            this.authorizationEndpoint = Endpoints.checkShape("authorizationEndpoint",
+                    Options.set(this.authorizationEndpoint, "authorizationEndpoint", authorizationEndpoint));
             return this;
         }
 
@@ -220,9 +219,7 @@ public final class AuthorizationRequest {
          * @throws IllegalStateException if the client id was already set
          */
         public Builder clientId(String clientId) {
-            Objects.requireNonNull(clientId, "clientId");
-            once(this.clientId, "clientId");
-            this.clientId = Options.clientId(clientId);
+            this.clientId = Options.clientId(Options.set(this.clientId, "clientId", clientId));
             return this;
         }
 
@@ -238,9 +235,7 @@ public final class AuthorizationRequest {
          * @throws IllegalStateException if the redirect URI was already set
          */
         public Builder redirectUri(URI redirectUri) {
-            Objects.requireNonNull(redirectUri, "redirectUri");
-            once(this.redirectUri, "redirectUri");
-            this.redirectUri = Endpoints.checkRedirectUri(redirectUri);
+            this.redirectUri = Endpoints.checkRedirectUri(Options.set(this.redirectUri, "redirectUri", redirectUri));
             return this;
         }
 
@@ -255,9 +250,7 @@ public final class AuthorizationRequest {
          * @throws IllegalStateException if the scopes were already set
          */
         public Builder scopes(Set<String> scopes) {
-            Objects.requireNonNull(scopes, "scopes");
-            once(this.scopes, "scopes");
-            this.scopes = Scopes.check(scopes);
+            this.scopes = Scopes.check(Options.set(this.scopes, "scopes", scopes));
             return this;
         }
 
@@ -270,9 +263,7 @@ public final class AuthorizationRequest {
          * @throws IllegalStateException if the PKCE pair was already set
          */
         public Builder pkce(Pkce pkce) {
-            Objects.requireNonNull(pkce, "pkce");
-            once(this.pkce, "pkce");
-            this.pkce = pkce;
+            this.pkce = Options.set(this.pkce, "pkce", pkce);
             return this;
         }
 
@@ -313,7 +304,7 @@ public final class AuthorizationRequest {
          * @throws IllegalStateException if the option was already set
          */
         public Builder allowInsecureLoopback(boolean allowInsecureLoopback) {
-            once(this.allowInsecureLoopback, "allowInsecureLoopback");
+            Options.once(this.allowInsecureLoopback, "allowInsecureLoopback");
             this.allowInsecureLoopback = allowInsecureLoopback;
             return this;
         }
@@ -343,12 +334,6 @@ public final class AuthorizationRequest {
             Endpoints.checkTransport("authorizationEndpoint", authorizationEndpoint,
                     Boolean.TRUE.equals(allowInsecureLoopback));
             return new AuthorizationRequest(this);
-        }
-
-        private static void once(Object current, String option) {
-            if (current != null) {
-                throw Options.alreadySet(current, option);
-            }
         }
     }
 }

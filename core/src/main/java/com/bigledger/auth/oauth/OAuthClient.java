@@ -279,7 +279,7 @@ public final class OAuthClient {
          */
         public Builder tokenEndpoint(URI tokenEndpoint) {
             s.tokenEndpoint = Endpoints.checkShape("tokenEndpoint",
-                    Settings.set(s.tokenEndpoint, "tokenEndpoint", tokenEndpoint));
+                    Options.set(s.tokenEndpoint, "tokenEndpoint", tokenEndpoint));
             return this;
         }
 
@@ -293,7 +293,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the client id was already set
          */
         public Builder clientId(String clientId) {
-            s.clientId = Options.clientId(Settings.set(s.clientId, "clientId", clientId));
+            s.clientId = Options.clientId(Options.set(s.clientId, "clientId", clientId));
             return this;
         }
 
@@ -308,7 +308,7 @@ public final class OAuthClient {
          */
         public Builder clientSecret(Secret clientSecret) {
             // A copy: the caller may destroy its Secret (after a rotation, say) while this client lives on.
-            s.clientSecret = Options.copy(Settings.set(s.clientSecret, "clientSecret", clientSecret));
+            s.clientSecret = Options.copy(Options.set(s.clientSecret, "clientSecret", clientSecret));
             return this;
         }
 
@@ -324,7 +324,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the method was already set
          */
         public Builder clientAuthentication(ClientAuthentication clientAuthentication) {
-            s.clientAuthentication = Settings.set(s.clientAuthentication, "clientAuthentication", clientAuthentication);
+            s.clientAuthentication = Options.set(s.clientAuthentication, "clientAuthentication", clientAuthentication);
             return this;
         }
 
@@ -338,7 +338,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the format was already set
          */
         public Builder requestFormat(RequestFormat requestFormat) {
-            s.requestFormat = Settings.set(s.requestFormat, "requestFormat", requestFormat);
+            s.requestFormat = Options.set(s.requestFormat, "requestFormat", requestFormat);
             return this;
         }
 
@@ -354,7 +354,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the client was already set
          */
         public Builder httpClient(HttpClient httpClient) {
-            s.httpClient = Settings.set(s.httpClient, "httpClient", httpClient);
+            s.httpClient = Options.set(s.httpClient, "httpClient", httpClient);
             return this;
         }
 
@@ -369,8 +369,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the timeout was already set
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            s.connectTimeout = Settings.positive("connectTimeout", Settings.set(s.connectTimeout, "connectTimeout",
-                    connectTimeout));
+            s.connectTimeout = Settings.positive(s.connectTimeout, "connectTimeout", connectTimeout);
             return this;
         }
 
@@ -386,8 +385,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the timeout was already set
          */
         public Builder requestTimeout(Duration requestTimeout) {
-            s.requestTimeout = Settings.positive("requestTimeout", Settings.set(s.requestTimeout, "requestTimeout",
-                    requestTimeout));
+            s.requestTimeout = Settings.positive(s.requestTimeout, "requestTimeout", requestTimeout);
             return this;
         }
 
@@ -403,8 +401,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the cap was already set
          */
         public Builder maxRetryAfter(Duration maxRetryAfter) {
-            s.maxRetryAfter = Settings.positive("maxRetryAfter", Settings.set(s.maxRetryAfter, "maxRetryAfter",
-                    maxRetryAfter));
+            s.maxRetryAfter = Settings.positive(s.maxRetryAfter, "maxRetryAfter", maxRetryAfter);
             return this;
         }
 
@@ -418,7 +415,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the option was already set
          */
         public Builder allowInsecureLoopback(boolean allowInsecureLoopback) {
-            Settings.once(s.allowInsecureLoopback, "allowInsecureLoopback");
+            Options.once(s.allowInsecureLoopback, "allowInsecureLoopback");
             s.allowInsecureLoopback = allowInsecureLoopback;
             return this;
         }
@@ -433,7 +430,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the cap was already set
          */
         public Builder maxResponseBytes(int maxResponseBytes) {
-            Settings.once(s.maxResponseBytes, "maxResponseBytes");
+            Options.once(s.maxResponseBytes, "maxResponseBytes");
             s.maxResponseBytes = Settings.maxResponseBytes(maxResponseBytes);
             return this;
         }
@@ -449,7 +446,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the user agent was already set
          */
         public Builder userAgent(String userAgent) {
-            s.userAgent = Options.userAgent(Settings.set(s.userAgent, "userAgent", userAgent));
+            s.userAgent = Options.userAgent(Options.set(s.userAgent, "userAgent", userAgent));
             return this;
         }
 
@@ -468,7 +465,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if it was already set
          */
         public Builder defaultExpiresIn(Duration defaultExpiresIn) {
-            s.defaultExpiresIn = Settings.defaultExpiresIn(Settings.set(s.defaultExpiresIn, "defaultExpiresIn",
+            s.defaultExpiresIn = Settings.defaultExpiresIn(Options.set(s.defaultExpiresIn, "defaultExpiresIn",
                     defaultExpiresIn));
             return this;
         }
@@ -482,7 +479,7 @@ public final class OAuthClient {
          * @throws IllegalStateException if the clock was already set
          */
         public Builder clock(Clock clock) {
-            s.clock = Settings.set(s.clock, "clock", clock);
+            s.clock = Options.set(s.clock, "clock", clock);
             return this;
         }
 

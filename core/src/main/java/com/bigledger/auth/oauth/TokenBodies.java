@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,7 +106,7 @@ final class TokenBodies {
                 JsonToken value = p.nextToken();
                 switch (name) {
                     case "access_token":
-                        f.accessToken(p, value);
+                        f.accessToken.read(p, value);
                         break;
                     case "token_type":
                         f.tokenType = value == JsonToken.VALUE_STRING ? p.getText() : null;
@@ -118,7 +119,7 @@ final class TokenBodies {
                         f.refreshIn = seconds(p, value);
                         break;
                     case "refresh_token":
-                        f.refreshToken(p, value);
+                        f.refreshToken.read(p, value);
                         break;
                     case "scope":
                         f.scope(p, value);
@@ -254,48 +255,49 @@ final class TokenBodies {
         return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
+    /** A token member of a success body as it is read: the usable token, or the problem with it. */
+    private static final class TokenMember {
+
+        private final String name;
+        private final Predicate<Secret> usable;
+        private final String unusable;
+        Secret token;
+        String problem;
+
+        TokenMember(String name, Predicate<Secret> usable, String unusable) {
+            this.name = name;
+            this.usable = usable;
+            this.unusable = unusable;
+        }
+
+        void read(JsonParser p, JsonToken value) throws IOException {
+            if (value == JsonToken.VALUE_STRING) {
+                Secret read = Secret.of(p.getText());
+                if (usable.test(read)) {
+                    token = read;
+                } else {
+                    read.destroy();
+                    problem = name + " is empty or " + unusable;
+                }
+            } else if (value != JsonToken.VALUE_NULL) {
+                p.skipChildren();
+                problem = name + " is not a string";
+            }
+        }
+    }
+
     /** The fields of a success body as they are read, and the first problem among them. */
     private static final class Fields {
 
-        Secret accessToken;
-        String accessTokenProblem;
+        final TokenMember accessToken = new TokenMember("access_token", TokenBodies::isHeaderSafe,
+                "holds characters that cannot go in a header");
         String tokenType;
         boolean tokenTypeSeen;
         Seconds expiresIn;
         Seconds refreshIn;
-        Secret refreshToken;
-        String refreshTokenProblem;
+        final TokenMember refreshToken = new TokenMember("refresh_token", TokenBodies::isPrintable,
+                "holds control or non-ASCII characters");
         Set<String> scopes;
-
-        void accessToken(JsonParser p, JsonToken value) throws IOException {
-            if (value == JsonToken.VALUE_STRING) {
-                Secret token = Secret.of(p.getText());
-                if (isHeaderSafe(token)) {
-                    accessToken = token;
-                } else {
-                    token.destroy();
-                    accessTokenProblem = "access_token is empty or holds characters that cannot go in a header";
-                }
-            } else if (value != JsonToken.VALUE_NULL) {
-                p.skipChildren();
-                accessTokenProblem = "access_token is not a string";
-            }
-        }
-
-        void refreshToken(JsonParser p, JsonToken value) throws IOException {
-            if (value == JsonToken.VALUE_STRING) {
-                Secret token = Secret.of(p.getText());
-                if (isPrintable(token)) {
-                    refreshToken = token;
-                } else {
-                    token.destroy();
-                    refreshTokenProblem = "refresh_token is empty or holds control or non-ASCII characters";
-                }
-            } else if (value != JsonToken.VALUE_NULL) {
-                p.skipChildren();
-                refreshTokenProblem = "refresh_token is not a string";
-            }
-        }
 
         void scope(JsonParser p, JsonToken value) throws IOException {
             if (value == JsonToken.VALUE_STRING) {
@@ -317,14 +319,14 @@ final class TokenBodies {
         }
 
         Problem problem(String detail) {
-            return new Problem(detail, refreshToken);
+            return new Problem(detail, refreshToken.token);
         }
 
         TokenResponse build(String endpoint, Set<String> requestedScopes, Duration defaultExpiresIn) throws Problem {
-            if (accessTokenProblem != null) {
-                throw problem(accessTokenProblem);
+            if (accessToken.problem != null) {
+                throw problem(accessToken.problem);
             }
-            if (accessToken == null) {
+            if (accessToken.token == null) {
                 throw problem("the response has no access_token");
             }
             if (!tokenTypeSeen) {
@@ -344,15 +346,15 @@ final class TokenBodies {
             if (expiresIn.problem != null) {
                 throw problem("expires_in " + expiresIn.problem);
             }
-            if (refreshTokenProblem != null) {
-                throw problem(refreshTokenProblem);
+            if (refreshToken.problem != null) {
+                throw problem(refreshToken.problem);
             }
             TokenResponse.Builder b = TokenResponse.builder()
-                    .accessToken(accessToken)
+                    .accessToken(accessToken.token)
                     .expiresIn(Duration.ofSeconds(expiresIn.value))
                     .scopes(scopes != null ? scopes : requestedScopes);
-            if (refreshToken != null) {
-                b.refreshToken(refreshToken);
+            if (refreshToken.token != null) {
+                b.refreshToken(refreshToken.token);
             }
             if (refreshIn != null) {
                 if (refreshIn.problem == null && refreshIn.value < expiresIn.value) {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,17 +59,9 @@ final class TokenEndpoint {
         Clock clock;
         Duration defaultExpiresIn;
 
-        /** Returns {@code value} if it is not {@code null} and the option is not set yet. */
-        static <T> T set(Object current, String option, T value) {
-            Objects.requireNonNull(value, option);
-            once(current, option);
-            return value;
-        }
-
-        static void once(Object current, String option) {
-            if (current != null) {
-                throw Options.alreadySet(current, option);
-            }
+        /** Returns a duration option's value if it is not {@code null}, positive, and the option is not set yet. */
+        static Duration positive(Duration current, String option, Duration d) {
+            return positive(option, Options.set(current, option, d));
         }
 
         static Duration positive(String option, Duration d) {

@@ -14,7 +14,8 @@
  *       read-merge-compare-and-set write over the store's plain read and compare-and-set
  *       ({@link com.bigledger.auth.spi.SecretFields.Store}).
  *   <li>{@link com.bigledger.auth.spi.RefreshingCredential} keeps a store's own login token fresh, and
- *       {@link com.bigledger.auth.spi.EndpointChecks} checks and redacts the endpoint a store talks to.
+ *       {@link com.bigledger.auth.spi.EndpointChecks} checks and redacts the endpoint a store talks to, and
+ *       {@link com.bigledger.auth.spi.BuilderOptions} checks its builder's options as the library's own builders do.
  *   <li>{@link com.bigledger.auth.spi.EnvironmentSettings} reads a store's environment variables as every other
  *       part of the library does (values, {@code _REF} references, renamed variables with a deprecation warning,
  *       typed errors naming the variable).

@@ -6,6 +6,7 @@ import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Scheduler;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenManagerBuilder;
 import com.bigledger.auth.TokenManagers;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
 import com.bigledger.auth.bigledger.BigLedgerHttpClient;
@@ -20,6 +21,7 @@ import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenExchangeGrant;
 import com.bigledger.auth.oauth.TokenSource;
 import com.bigledger.auth.oauth.TokenResponse;
+import com.bigledger.auth.spi.BuilderOptions;
 import com.bigledger.auth.spi.ReferenceOptions;
 import com.bigledger.auth.spi.RefreshingCredential;
 import com.bigledger.auth.spi.EnvironmentSettings;
@@ -91,14 +93,19 @@ class PublicApiNullChecksTest {
             "ServerText.description(String)#0",
             "ServerText.code(String)#0",
             // A parser's message, which may be absent.
-            "EnvironmentSettings.withoutValue(String,String)#0");
+            "EnvironmentSettings.withoutValue(String,String)#0",
+            // A builder option's value so far, absent while it is not set.
+            "Options.once(Object,String)#0",
+            "Options.set(Object,String,Object)#0",
+            // The value shown in the message, which may be absent.
+            "BuilderOptions.once(String,Object)#1");
 
     private static final Map<Class<?>, Supplier<?>> SAMPLES = Map.ofEntries(
             Map.entry(Secret.class, () -> Canary.secret("null_check_")),
             Map.entry(CredentialRef.class, () -> CredentialRef.parse("env://NULL_CHECK")),
             Map.entry(CredentialVault.class, PublicApiNullChecksTest::vault),
             Map.entry(CredentialVault.Builder.class, CredentialVault::builder),
-            Map.entry(TokenManager.Builder.class, TokenManager::builder),
+            Map.entry(TokenManagerBuilder.class, TokenManager::builder),
             Map.entry(com.bigledger.auth.RetrySettings.class, com.bigledger.auth.RetrySettings::defaults),
             Map.entry(com.bigledger.auth.CircuitBreakerSettings.class,
                     com.bigledger.auth.CircuitBreakerSettings::defaults),
@@ -138,7 +145,8 @@ class PublicApiNullChecksTest {
             Map.entry(ReferenceOptions.Builder.class, () -> ReferenceOptions.builder("null-check")),
             Map.entry(RefreshingCredential.class, () -> refreshingCredential().build()),
             Map.entry(RefreshingCredential.Builder.class, PublicApiNullChecksTest::refreshingCredential),
-            Map.entry(EnvironmentSettings.class, () -> EnvironmentSettings.of(Map.of("NULL_CHECK", "value"))));
+            Map.entry(EnvironmentSettings.class, () -> EnvironmentSettings.of(Map.of("NULL_CHECK", "value"))),
+            Map.entry(BuilderOptions.class, () -> new BuilderOptions("NullCheck")));
 
     @TestFactory
     Stream<DynamicTest> everyPublicConstructorAndMethodRejectsNull() {

@@ -3,7 +3,9 @@ package com.bigledger.auth.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.bigledger.auth.AccessToken;
+import com.bigledger.auth.CircuitBreakerSettings;
 import com.bigledger.auth.CredentialRef;
+import com.bigledger.auth.RetrySettings;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
@@ -117,5 +119,35 @@ class ValueTypesEqualsTest {
 
         assertThat(Canary.leaksIn(shown)).isFalse();
         assertThat(shown).contains("blg_oauth_at_");
+    }
+
+    @Test
+    void retrySettingsAreEqualByEveryComponent() {
+        RetrySettings base = new RetrySettings(4, Duration.ofMillis(500), 2.0, 0.5, Duration.ofSeconds(30));
+        new EqualsTester()
+                .addEqualityGroup(base, RetrySettings.defaults(),
+                        new RetrySettings(4, Duration.ofMillis(500), 2.0, 0.5, Duration.ofSeconds(30)))
+                .addEqualityGroup(base.withMaxAttempts(5))
+                .addEqualityGroup(base.withBackoff(Duration.ofMillis(400), 2.0, Duration.ofSeconds(30)))
+                .addEqualityGroup(base.withBackoff(Duration.ofMillis(500), 3.0, Duration.ofSeconds(30)))
+                .addEqualityGroup(base.withBackoff(Duration.ofMillis(500), 2.0, Duration.ofSeconds(31)))
+                .addEqualityGroup(base.withRandomization(0.0))
+                .addEqualityGroup(base.withRandomization(0.25))
+                .testEquals();
+    }
+
+    @Test
+    void circuitBreakerSettingsAreEqualByEveryComponent() {
+        CircuitBreakerSettings base = new CircuitBreakerSettings(10, 5, 50f, Duration.ofSeconds(20), 1, true);
+        new EqualsTester()
+                .addEqualityGroup(base, CircuitBreakerSettings.defaults(),
+                        new CircuitBreakerSettings(10, 5, 50f, Duration.ofSeconds(20), 1, true))
+                .addEqualityGroup(base.withWindow(11, 5, 50f))
+                .addEqualityGroup(base.withWindow(10, 6, 50f))
+                .addEqualityGroup(base.withWindow(10, 5, 60f))
+                .addEqualityGroup(base.withOpenDuration(Duration.ofSeconds(21), 1))
+                .addEqualityGroup(base.withOpenDuration(Duration.ofSeconds(20), 2))
+                .addEqualityGroup(new CircuitBreakerSettings(10, 5, 50f, Duration.ofSeconds(20), 1, false))
+                .testEquals();
     }
 }

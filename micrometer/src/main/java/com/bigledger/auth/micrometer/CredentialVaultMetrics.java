@@ -11,10 +11,8 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Meters for one {@link CredentialVault}'s reads from its stores, every one tagged {@code vault=NAME}, the store's
@@ -40,7 +38,7 @@ public final class CredentialVaultMetrics implements MeterBinder, AutoCloseable 
 
     private final CredentialVault vault;
     private final Tags tags;
-    private final List<AutoCloseable> registrations = new CopyOnWriteArrayList<>();
+    private final Registrations registrations = new Registrations("a credential load listener");
 
     private CredentialVaultMetrics(CredentialVault vault, String name, Iterable<Tag> tags) {
         this.vault = Objects.requireNonNull(vault, "vault");
@@ -102,14 +100,7 @@ public final class CredentialVaultMetrics implements MeterBinder, AutoCloseable 
     /** Stops counting: removes the listeners added by {@link #bindTo}. The meters stay in their registries. */
     @Override
     public void close() {
-        for (AutoCloseable registration : registrations) {
-            try {
-                registration.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("Removing a credential load listener failed", e);
-            }
-        }
-        registrations.clear();
+        registrations.close();
     }
 
     @Override

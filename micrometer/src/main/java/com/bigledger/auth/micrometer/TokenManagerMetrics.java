@@ -14,11 +14,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Meters for one {@link TokenManager}, every one tagged {@code manager=NAME} plus the tags given:
@@ -54,7 +52,7 @@ public final class TokenManagerMetrics implements MeterBinder, AutoCloseable {
     private final TokenManager manager;
     private final Tags tags;
     private final Clock clock;
-    private final List<AutoCloseable> registrations = new CopyOnWriteArrayList<>();
+    private final Registrations registrations = new Registrations("a token listener");
 
     private TokenManagerMetrics(TokenManager manager, String name, Iterable<Tag> tags, Clock clock) {
         this.manager = Objects.requireNonNull(manager, "manager");
@@ -157,14 +155,7 @@ public final class TokenManagerMetrics implements MeterBinder, AutoCloseable {
     /** Stops counting: removes the listeners added by {@link #bindTo}. The meters stay in their registries. */
     @Override
     public void close() {
-        for (AutoCloseable registration : registrations) {
-            try {
-                registration.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("Removing a token listener failed", e);
-            }
-        }
-        registrations.clear();
+        registrations.close();
     }
 
     @Override

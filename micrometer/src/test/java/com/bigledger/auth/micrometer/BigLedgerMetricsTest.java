@@ -9,6 +9,7 @@ import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.ReauthenticationRequiredException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenManagerBuilder;
 import com.bigledger.auth.examples.BigLedgerMeters;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.testing.Canary;
@@ -52,7 +53,7 @@ class BigLedgerMetricsTest {
         assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
     }
 
-    private TokenManager.Builder builder() {
+    private TokenManagerBuilder builder() {
         return TokenManager.builder()
                 .client(OAuthClient.builder().tokenEndpoint(endpoint.uri()).clientId("metrics-client")
                         .clientSecret(Canary.secret("")).allowInsecureLoopback(true).build())

@@ -4,6 +4,7 @@ import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenManager;
+import com.bigledger.auth.TokenManagerBuilder;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
 import com.bigledger.auth.bigledger.BigLedgerConfigurationException;
 import com.bigledger.auth.bigledger.BigLedgerEnvironment;
@@ -13,9 +14,12 @@ import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.RequestFormat;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -62,15 +66,9 @@ public final class BigLedgerAuthAutoConfiguration {
         check(properties);
         CredentialVault.Builder vault = CredentialVault.builder();
         BigLedgerAuthProperties.Store store = properties.store();
-        if (store.ttl() != null) {
-            vault.ttl(store.ttl());
-        }
-        if (store.maxStale() != null) {
-            vault.maxStale(store.maxStale());
-        }
-        if (store.loadTimeout() != null) {
-            vault.loadTimeout(store.loadTimeout());
-        }
+        ifSet(store.ttl(), vault::ttl);
+        ifSet(store.maxStale(), vault::maxStale);
+        ifSet(store.loadTimeout(), vault::loadTimeout);
         return vault.build();
     }
 
@@ -96,7 +94,7 @@ public final class BigLedgerAuthAutoConfiguration {
             Secret secret = vault.handle(CredentialRef.parse(oauth.clientSecretRef())).get();
             client.clientSecret(secret);
         }
-        TokenManager.Builder tokens = TokenManager.builder().client(client.build()).name("bigledger");
+        TokenManagerBuilder tokens = TokenManager.builder().client(client.build()).name("bigledger");
         if (oauth.grant().equals("refresh_token")) {
             tokens.refreshToken(vault, CredentialRef.parse(oauth.refreshTokenRef()));
         } else {
@@ -106,15 +104,9 @@ public final class BigLedgerAuthAutoConfiguration {
             tokens.scopes(oauth.scopes());
         }
         BigLedgerAuthProperties.Token token = properties.token();
-        if (token.refreshAhead() != null) {
-            tokens.refreshAhead(token.refreshAhead(), 0.1);
-        }
-        if (token.expirySkew() != null) {
-            tokens.expirySkew(token.expirySkew());
-        }
-        if (token.timeout() != null) {
-            tokens.timeout(token.timeout());
-        }
+        ifSet(token.refreshAhead(), ahead -> tokens.refreshAhead(ahead, 0.1));
+        ifSet(token.expirySkew(), tokens::expirySkew);
+        ifSet(token.timeout(), tokens::timeout);
         return tokens.build();
     }
 
@@ -148,15 +140,11 @@ public final class BigLedgerAuthAutoConfiguration {
                 auth.companyId(vault.handle(CredentialRef.parse(properties.companyIdRef())).get().reveal());
             }
         }
-        if (properties.baseUrl() != null) {
-            auth.baseUrl(properties.baseUrl());
-        }
+        ifSet(properties.baseUrl(), auth::baseUrl);
         if (properties.allowInsecureLoopback()) {
             auth.allowInsecureLoopback(true);
         }
-        if (properties.userAgent() != null) {
-            auth.userAgent(properties.userAgent());
-        }
+        ifSet(properties.userAgent(), auth::userAgent);
         return auth.build();
     }
 
@@ -218,11 +206,8 @@ public final class BigLedgerAuthAutoConfiguration {
         HealthIndicator bigLedgerHealthIndicator(BigLedgerAuthProperties properties, BigLedgerAuth auth,
                 CredentialVault vault, ObjectProvider<TokenManager> tokens) {
             List<CredentialRef> refs = new ArrayList<>();
-            for (String ref : new String[] {properties.apiKeyRef(), properties.companyIdRef(),
-                    properties.oauth().clientSecretRef(), properties.oauth().refreshTokenRef()}) {
-                if (ref != null) {
-                    refs.add(CredentialRef.parse(ref));
-                }
+            for (String ref : references(properties).values()) {
+                refs.add(CredentialRef.parse(ref));
             }
             return new BigLedgerHealthIndicator(auth, tokens.getIfAvailable(), vault, refs, Clock.systemUTC());
         }
@@ -266,20 +251,33 @@ public final class BigLedgerAuthAutoConfiguration {
                         + "request-format: expected json or form"));
             }
         }
-        String[][] refs = {{"api-key-ref", p.apiKeyRef()}, {"company-id-ref", p.companyIdRef()},
-            {"oauth.client-secret-ref", oauth.clientSecretRef()}, {"oauth.refresh-token-ref", oauth.refreshTokenRef()}};
-        for (String[] ref : refs) {
-            if (ref[1] != null) {
-                try {
-                    CredentialRef.parse(ref[1]);
-                } catch (IllegalArgumentException e) {
-                    problems.add(new ConfigProblem(ConfigProblem.Kind.SETTING_INVALID, "bigledger.auth." + ref[0]
-                            + ": " + e.getMessage()));
-                }
+        references(p).forEach((name, ref) -> {
+            try {
+                CredentialRef.parse(ref);
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(ConfigProblem.Kind.SETTING_INVALID, "bigledger.auth." + name + ": "
+                        + e.getMessage()));
             }
-        }
+        });
         if (!problems.isEmpty()) {
             throw new BigLedgerConfigurationException(problems);
+        }
+    }
+
+    /** The settings that are credential references, by name under {@code bigledger.auth}: those that are set. */
+    private static Map<String, String> references(BigLedgerAuthProperties p) {
+        Map<String, String> refs = new LinkedHashMap<>();
+        ifSet(p.apiKeyRef(), ref -> refs.put("api-key-ref", ref));
+        ifSet(p.companyIdRef(), ref -> refs.put("company-id-ref", ref));
+        ifSet(p.oauth().clientSecretRef(), ref -> refs.put("oauth.client-secret-ref", ref));
+        ifSet(p.oauth().refreshTokenRef(), ref -> refs.put("oauth.refresh-token-ref", ref));
+        return refs;
+    }
+
+    /** Passes a setting to a builder when it is set; a builder's own default stands otherwise. */
+    private static <T> void ifSet(T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
         }
     }
 }

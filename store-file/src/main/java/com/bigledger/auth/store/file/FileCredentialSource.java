@@ -8,11 +8,11 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
+import com.bigledger.auth.spi.BuilderOptions;
 import com.bigledger.auth.spi.EnvironmentSettings;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -351,7 +351,7 @@ public final class FileCredentialSource implements WritableCredentialSource {
         public Builder passphrase(Secret passphrase) {
             Objects.requireNonNull(passphrase, "passphrase");
             key("passphrase(Secret)");
-            this.passphrase = copy(passphrase);
+            this.passphrase = BuilderOptions.copy(passphrase);
             return this;
         }
 
@@ -451,22 +451,13 @@ public final class FileCredentialSource implements WritableCredentialSource {
                 }
             }
             // Each source its own copy, so that closing one does not wipe another's.
-            return new KeyMaterial(keyFile, passphrase == null ? null : copy(passphrase), passphraseRef, environment,
-                    passphraseVault);
+            return new KeyMaterial(keyFile, passphrase == null ? null : BuilderOptions.copy(passphrase), passphraseRef,
+                    environment, passphraseVault);
         }
 
         /** The secrets file used when none is set: see {@link SecretsFileSettings#defaultFile}. */
         static Path defaultFile(EnvironmentSettings environment) {
             return SecretsFileSettings.defaultFile(environment);
-        }
-
-        private static Secret copy(Secret passphrase) {
-            byte[] bytes = passphrase.revealBytes();
-            try {
-                return Secret.ofBytes(bytes);
-            } finally {
-                Arrays.fill(bytes, (byte) 0);
-            }
         }
 
         private static CredentialRef checkRef(CredentialRef ref) {

@@ -6,9 +6,6 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
  * The keys of one secrets file, derived once from its master key (the Argon2id output, or the raw key file) and kept
@@ -79,12 +76,28 @@ final class SecretsFileKeys {
         return master.isDestroyed() && entry.isDestroyed() && mac.isDestroyed();
     }
 
-    private static byte[] hkdf(byte[] master, byte[] info) {
-        HKDFBytesGenerator generator = new HKDFBytesGenerator(new SHA256Digest());
-        generator.init(new HKDFParameters(master, null, info));
-        byte[] out = new byte[32];
-        generator.generateBytes(out, 0, out.length);
-        return out;
+    /**
+     * HKDF-SHA256 (RFC 5869) with no salt (HashLen zero bytes) and 32 bytes of output: one extract and one expand
+     * block, on the JDK's HMAC. Java 17 has no HKDF of its own ({@code javax.crypto.KDF} came with Java 24); the JDK's
+     * HMAC is already in use for the file MAC, where Bouncy Castle's HKDF would load and initialize its registry (and
+     * with it {@code java.util.logging}) on every first read of a file with a key file.
+     */
+    static byte[] hkdf(byte[] master, byte[] info) {
+        try {
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new WipeableKey(new byte[MAC_LENGTH], "HmacSHA256"));
+            WipeableKey prk = new WipeableKey(hmac.doFinal(master), "HmacSHA256");
+            try {
+                hmac.init(prk);
+                hmac.update(info);
+                hmac.update((byte) 1);
+                return hmac.doFinal();
+            } finally {
+                prk.destroy();
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);
+        }
     }
 
     /**

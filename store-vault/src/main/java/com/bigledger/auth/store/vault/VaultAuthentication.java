@@ -3,9 +3,9 @@ package com.bigledger.auth.store.vault;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.Secret;
+import com.bigledger.auth.spi.BuilderOptions;
 import com.bigledger.auth.spi.CredentialSource;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,13 +78,8 @@ public final class VaultAuthentication {
      */
     public static VaultAuthentication token(Secret token) {
         Objects.requireNonNull(token, "token");
-        byte[] bytes = token.revealBytes();
-        try {
-            return new VaultAuthentication(Method.TOKEN, Secret.ofBytes(bytes), null, null, null, null, null, null,
-                    null);
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
+        return new VaultAuthentication(Method.TOKEN, BuilderOptions.copy(token), null, null, null, null, null, null,
+                null);
     }
 
     /**

@@ -11,6 +11,7 @@ import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
+import com.bigledger.auth.spi.BuilderOptions;
 import com.bigledger.auth.spi.WritableCredentialSource;
 import com.bigledger.auth.spi.EnvironmentSettings;
 import java.net.URI;
@@ -18,7 +19,6 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -266,7 +266,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
      * environment as each one says. Not thread-safe.
      */
     public static final class Builder {
-        private final Set<String> set = new HashSet<>();
+        private final BuilderOptions options = new BuilderOptions("VaultCredentialSource");
         private Map<String, String> environment;
         private URI address;
         private String namespace;
@@ -291,7 +291,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder environment(Map<String, String> environment) {
-            once("environment", "a map of " + environment.size() + " variables");
+            options.once("environment", "a map of " + environment.size() + " variables");
             this.environment = Map.copyOf(environment);
             return this;
         }
@@ -305,8 +305,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder address(URI address) {
-            once("address", address);
-            this.address = Objects.requireNonNull(address, "address");
+            this.address = options.set("address", address);
             return this;
         }
 
@@ -318,12 +317,8 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder namespace(String namespace) {
-            once("namespace", namespace);
-            Objects.requireNonNull(namespace, "namespace");
-            if (namespace.isEmpty()) {
-                throw new IllegalArgumentException("VaultCredentialSource option 'namespace' is empty");
-            }
-            this.namespace = namespace;
+            options.once("namespace", namespace);
+            this.namespace = options.nonEmpty("namespace", namespace);
             return this;
         }
 
@@ -335,8 +330,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder caBundle(Path caBundle) {
-            once("caBundle", caBundle);
-            this.caBundle = Objects.requireNonNull(caBundle, "caBundle");
+            this.caBundle = options.set("caBundle", caBundle);
             return this;
         }
 
@@ -349,7 +343,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder clientCertificate(Path certificate, Path key) {
-            once("clientCertificate", certificate);
+            options.once("clientCertificate", certificate);
             this.clientCertificate = Objects.requireNonNull(certificate, "certificate");
             this.clientKey = Objects.requireNonNull(key, "key");
             return this;
@@ -362,8 +356,8 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder connectTimeout(Duration timeout) {
-            once("connectTimeout", timeout);
-            this.connectTimeout = positive("connectTimeout", timeout);
+            options.once("connectTimeout", timeout);
+            this.connectTimeout = options.positive("connectTimeout", timeout);
             return this;
         }
 
@@ -375,8 +369,8 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder requestTimeout(Duration timeout) {
-            once("requestTimeout", timeout);
-            this.requestTimeout = positive("requestTimeout", timeout);
+            options.once("requestTimeout", timeout);
+            this.requestTimeout = options.positive("requestTimeout", timeout);
             return this;
         }
 
@@ -390,7 +384,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder allowInsecureLoopback(boolean allow) {
-            once("allowInsecureLoopback", allow);
+            options.once("allowInsecureLoopback", allow);
             this.allowInsecureLoopback = allow;
             return this;
         }
@@ -407,8 +401,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder authentication(VaultAuthentication authentication) {
-            once("authentication", authentication);
-            this.authentication = Objects.requireNonNull(authentication, "authentication");
+            this.authentication = options.set("authentication", authentication);
             return this;
         }
 
@@ -419,8 +412,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder clock(Clock clock) {
-            once("clock", clock);
-            this.clock = Objects.requireNonNull(clock, "clock");
+            this.clock = options.set("clock", clock);
             return this;
         }
 
@@ -431,8 +423,7 @@ public final class VaultCredentialSource implements WritableCredentialSource {
          * @return this builder
          */
         public Builder scheduler(Scheduler scheduler) {
-            once("scheduler", scheduler);
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            this.scheduler = options.set("scheduler", scheduler);
             return this;
         }
 
@@ -474,22 +465,5 @@ public final class VaultCredentialSource implements WritableCredentialSource {
                     request.multipliedBy(2));
             return new VaultCredentialSource(addressToUse, namespaceToUse, auth, client, tokens, clockToUse);
         }
-
-        private static Duration positive(String option, Duration value) {
-            Objects.requireNonNull(value, option);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException("VaultCredentialSource option '" + option + "' must be positive: "
-                        + value);
-            }
-            return value;
-        }
-
-        private void once(String option, Object value) {
-            if (!set.add(option)) {
-                throw new IllegalStateException("VaultCredentialSource option '" + option + "' is set twice (second "
-                        + "value: " + value + ")");
-            }
-        }
-
     }
 }
