@@ -57,15 +57,7 @@ abstract class FleetFixture<S extends CredentialSource> extends ManagerFixture {
      * {@code listener} what it does; closed after the test.
      */
     TokenManager recordManager(CredentialRef at, TokenListener listener) {
-        return track(TokenManager.builder()
-                .client(client().build())
-                .tokenRecord(vault, at)
-                .clock(clock)
-                .scheduler(scheduler)
-                .jitter(0)
-                .watchdog(Duration.ofHours(2))
-                .addListener(listener)
-                .build());
+        return track(onFakeTime(listener).client(client().build()).tokenRecord(vault, at).build());
     }
 
     /** Stores a refresh token the issuer just issued as the token record, generation 1, and returns it. */

@@ -43,6 +43,24 @@ abstract class ManagerFixture {
     void afterManagersClosed() {
     }
 
+    /**
+     * A manager builder on the fake clock and {@code on}, without jitter and with a watchdog beyond any test's
+     * horizon, that tells {@code listener} what the manager does: what every manager of these tests starts from.
+     */
+    TokenManagerBuilder onFakeTime(FakeScheduler on, TokenListener listener) {
+        return TokenManager.builder()
+                .clock(clock)
+                .scheduler(on)
+                .jitter(0)
+                .watchdog(Duration.ofHours(2))
+                .addListener(listener);
+    }
+
+    /** {@link #onFakeTime(FakeScheduler, TokenListener)} on the fixture's scheduler. */
+    TokenManagerBuilder onFakeTime(TokenListener listener) {
+        return onFakeTime(scheduler, listener);
+    }
+
     /** Keeps {@code manager} to close after the test. */
     TokenManager track(TokenManager manager) {
         managers.add(manager);

@@ -21,19 +21,15 @@ class RetryAfterCapTest extends ManagerFixture {
     private final List<Duration> retries = new CopyOnWriteArrayList<>();
 
     private TokenManager manager(OAuthClient.Builder client) {
-        return track(TokenManager.builder()
+        TokenListener recordsRetries = new TokenListener() {
+            @Override
+            public void retryScheduled(String name, Duration delay, int consecutive) {
+                retries.add(delay);
+            }
+        };
+        return track(onFakeTime(recordsRetries)
                 .client(client.tokenEndpoint(endpoint.uri()).clientId("test-client").clientSecret(Canary.secret(""))
                         .allowInsecureLoopback(true).build())
-                .clock(clock)
-                .scheduler(scheduler)
-                .jitter(0)
-                .watchdog(Duration.ofHours(2))
-                .addListener(new TokenListener() {
-                    @Override
-                    public void retryScheduled(String name, Duration delay, int consecutive) {
-                        retries.add(delay);
-                    }
-                })
                 .clientCredentials()
                 .build());
     }

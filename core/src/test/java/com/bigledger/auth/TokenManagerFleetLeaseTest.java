@@ -123,56 +123,49 @@ class TokenManagerFleetLeaseTest extends FleetFixture<TokenManagerFleetLeaseTest
     }
 
     private TokenManagerBuilder builder(OAuthClient client, FakeScheduler on, List<String> log) {
-        return TokenManager.builder()
-                .client(client)
-                .tokenRecord(vault, record)
-                .clock(clock)
-                .scheduler(on)
-                .jitter(0)
-                .watchdog(Duration.ofHours(2))
-                .addListener(new TokenListener() {
-                    @Override
-                    public void leaseTaken(String m, CredentialRef r, Instant until, boolean takenOver) {
-                        log.add(takenOver ? "lease taken over" : "lease taken");
-                    }
+        return onFakeTime(on, new TokenListener() {
+            @Override
+            public void leaseTaken(String m, CredentialRef r, Instant until, boolean takenOver) {
+                log.add(takenOver ? "lease taken over" : "lease taken");
+            }
 
-                    @Override
-                    public void leaseLost(String m, CredentialRef r) {
-                        log.add("lease lost");
-                    }
+            @Override
+            public void leaseLost(String m, CredentialRef r) {
+                log.add("lease lost");
+            }
 
-                    @Override
-                    public void refreshStarted(String m, boolean tokenStillServed) {
-                        log.add("refresh started");
-                    }
+            @Override
+            public void refreshStarted(String m, boolean tokenStillServed) {
+                log.add("refresh started");
+            }
 
-                    @Override
-                    public void refreshFailed(String m, BigLedgerAuthException failure, int consecutiveFailures,
-                            boolean tokenStillServed) {
-                        log.add("failed: " + failure.getMessage());
-                    }
+            @Override
+            public void refreshFailed(String m, BigLedgerAuthException failure, int consecutiveFailures,
+                    boolean tokenStillServed) {
+                log.add("failed: " + failure.getMessage());
+            }
 
-                    @Override
-                    public void writeBackSucceeded(String m, CredentialRef r, Optional<String> version) {
-                        log.add("written");
-                    }
+            @Override
+            public void writeBackSucceeded(String m, CredentialRef r, Optional<String> version) {
+                log.add("written");
+            }
 
-                    @Override
-                    public void writeBackConflictMerged(String m, CredentialRef r, Optional<String> version) {
-                        log.add("merged");
-                    }
+            @Override
+            public void writeBackConflictMerged(String m, CredentialRef r, Optional<String> version) {
+                log.add("merged");
+            }
 
-                    @Override
-                    public void writeBackFailed(String m, CredentialRef r, RuntimeException failure,
-                            Duration retryIn) {
-                        log.add("write failed");
-                    }
+            @Override
+            public void writeBackFailed(String m, CredentialRef r, RuntimeException failure,
+                    Duration retryIn) {
+                log.add("write failed");
+            }
 
-                    @Override
-                    public void recordAdopted(String m, CredentialRef r, long generation, boolean accessToken) {
-                        log.add("adopted " + generation);
-                    }
-                });
+            @Override
+            public void recordAdopted(String m, CredentialRef r, long generation, boolean accessToken) {
+                log.add("adopted " + generation);
+            }
+        }).client(client).tokenRecord(vault, record);
     }
 
     private TokenManager manager() {

@@ -32,36 +32,30 @@ class TokenManagerTest extends ManagerFixture {
     }
 
     private TokenManagerBuilder builder() {
-        return TokenManager.builder()
-                .client(client())
-                .clock(clock)
-                .scheduler(scheduler)
-                .jitter(0)
-                .watchdog(Duration.ofHours(2))
-                .addListener(new TokenListener() {
-                    @Override
-                    public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutive,
-                            boolean served) {
-                        events.add("failed " + failure.getClass().getSimpleName() + " retryable="
-                                + failure.retryable() + " served=" + served);
-                    }
+        return onFakeTime(new TokenListener() {
+            @Override
+            public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutive,
+                    boolean served) {
+                events.add("failed " + failure.getClass().getSimpleName() + " retryable="
+                        + failure.retryable() + " served=" + served);
+            }
 
-                    @Override
-                    public void retryScheduled(String manager, Duration delay, int consecutive) {
-                        events.add("retry");
-                    }
+            @Override
+            public void retryScheduled(String manager, Duration delay, int consecutive) {
+                events.add("retry");
+            }
 
-                    @Override
-                    public void reauthenticationRequired(String manager, ReauthenticationRequiredException e) {
-                        events.add("reauthenticate");
-                    }
+            @Override
+            public void reauthenticationRequired(String manager, ReauthenticationRequiredException e) {
+                events.add("reauthenticate");
+            }
 
-                    @Override
-                    public void writeBackFailed(String manager, CredentialRef ref, RuntimeException e,
-                            Duration retryIn) {
-                        events.add("write-back failed");
-                    }
-                });
+            @Override
+            public void writeBackFailed(String manager, CredentialRef ref, RuntimeException e,
+                    Duration retryIn) {
+                events.add("write-back failed");
+            }
+        }).client(client());
     }
 
     private static String accessToken() {

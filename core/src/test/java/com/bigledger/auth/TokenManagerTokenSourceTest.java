@@ -46,25 +46,19 @@ class TokenManagerTokenSourceTest extends ManagerFixture {
     }
 
     private TokenManagerBuilder builder(TokenSource source) {
-        return TokenManager.builder()
-                .tokenSource(named(source))
-                .clock(clock)
-                .scheduler(scheduler)
-                .jitter(0)
-                .watchdog(Duration.ofHours(2))
-                .addListener(new TokenListener() {
-                    @Override
-                    public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutive,
-                            boolean served) {
-                        events.add("failed " + failure.getClass().getSimpleName() + " retryable="
-                                + failure.retryable());
-                    }
+        return onFakeTime(new TokenListener() {
+            @Override
+            public void refreshFailed(String manager, BigLedgerAuthException failure, int consecutive,
+                    boolean served) {
+                events.add("failed " + failure.getClass().getSimpleName() + " retryable="
+                        + failure.retryable());
+            }
 
-                    @Override
-                    public void reauthenticationRequired(String manager, ReauthenticationRequiredException e) {
-                        events.add("reauthenticate");
-                    }
-                });
+            @Override
+            public void reauthenticationRequired(String manager, ReauthenticationRequiredException e) {
+                events.add("reauthenticate");
+            }
+        }).tokenSource(named(source));
     }
 
     @Test
