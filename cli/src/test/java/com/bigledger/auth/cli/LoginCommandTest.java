@@ -12,6 +12,7 @@ import com.bigledger.auth.testing.FakeTokenEndpoint;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -162,17 +163,19 @@ class LoginCommandTest {
     /*
      * The three tests below hold the port on the other loopback addresses themselves, listening, while the login
      * binds its own: a listener that bound the wildcard address (and so answered on every address) could not bind
-     * next to them, and a probe of a port this test does not hold could reach another process's listener.
+     * next to them, and a probe of a port this test does not hold could reach another process's listener. The port
+     * is one the test found free on the login's address too, and held there until the login starts (LoopbackPort):
+     * the kernel picks a port free on one address only, and another process may use it on the others.
      */
 
     @Test
     void theListenerIsNotReachableOnAnotherLoopbackAddress() throws IOException {
         endpoint.enqueue(Response.token(Canary.value("blg_oauth_at_"), 3600, Canary.value("blg_oauth_rt_")));
-        try (ServerSocket ipv6 = new ServerSocket(0, 1, InetAddress.getByName("::1"));
-                ServerSocket other = new ServerSocket(ipv6.getLocalPort(), 1, InetAddress.getByName("127.0.0.2"))) {
-            int port = ipv6.getLocalPort();
+        try (LoopbackPort held = LoopbackPort.freeOn("127.0.0.1", "::1", "127.0.0.2")) {
+            int port = held.port;
             Map<String, String> seen = new HashMap<>();
 
+            held.releaseForTheLogin();
             CliRun run = CliRun.withBrowser(environment, authorize -> {
                 URI redirect = URI.create(params(authorize).get("redirect_uri"));
                 seen.put("redirect", redirect.getHost() + ":" + redirect.getPort());
@@ -182,17 +185,18 @@ class LoginCommandTest {
 
             assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
             assertThat(seen).containsEntry("redirect", "127.0.0.1:" + port).containsEntry("status", "200");
-            assertThat(other.getLocalPort()).isEqualTo(port);
+            assertThat(held.heldPorts()).containsOnly(port);
         }
     }
 
     @Test
     void anIpv6RedirectUriIsServedOnIpv6LoopbackOnly() throws IOException {
         endpoint.enqueue(Response.token(Canary.value("blg_oauth_at_"), 3600, Canary.value("blg_oauth_rt_")));
-        try (ServerSocket ipv4 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            int port = ipv4.getLocalPort();
+        try (LoopbackPort held = LoopbackPort.freeOn("::1", "127.0.0.1")) {
+            int port = held.port;
             Map<String, String> seen = new HashMap<>();
 
+            held.releaseForTheLogin();
             CliRun run = CliRun.withBrowser(environment, authorize -> {
                 URI redirect = URI.create(params(authorize).get("redirect_uri"));
                 seen.put("redirect", redirect.getHost() + ":" + redirect.getPort() + redirect.getPath());
@@ -209,10 +213,11 @@ class LoginCommandTest {
     @Test
     void localhostIsServedOnIpv4LoopbackOnlyAndKeepsItsPort() throws IOException {
         endpoint.enqueue(Response.token(Canary.value("blg_oauth_at_"), 3600, Canary.value("blg_oauth_rt_")));
-        try (ServerSocket ipv6 = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
-            int port = ipv6.getLocalPort();
+        try (LoopbackPort held = LoopbackPort.freeOn("127.0.0.1", "::1")) {
+            int port = held.port;
             Map<String, String> seen = new HashMap<>();
 
+            held.releaseForTheLogin();
             CliRun run = CliRun.withBrowser(environment, authorize -> {
                 seen.put("redirect", params(authorize).get("redirect_uri"));
                 seen.put("status", String.valueOf(get(URI.create("http://127.0.0.1:" + port
@@ -291,6 +296,61 @@ class LoginCommandTest {
         assertThat(request).containsEntry("grant_type", "refresh_token").containsEntry("client_id", "cli-app");
         assertThat(request.get("refresh_token")).isEqualTo(first);
         assertThat(vault.load(STORED).secret().reveal()).isEqualTo(rotated);
+    }
+
+    /**
+     * A loopback port free on the address a login is to listen on and held, listening, on the others: tried until
+     * one binds on all of them. The hold on the login's address ends with {@link #releaseForTheLogin()}, just
+     * before the login binds it; the others are held until {@link #close()}.
+     */
+    private static final class LoopbackPort implements AutoCloseable {
+        private static final int TRIES = 50;
+
+        final int port;
+        private final ServerSocket forTheLogin;
+        private final List<ServerSocket> others;
+
+        private LoopbackPort(ServerSocket forTheLogin, List<ServerSocket> others) {
+            this.port = forTheLogin.getLocalPort();
+            this.forTheLogin = forTheLogin;
+            this.others = others;
+        }
+
+        static LoopbackPort freeOn(String loginAddress, String... otherAddresses) throws IOException {
+            for (int i = 0; i < TRIES; i++) {
+                ServerSocket forTheLogin = new ServerSocket(0, 1, InetAddress.getByName(loginAddress));
+                List<ServerSocket> others = new ArrayList<>();
+                try {
+                    for (String other : otherAddresses) {
+                        others.add(new ServerSocket(forTheLogin.getLocalPort(), 1, InetAddress.getByName(other)));
+                    }
+                    return new LoopbackPort(forTheLogin, others);
+                } catch (BindException inUseThere) {
+                    for (ServerSocket held : others) {
+                        held.close();
+                    }
+                    forTheLogin.close();
+                }
+            }
+            throw new IOException("no port was free on " + loginAddress + " and " + List.of(otherAddresses)
+                    + " in " + TRIES + " tries");
+        }
+
+        void releaseForTheLogin() throws IOException {
+            forTheLogin.close();
+        }
+
+        List<Integer> heldPorts() {
+            return others.stream().map(ServerSocket::getLocalPort).toList();
+        }
+
+        @Override
+        public void close() throws IOException {
+            forTheLogin.close();
+            for (ServerSocket held : others) {
+                held.close();
+            }
+        }
     }
 
     private static Map<String, String> params(URI uri) {
