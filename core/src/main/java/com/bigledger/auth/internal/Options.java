@@ -76,8 +76,19 @@ public final class Options {
     public static IllegalStateException alreadySet(Object current, String option) {
         Objects.requireNonNull(current, "current");
         Objects.requireNonNull(option, "option");
-        Object shown = current instanceof URI ? Endpoints.shown((URI) current) : current;
-        return new IllegalStateException(option + " is already set (to " + shown + "); each option is set once");
+        return new IllegalStateException(option + " is already set (to " + shown(current) + "); each option is set "
+                + "once");
+    }
+
+    /**
+     * An option's value as a builder's message may show it: a URI without user info, query or fragment, anything
+     * else as it is (a {@code Secret} shows itself redacted).
+     *
+     * @param value the value, or {@code null}
+     * @return what to show
+     */
+    public static Object shown(Object value) {
+        return value instanceof URI ? Endpoints.shown((URI) value) : value;
     }
 
     /**

@@ -32,15 +32,16 @@ public final class BuilderOptions {
      * Records that an option is being set, failing if it was set before.
      *
      * @param option the option's name
-     * @param shown the value given as it may be shown in the message, never a secret; may be {@code null}
+     * @param shown the value given as it may be shown in the message, never a secret (a URI is shown without user
+     *     info, query or fragment); may be {@code null}
      * @throws IllegalStateException if the option was set before; the message names the type, the option and
      *     {@code shown}
      */
     public void once(String option, Object shown) {
         Objects.requireNonNull(option, "option");
         if (!set.add(option)) {
-            throw new IllegalStateException(owner + " option '" + option + "' is set twice (second value: " + shown
-                    + ")");
+            throw new IllegalStateException(owner + " option '" + option + "' is set twice (second value: "
+                    + Options.shown(shown) + ")");
         }
     }
 

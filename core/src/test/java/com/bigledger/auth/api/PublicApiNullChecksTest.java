@@ -98,6 +98,7 @@ class PublicApiNullChecksTest {
             "Options.once(Object,String)#0",
             "Options.set(Object,String,Object)#0",
             // The value shown in the message, which may be absent.
+            "Options.shown(Object)#0",
             "BuilderOptions.once(String,Object)#1");
 
     private static final Map<Class<?>, Supplier<?>> SAMPLES = Map.ofEntries(
