@@ -20,7 +20,7 @@ final class TenantKeys {
      * Refuses a key that is not an identifier, showing it only when that cannot print a credential.
      *
      * @param tenant the key
-     * @throws InvalidTenantKeyException if the key is not 1 to 128 letters, digits, '.', '_' or '-', starting with
+     * @throws IllegalArgumentException if the key is not 1 to 128 letters, digits, '.', '_' or '-', starting with
      *     a letter or a digit, without '..'
      */
     static void check(String tenant) {
@@ -32,7 +32,7 @@ final class TenantKeys {
             valid = isAlphanumeric(c) || c == '.' || c == '_' || c == '-';
         }
         if (!valid) {
-            throw new InvalidTenantKeyException("A tenant key must be 1 to " + MAX_KEY_LENGTH + " letters, digits, "
+            throw new IllegalArgumentException("A tenant key must be 1 to " + MAX_KEY_LENGTH + " letters, digits, "
                     + "'.', '_' or '-', starting with a letter or a digit, without '..'; got " + shown(tenant));
         }
     }
@@ -67,13 +67,13 @@ final class TenantKeys {
      * @param pattern a pattern that {@link #checkPattern} accepted
      * @param tenant a key that {@link #check} accepted
      * @return the reference
-     * @throws InvalidTenantKeyException if the result is not a reference
+     * @throws IllegalArgumentException if the result is not a reference
      */
     static CredentialRef resolve(String pattern, String tenant) {
         try {
             return CredentialRef.parse(pattern.replace(PLACEHOLDER, tenant));
         } catch (IllegalArgumentException e) {
-            throw new InvalidTenantKeyException("the reference pattern " + pattern + " gives no valid reference for "
+            throw new IllegalArgumentException("the reference pattern " + pattern + " gives no valid reference for "
                     + "tenant '" + tenant + "': " + e.getMessage());
         }
     }

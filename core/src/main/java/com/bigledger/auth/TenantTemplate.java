@@ -33,8 +33,9 @@ record TenantTemplate(OAuthClient client, Grant grant, CredentialVault vault, St
      *
      * @param tenant a valid tenant key
      * @return the manager
-     * @throws BigLedgerAuthException if the manager cannot be built (a reference that does not parse for this
-     *     tenant, a store without compare-and-set for a token record)
+     * @throws IllegalArgumentException if the reference pattern gives no valid reference for this tenant
+     * @throws BigLedgerAuthException if the manager cannot be built (a store without compare-and-set for a token
+     *     record)
      */
     TokenManager build(String tenant) {
         CredentialRef ref = TenantKeys.resolve(pattern, tenant);

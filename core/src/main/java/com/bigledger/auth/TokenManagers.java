@@ -36,8 +36,9 @@ import java.util.function.BiConsumer;
  * }</pre>
  *
  * <p>Tenant keys are identifiers: 1 to 128 letters, digits, {@code .}, {@code _} or {@code -}, starting with a letter
- * or a digit, without {@code ..}; anything else is refused with an {@link InvalidTenantKeyException}, so that a key
- * cannot add segments to the path it is put into. Keys appear in manager names, logs and events.
+ * or a digit, without {@code ..}; anything else is refused with an {@link IllegalArgumentException}, so that a key
+ * cannot add segments to the path it is put into. Its message shows the key only when it is short and printable and
+ * does not look like a credential. Keys appear in manager names, logs and events.
  *
  * <p>The registry is a {@link java.util.LinkedHashMap} in access order under one lock, with one idle sweep on the
  * {@link Scheduler}: a lookup of an existing manager costs that lock and a clock read. Managers are closed off the
@@ -79,10 +80,11 @@ public final class TokenManagers implements AutoCloseable {
      *
      * @param tenant the tenant key
      * @return the tenant's manager
-     * @throws InvalidTenantKeyException if the key is not a valid identifier
+     * @throws IllegalArgumentException if the key is not a valid identifier, or the reference pattern gives no valid
+     *     reference for it
      * @throws IllegalStateException if the registry is closed
-     * @throws BigLedgerAuthException if the manager cannot be created (a reference that does not parse for this
-     *     tenant, a store without compare-and-set for a token record)
+     * @throws BigLedgerAuthException if the manager cannot be created (a store without compare-and-set for a token
+     *     record)
      */
     public TokenManager get(String tenant) {
         return map.get(tenant);
@@ -94,7 +96,7 @@ public final class TokenManagers implements AutoCloseable {
      *
      * @param tenant the tenant key
      * @return a valid access token
-     * @throws InvalidTenantKeyException if the key is not a valid identifier
+     * @throws IllegalArgumentException as {@link #get(String)}
      * @throws IllegalStateException if the registry is closed
      * @throws BigLedgerAuthException as {@link #get(String)} and {@link TokenManager#token()}
      */

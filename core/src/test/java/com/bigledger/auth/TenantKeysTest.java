@@ -20,7 +20,7 @@ class TenantKeysTest {
     @Test
     void keysThatCouldChangeThePathAreRefusedAndShownWhenShortAndPlain() {
         for (String bad : List.of("../x", "a/b", "a?b", "a#b", "..", ".a", "-a", "a..b", "a b", "é")) {
-            assertThatThrownBy(() -> TenantKeys.check(bad)).as(bad).isInstanceOf(InvalidTenantKeyException.class)
+            assertThatThrownBy(() -> TenantKeys.check(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("A tenant key must be");
         }
         assertThatThrownBy(() -> TenantKeys.check("a/b")).hasMessageEndingWith("got 'a/b'");

@@ -310,18 +310,18 @@ class TokenManagersTest {
         registry = records().build();
         for (String bad : List.of("../other", "acme/../../admin", "a/b", "a?version=1", "a#field", "..", ".hidden",
                 "-x", "a..b", "a b", "a\nb", "é")) {
-            assertThatThrownBy(() -> registry.get(bad)).as(bad).isInstanceOf(InvalidTenantKeyException.class)
+            assertThatThrownBy(() -> registry.get(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("A tenant key must be");
         }
-        assertThatThrownBy(() -> registry.get("")).isInstanceOf(InvalidTenantKeyException.class)
+        assertThatThrownBy(() -> registry.get("")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("an empty key");
         assertThatThrownBy(() -> registry.get("a/b")).hasMessageContaining("'a/b'");
 
         String secretLooking = Canary.value("blg_live_sk_");
-        assertThatThrownBy(() -> registry.get(secretLooking + "/x")).isInstanceOf(InvalidTenantKeyException.class)
+        assertThatThrownBy(() -> registry.get(secretLooking + "/x")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not shown");
         String longKey = "k".repeat(129);
-        assertThatThrownBy(() -> registry.get(longKey)).isInstanceOf(InvalidTenantKeyException.class)
+        assertThatThrownBy(() -> registry.get(longKey)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("129 characters (not shown)")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(longKey));
         assertThat(registry.size()).isZero();
