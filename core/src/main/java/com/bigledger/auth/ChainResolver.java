@@ -49,6 +49,11 @@ final class ChainResolver {
         List<CredentialException> failures = new ArrayList<>();
         for (CredentialRef ref : refs) {
             long start = System.nanoTime();
+            if (!sources.serves(ref.scheme())) {
+                // No source for the scheme: like a missing secret, it passes to the next reference.
+                failures.add(failed(ref, sources.noSource(ref), start));
+                continue;
+            }
             try {
                 VersionedSecret loaded = sources.source(ref).load(ref);
                 if (loaded == null) {
@@ -60,14 +65,14 @@ final class ChainResolver {
                 RefreshingValue.Loaded<ResolvedCredential> stamped = ttl.stamp(new ResolvedCredential(ref, loaded));
                 LOG.debug("Loaded {}{}", ref, loaded.version().map(v -> " version " + v).orElse(""));
                 return stamped;
-            } catch (CredentialNotFoundException | NoSuchSourceException e) {
+            } catch (CredentialNotFoundException e) {
                 failures.add(failed(ref, e, start));
             } catch (CredentialException e) {
                 failures.add(failed(ref, e, start));
                 break;
             } catch (IllegalArgumentException e) {
-                failures.add(failed(ref, new CredentialException(ref, "the '" + ref.scheme() + "' source refused "
-                        + "the reference: " + e.getMessage(), e, false), start));
+                failures.add(failed(ref, new CredentialException(CredentialException.Kind.CONFIGURATION, ref, "the '"
+                        + ref.scheme() + "' source refused the reference: " + e.getMessage(), e), start));
                 break;
             } catch (RuntimeException e) {
                 failures.add(failed(ref, new SourceUnavailableException(ref, "the '" + ref.scheme() + "' source "

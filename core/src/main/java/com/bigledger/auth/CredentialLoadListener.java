@@ -27,8 +27,8 @@ public interface CredentialLoadListener {
      * A store failed to return a value, or holds none.
      *
      * @param ref the reference that was read
-     * @param failure why: {@link CredentialNotFoundException}, {@link SourceUnavailableException},
-     *     {@link CredentialAccessDeniedException}, or another {@link CredentialException}
+     * @param failure why, told by its {@link CredentialException#kind() kind}; a reference whose scheme no source
+     *     serves is reported too, with kind {@link CredentialException.Kind#CONFIGURATION}
      * @param took how long the attempt took
      */
     default void loadFailed(CredentialRef ref, CredentialException failure, Duration took) {

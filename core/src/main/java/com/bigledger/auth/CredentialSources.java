@@ -48,10 +48,26 @@ final class CredentialSources {
         return Collections.unmodifiableSet(schemes);
     }
 
+    /** Whether a source serves the scheme, registered or discovered. */
+    boolean serves(String scheme) {
+        return explicitSources.containsKey(scheme) || providers.containsKey(scheme);
+    }
+
+    /**
+     * The failure of a reference whose scheme no source serves: {@link CredentialException.Kind#CONFIGURATION}, naming
+     * the schemes served and how to add one.
+     */
+    CredentialException noSource(CredentialRef ref) {
+        return new CredentialException(CredentialException.Kind.CONFIGURATION, ref, "no credential source for scheme '"
+                + ref.scheme() + "' (available: " + String.join(", ", schemes()) + "); put its store module on the "
+                + "class path or register a source with CredentialVault.builder().source(...)", null);
+    }
+
     /**
      * The source of the reference's scheme, created from its provider on first use.
      *
-     * @throws NoSuchSourceException if no source serves the scheme
+     * @throws CredentialException ({@link CredentialException.Kind#CONFIGURATION}, {@link #noSource}) if no source
+     *     serves the scheme
      */
     CredentialSource source(CredentialRef ref) {
         CredentialSource explicit = explicitSources.get(ref.scheme());
@@ -60,9 +76,7 @@ final class CredentialSources {
         }
         CredentialSourceProvider provider = providers.get(ref.scheme());
         if (provider == null) {
-            throw new NoSuchSourceException(ref, "no credential source for scheme '" + ref.scheme()
-                    + "' (available: " + String.join(", ", schemes()) + "); put its store module on the class path "
-                    + "or register a source with CredentialVault.builder().source(...)");
+            throw noSource(ref);
         }
         return createdSources.computeIfAbsent(ref.scheme(), scheme -> {
             CredentialSource created = provider.create();
@@ -78,7 +92,8 @@ final class CredentialSources {
      * The reference's source, after checking its options: against the declaration of the provider (before the
      * source is created), or the options an explicitly registered source supports.
      *
-     * @throws NoSuchSourceException if no source serves the scheme
+     * @throws CredentialException ({@link CredentialException.Kind#CONFIGURATION}, {@link #noSource}) if no source
+     *     serves the scheme
      * @throws IllegalArgumentException if the options are not what the store declares
      */
     CredentialSource checkedSource(CredentialRef ref) {

@@ -73,7 +73,8 @@ public final class CredentialVault implements AutoCloseable {
      *
      * @param ref the reference
      * @return the handle
-     * @throws NoSuchSourceException if no source serves the reference's scheme
+     * @throws CredentialException of kind {@link CredentialException.Kind#CONFIGURATION} if no source serves the
+     *     reference's scheme
      * @throws IllegalArgumentException if the reference's options are not what its store declares (an unknown
      *     option, a value the option does not allow, a refused combination), or the source finds it malformed
      * @throws IllegalStateException if the vault is closed
@@ -93,7 +94,8 @@ public final class CredentialVault implements AutoCloseable {
      * @return the handle
      * @throws IllegalArgumentException if the chain is empty, or a reference's options are not what its store
      *     declares, or its source finds it malformed
-     * @throws NoSuchSourceException if no reference of the chain has a source
+     * @throws CredentialException of kind {@link CredentialException.Kind#CONFIGURATION}, naming the first reference,
+     *     if no reference of the chain has a source
      * @throws IllegalStateException if the vault is closed
      */
     public CredentialHandle handle(List<CredentialRef> chain) {
@@ -102,18 +104,18 @@ public final class CredentialVault implements AutoCloseable {
             throw new IllegalArgumentException("A credential chain needs at least one reference");
         }
         checkOpen();
+        CredentialRef missing = null;
         boolean anySource = false;
-        NoSuchSourceException missing = null;
         for (CredentialRef ref : refs) {
-            try {
+            if (sources.serves(ref.scheme())) {
                 sources.checkedSource(ref).check(ref);
                 anySource = true;
-            } catch (NoSuchSourceException e) {
-                missing = missing == null ? e : missing;
+            } else if (missing == null) {
+                missing = ref;
             }
         }
         if (!anySource) {
-            throw missing;
+            throw sources.noSource(missing);
         }
         return handles.computeIfAbsent(refs,
                 key -> new CachedHandle(key, resolver, clock, scheduler, backoff, loadTimeout));
@@ -138,8 +140,9 @@ public final class CredentialVault implements AutoCloseable {
      *
      * @param ref the reference
      * @return the secret with its version
-     * @throws CredentialException or a subtype, when the store cannot be read or holds nothing there
-     * @throws NoSuchSourceException if no source serves the reference's scheme
+     * @throws CredentialException when the store cannot be read or holds nothing there, its
+     *     {@link CredentialException#kind() kind} saying which; {@link CredentialException.Kind#CONFIGURATION} if no
+     *     source serves the reference's scheme
      */
     public VersionedSecret read(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
@@ -157,7 +160,8 @@ public final class CredentialVault implements AutoCloseable {
      *
      * @param ref the reference
      * @return {@code true} if its source is writable with compare-and-set for this reference
-     * @throws NoSuchSourceException if no source serves the reference's scheme
+     * @throws CredentialException of kind {@link CredentialException.Kind#CONFIGURATION} if no source serves the
+     *     reference's scheme
      */
     public boolean supportsCompareAndSet(CredentialRef ref) {
         Objects.requireNonNull(ref, "ref");
@@ -192,8 +196,8 @@ public final class CredentialVault implements AutoCloseable {
      * @param value the new value
      * @param expectedVersion the version last read, or empty to write unconditionally
      * @return the outcome: written with its new version, or a conflict (nothing written)
-     * @throws CredentialException if the source is read-only, or the write fails
-     * @throws NoSuchSourceException if no source serves the reference's scheme
+     * @throws CredentialException if the write fails; of kind {@link CredentialException.Kind#CONFIGURATION} if the
+     *     source is read-only or no source serves the reference's scheme
      */
     public WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {
         Objects.requireNonNull(ref, "ref");
@@ -202,7 +206,8 @@ public final class CredentialVault implements AutoCloseable {
         checkOpen();
         CredentialSource source = sources.checkedSource(ref);
         if (!(source instanceof WritableCredentialSource)) {
-            throw new CredentialException(ref, "the '" + ref.scheme() + "' store is read-only", null, false);
+            throw new CredentialException(CredentialException.Kind.CONFIGURATION, ref, "the '" + ref.scheme()
+                    + "' store is read-only", null);
         }
         WriteResult result = ((WritableCredentialSource) source).write(ref, value, expectedVersion);
         if (result.isWritten()) {

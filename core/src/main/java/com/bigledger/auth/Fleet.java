@@ -313,7 +313,7 @@ final class Fleet {
             }
             expected = now.version;
         }
-        throw new CredentialException(ref, "the write kept conflicting with other writers", null, true);
+        throw new SourceUnavailableException(ref, "the write kept conflicting with other writers", null);
     }
 
     /** Call holding this fleet state's lock. */
@@ -386,9 +386,11 @@ final class Fleet {
             throw new ReauthenticationRequiredException(manager.tokenEndpoint(), "no token record is stored at "
                     + ref + "; log in (bigledger-auth login) or store one with TokenManager.storeRefreshToken",
                     e);
-        } catch (InvalidCredentialException e) {
-            throw e;
         } catch (CredentialException e) {
+            if (e.kind() == CredentialException.Kind.INVALID) {
+                // Unusable as stored, like a record that does not decode: thrown as it is.
+                throw e;
+            }
             throw new TokenRefreshException(manager.tokenEndpoint(), "the token record at " + ref
                     + " could not be read", e, e.retryable());
         }

@@ -238,8 +238,8 @@ final class RefreshTokenWriteBack {
                         + "memory and not written over it", name, ref);
                 events.accept(l -> l.writeBackConflict(name, ref, newVersion));
             } else {
-                throw new CredentialException(ref, "the write kept conflicting with other writers of "
-                        + "the same secret", null, true);
+                throw new SourceUnavailableException(ref, "the write kept conflicting with other writers of "
+                        + "the same secret", null);
             }
         } catch (RuntimeException e) {
             failures++;

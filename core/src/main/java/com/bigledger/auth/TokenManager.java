@@ -467,8 +467,8 @@ public final class TokenManager implements AutoCloseable {
      * {@code "generation"} (a whole number, + 1 on each write), {@code "refresh_token"}, and optionally
      * {@code "access_token"} with {@code "issued_at"}, {@code "expires_at"} (ISO-8601 instants) and
      * {@code "scopes"} (an array), and {@code "lease"}: {@code {"holder": ..., "until": instant}}. Unknown members
-     * are ignored; a record that cannot be decoded is refused with an {@link InvalidCredentialException} that
-     * names the reference, never the content.
+     * are ignored; a record that cannot be decoded is refused with a {@link CredentialException} of kind
+     * {@link CredentialException.Kind#INVALID} that names the reference, never the content.
      *
      * @param vault the vault that writes the store
      * @param record where the token record lives

@@ -31,8 +31,8 @@ import java.util.TreeSet;
  *  "lease": {"holder": "4242@host/9f0c", "until": "2026-12-05T09:55:30Z"}}   // optional
  * }</pre>
  * Unknown members are ignored, so that a later version 1 writer may add some; a higher version is refused. A
- * record that does not decode gives an {@link InvalidCredentialException} that names the reference and what is
- * wrong, never the content.
+ * record that does not decode gives a {@link CredentialException} of kind {@link CredentialException.Kind#INVALID}
+ * that names the reference and what is wrong, never the content.
  *
  * <p>Immutable and thread-safe. {@link #toString()} shows no token.
  */
@@ -111,7 +111,7 @@ final class TokenRecord {
                 return next;
             }
         }
-        throw new CredentialException(record, "the token record kept changing while it was written", null, true);
+        throw new SourceUnavailableException(record, "the token record kept changing while it was written", null);
     }
 
     /** A record holding only a refresh token. */
@@ -162,8 +162,8 @@ final class TokenRecord {
     /**
      * Decodes a record.
      *
-     * @throws InvalidCredentialException if the value is not a token record of a known version; the message names
-     *     {@code ref} and the problem, never the value
+     * @throws CredentialException of kind {@link CredentialException.Kind#INVALID} if the value is not a token record
+     *     of a known version; the message names {@code ref} and the problem, never the value
      */
     static TokenRecord decode(CredentialRef ref, Secret value) {
         byte[] bytes = value.revealBytes();
@@ -298,10 +298,10 @@ final class TokenRecord {
         }
     }
 
-    private static InvalidCredentialException invalid(CredentialRef ref, String why) {
-        return new InvalidCredentialException(ref, "the token record cannot be used: " + why + "; it was changed "
-                + "by hand or by another program. Store a new one with 'bigledger-auth login' or "
-                + "TokenManager.storeRefreshToken(...)");
+    private static CredentialException invalid(CredentialRef ref, String why) {
+        return new CredentialException(CredentialException.Kind.INVALID, ref, "the token record cannot be used: " + why
+                + "; it was changed by hand or by another program. Store a new one with 'bigledger-auth login' or "
+                + "TokenManager.storeRefreshToken(...)", null);
     }
 
     @Override

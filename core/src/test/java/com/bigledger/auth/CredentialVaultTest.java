@@ -3,6 +3,7 @@ package com.bigledger.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.spi.CredentialSourceProvider;
 import com.bigledger.auth.testing.Canary;
@@ -287,14 +288,16 @@ class CredentialVaultTest {
         vault = builder().source(readOnly).build();
         assertThatThrownBy(() -> vault.write(CredentialRef.of("ro", "x"), Canary.secret(""), Optional.empty()))
                 .isInstanceOf(CredentialException.class)
-                .hasMessage("ro:x: the 'ro' store is read-only");
+                .hasMessage("ro:x: the 'ro' store is read-only")
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION));
     }
 
     @Test
     void unknownSchemeIsRefusedWithTheAvailableSchemesAndHowToAddOne() {
         vault = builder().build();
         assertThatThrownBy(() -> vault.handle(CredentialRef.parse("aws-sm:prod/bigledger")))
-                .isInstanceOf(NoSuchSourceException.class)
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION))
                 .hasMessageContaining("aws-sm:prod/bigledger")
                 .hasMessageContaining("available: mem")
                 .hasMessageContaining("class path");

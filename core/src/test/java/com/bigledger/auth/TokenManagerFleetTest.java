@@ -3,6 +3,7 @@ package com.bigledger.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.spi.CredentialSource;
 import com.bigledger.auth.testing.Canary;
@@ -249,9 +250,10 @@ class TokenManagerFleetTest extends FleetFixture<InMemoryCredentialSource> {
 
         Future<AccessToken> token = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
         assertThatThrownBy(() -> scheduler.runUntilDone(token))
-                .hasCauseInstanceOf(InvalidCredentialException.class)
                 .hasMessageContaining("mem:token_record").hasMessageContaining("generation")
-                .hasMessageNotContaining(pasted);
+                .hasMessageNotContaining(pasted)
+                .cause().isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.INVALID));
         assertThat(endpoint.requestCount()).isZero();
     }
 }

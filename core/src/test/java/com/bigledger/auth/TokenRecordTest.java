@@ -3,6 +3,7 @@ package com.bigledger.auth;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.testing.Canary;
 import java.time.Instant;
 import java.util.Set;
@@ -115,7 +116,8 @@ class TokenRecordTest {
 
     private void assertRefused(String json, String why) {
         assertThatThrownBy(() -> decode(json))
-                .isInstanceOf(InvalidCredentialException.class)
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.INVALID))
                 .hasMessageContaining("the token record cannot be used: " + why + "; it was changed by hand");
     }
 
@@ -164,7 +166,8 @@ class TokenRecordTest {
         String json = "{\"bigledger_token_record\":1,\"refresh_token\":" + refresh + "}";
 
         assertThatThrownBy(() -> decode(json))
-                .isInstanceOf(InvalidCredentialException.class)
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.INVALID))
                 .hasMessageContaining("it is not valid JSON (near line 1, column ")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(refresh));
     }

@@ -1,8 +1,7 @@
 package com.bigledger.auth.cli;
 
 import com.bigledger.auth.BigLedgerAuthException;
-import com.bigledger.auth.CredentialConfigurationException;
-import com.bigledger.auth.CredentialNotFoundException;
+import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.spi.EnvironmentSettings;
@@ -57,20 +56,30 @@ final class CommandRun {
     }
 
     /**
-     * The exit code of a credential that cannot be resolved: {@link ExitCodes#NOT_FOUND} when the store holds
-     * nothing there, {@link ExitCodes#CONFIGURATION} for a store set up wrong, {@link ExitCodes#USAGE} for an option
-     * the store does not support ({@link IllegalArgumentException}), else {@link ExitCodes#ERROR} (a store that
-     * fails, or stores on the class path that conflict: {@link IllegalStateException}).
+     * The exit code of a credential that cannot be resolved, from a {@link CredentialException}'s
+     * {@link CredentialException#kind() kind}: {@link ExitCodes#NOT_FOUND} when the store holds nothing there,
+     * {@link ExitCodes#CONFIGURATION} for a store or reference set up wrong (and a setting given twice:
+     * {@link EnvironmentSettings.InvalidSettingException}), but {@link ExitCodes#ERROR} for a scheme that no store of
+     * this program serves; {@link ExitCodes#USAGE} for an option the store does not support
+     * ({@link IllegalArgumentException}); else {@link ExitCodes#ERROR} (a store that fails or refuses access, a value
+     * that cannot be used, or stores on the class path that conflict: {@link IllegalStateException}).
      *
      * @param failure what resolving threw
      * @return the exit code
      */
     static int credentialExitCode(RuntimeException failure) {
-        if (failure instanceof CredentialNotFoundException) {
-            return ExitCodes.NOT_FOUND;
+        if (failure instanceof CredentialException) {
+            CredentialException e = (CredentialException) failure;
+            switch (e.kind()) {
+                case NOT_FOUND:
+                    return ExitCodes.NOT_FOUND;
+                case CONFIGURATION:
+                    return Stores.serves(e.ref().scheme()) ? ExitCodes.CONFIGURATION : ExitCodes.ERROR;
+                default:
+                    return ExitCodes.ERROR;
+            }
         }
-        if (failure instanceof CredentialConfigurationException
-                || failure instanceof EnvironmentSettings.InvalidSettingException) {
+        if (failure instanceof EnvironmentSettings.InvalidSettingException) {
             return ExitCodes.CONFIGURATION;
         }
         if (failure instanceof IllegalArgumentException) {

@@ -1,7 +1,7 @@
 package com.bigledger.auth.cli;
 
 import com.bigledger.auth.BigLedgerAuthException;
-import com.bigledger.auth.CredentialConfigurationException;
+import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
@@ -132,12 +132,9 @@ final class SecretsCommand {
             warnings = Stores.warnings(err);
             try {
                 return run(out, err);
-            } catch (CredentialNotFoundException e) {
+            } catch (CredentialException | EnvironmentSettings.InvalidSettingException e) {
                 err.println("bigledger-auth secrets " + verb() + ": " + Messages.oneLine(e.getMessage()));
-                return ExitCodes.NOT_FOUND;
-            } catch (CredentialConfigurationException | EnvironmentSettings.InvalidSettingException e) {
-                err.println("bigledger-auth secrets " + verb() + ": " + Messages.oneLine(e.getMessage()));
-                return ExitCodes.CONFIGURATION;
+                return CommandRun.credentialExitCode(e);
             } catch (BigLedgerAuthException | IllegalStateException | IOException e) {
                 err.println("bigledger-auth secrets " + verb() + ": " + Messages.oneLine(e.getMessage()));
                 return ExitCodes.ERROR;

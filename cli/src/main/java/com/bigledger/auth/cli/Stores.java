@@ -114,6 +114,26 @@ final class Stores implements AutoCloseable {
     }
 
     /**
+     * Tells whether a command's vault has a store for a scheme: {@code env} and {@code file}, which it builds, or a
+     * store module on the class path. For a failure's exit code only: it looks for the store modules again.
+     *
+     * @param scheme the scheme
+     * @return whether a store serves it
+     */
+    static boolean serves(String scheme) {
+        if (scheme.equals(EnvCredentialSource.SCHEME) || scheme.equals(FileCredentialSource.SCHEME)) {
+            return true;
+        }
+        try (CredentialVault discovered = CredentialVault.builder().build()) {
+            return discovered.schemes().contains(scheme);
+        } catch (IllegalStateException e) {
+            // Two store modules serve env or file (for any other scheme, the command's vault could not have been
+            // built): which schemes the others serve is not known, and the scheme counts as served.
+            return true;
+        }
+    }
+
+    /**
      * Returns the vault, building it on first use.
      *
      * @return the vault

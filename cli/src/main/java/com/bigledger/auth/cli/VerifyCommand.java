@@ -1,8 +1,7 @@
 package com.bigledger.auth.cli;
 
 import com.bigledger.auth.BigLedgerAuthException;
-import com.bigledger.auth.CredentialConfigurationException;
-import com.bigledger.auth.CredentialNotFoundException;
+import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.bigledger.BigLedgerAuth;
 import com.bigledger.auth.bigledger.BigLedgerConfigurationException;
@@ -133,10 +132,9 @@ final class VerifyCommand implements Callable<Integer> {
             return failed(err, e, ExitCodes.FORBIDDEN);
         } catch (InvalidCompanyException e) {
             return failed(err, e, ExitCodes.INVALID_COMPANY);
-        } catch (CredentialNotFoundException e) {
-            return failed(err, e, ExitCodes.NOT_FOUND);
-        } catch (CredentialConfigurationException | EnvironmentSettings.InvalidSettingException e) {
-            return failed(err, e, ExitCodes.CONFIGURATION);
+        } catch (CredentialException | EnvironmentSettings.InvalidSettingException e) {
+            // Not found, a store or setting to fix, or another store failure: as every command maps them.
+            return failed(err, e, CommandRun.credentialExitCode(e));
         } catch (BigLedgerAuthException e) {
             // Another API error (BigLedgerApiException), an unreachable API or store.
             return failed(err, e, ExitCodes.ERROR);

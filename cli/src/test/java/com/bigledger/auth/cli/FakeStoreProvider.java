@@ -1,6 +1,7 @@
 package com.bigledger.auth.cli;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
@@ -52,7 +53,7 @@ public final class FakeStoreProvider implements CredentialSourceProvider {
                     case "down":
                         throw new SourceUnavailableException(ref, "the fake store is down", null);
                     case "denied":
-                        throw new CredentialAccessDeniedException(ref, "the fake store refused access", null);
+                        throw new CredentialException(Kind.ACCESS_DENIED, ref, "the fake store refused access", null);
                     default:
                         VersionedSecret found = VALUES.get(ref.path());
                         if (found == null) {

@@ -10,10 +10,11 @@ import java.util.Set;
  * <p>Implementations must be thread-safe: the vault calls {@link #load} from several threads at once, though
  * never twice at once for one reference. Failures are reported with the library's exceptions:
  * {@link com.bigledger.auth.CredentialNotFoundException} when the store answered that nothing is there,
- * {@link com.bigledger.auth.SourceUnavailableException} when it could not be asked (retryable),
- * {@link com.bigledger.auth.CredentialAccessDeniedException} when it refused, and
- * {@link com.bigledger.auth.InvalidCredentialException} when the value cannot be used as the reference asks. No
- * message may contain a secret value, including messages of wrapped causes.
+ * {@link com.bigledger.auth.SourceUnavailableException} when it could not be asked (retryable), and otherwise a
+ * {@link com.bigledger.auth.CredentialException} of the {@linkplain com.bigledger.auth.CredentialException.Kind kind}
+ * that fits: {@code ACCESS_DENIED} when it refused, {@code INVALID} when the value cannot be used as the reference
+ * asks, {@code CONFIGURATION} when the store or the reference is set up wrong. No message may contain a secret value,
+ * including messages of wrapped causes.
  */
 public interface CredentialSource extends AutoCloseable {
 

@@ -1,8 +1,8 @@
 package com.bigledger.auth.spi;
 
+import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
@@ -50,8 +50,8 @@ public final class SecretFields {
      * @param ref the reference, whose field is looked up
      * @param value the whole stored value
      * @return the field's value
-     * @throws InvalidCredentialException if the value is not a JSON object, or the field is an object, an array
-     *     or {@code null}
+     * @throws CredentialException of kind {@link CredentialException.Kind#INVALID} if the value is not a JSON object,
+     *     or the field is an object, an array or {@code null}
      * @throws com.bigledger.auth.CredentialNotFoundException if the object has no such field
      */
     public static Secret extract(CredentialRef ref, Secret value) {
@@ -64,7 +64,7 @@ public final class SecretFields {
         byte[] bytes = value.revealBytes();
         try (JsonParser parser = JSON.createParser(bytes)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new InvalidCredentialException(ref, "a field was asked for, but the stored value is not "
+                throw invalid(ref, "a field was asked for, but the stored value is not "
                         + "a JSON object");
             }
             Secret found = null;
@@ -81,7 +81,7 @@ public final class SecretFields {
                 }
             }
             if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                throw new InvalidCredentialException(ref, "the stored value is not a single JSON object");
+                throw invalid(ref, "the stored value is not a single JSON object");
             }
             if (!seen) {
                 throw new CredentialNotFoundException(ref, "the stored JSON object has no field '"
@@ -89,10 +89,10 @@ public final class SecretFields {
             }
             return found;
         } catch (JsonProcessingException e) {
-            throw new InvalidCredentialException(ref, "a field was asked for, but the stored value is not valid "
+            throw invalid(ref, "a field was asked for, but the stored value is not valid "
                     + "JSON (" + location(e) + ")");
         } catch (IOException e) {
-            throw new InvalidCredentialException(ref, "the stored value could not be read as JSON");
+            throw invalid(ref, "the stored value could not be read as JSON");
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
@@ -106,7 +106,8 @@ public final class SecretFields {
      * @param existing the stored value, or empty when there is none yet
      * @param fieldValue the new value of the field, stored as a JSON string
      * @return the merged JSON object
-     * @throws InvalidCredentialException if the existing value is not a JSON object
+     * @throws CredentialException of kind {@link CredentialException.Kind#INVALID} if the existing value is not a
+     *     JSON object
      * @throws IllegalArgumentException if {@code ref} has no field
      */
     public static Secret merge(CredentialRef ref, Optional<Secret> existing, Secret fieldValue) {
@@ -122,7 +123,7 @@ public final class SecretFields {
             if (existingBytes != null) {
                 try (JsonParser parser = JSON.createParser(existingBytes)) {
                     if (parser.nextToken() != JsonToken.START_OBJECT) {
-                        throw new InvalidCredentialException(ref, "cannot set a field: the stored value is not a "
+                        throw invalid(ref, "cannot set a field: the stored value is not a "
                                 + "JSON object");
                     }
                     JsonToken token;
@@ -138,7 +139,7 @@ public final class SecretFields {
                         }
                     }
                     if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                        throw new InvalidCredentialException(ref, "cannot set a field: the stored value is not a "
+                        throw invalid(ref, "cannot set a field: the stored value is not a "
                                 + "single JSON object");
                     }
                 }
@@ -146,10 +147,10 @@ public final class SecretFields {
             generator.writeStringField(field, fieldValue.reveal());
             generator.writeEndObject();
         } catch (JsonProcessingException e) {
-            throw new InvalidCredentialException(ref, "cannot set a field: the stored value is not valid JSON ("
+            throw invalid(ref, "cannot set a field: the stored value is not valid JSON ("
                     + location(e) + ")");
         } catch (IOException e) {
-            throw new InvalidCredentialException(ref, "cannot set a field: the stored value could not be read");
+            throw invalid(ref, "cannot set a field: the stored value could not be read");
         } finally {
             if (existingBytes != null) {
                 Arrays.fill(existingBytes, (byte) 0);
@@ -180,10 +181,10 @@ public final class SecretFields {
      * @param store the store's plain read and compare-and-set write
      * @return {@link WriteResult#written} with the new version, or {@link WriteResult#conflict}
      * @throws IllegalArgumentException if {@code ref} has no field
-     * @throws InvalidCredentialException if the stored value is not a JSON object
      * @throws CredentialNotFoundException if a version is expected but nothing is stored, in a store that gives
      *     absence no version ({@link Store#absentVersion()})
-     * @throws com.bigledger.auth.CredentialException or a subtype, as the store's read or write throws it
+     * @throws CredentialException of kind {@link CredentialException.Kind#INVALID} if the stored value is not a JSON
+     *     object; any other, as the store's read or write throws it
      */
     public static WriteResult write(CredentialRef ref, Secret fieldValue, Optional<String> expectedVersion,
             Store store) {
@@ -277,9 +278,14 @@ public final class SecretFields {
                 return Secret.of(parser.getText());
             default:
                 parser.skipChildren();
-                throw new InvalidCredentialException(ref, "field '" + ref.field().orElseThrow()
+                throw invalid(ref, "field '" + ref.field().orElseThrow()
                         + "' is not a string, number or boolean");
         }
+    }
+
+    /** A value that cannot be used as the reference asks: {@link CredentialException.Kind#INVALID}. */
+    private static CredentialException invalid(CredentialRef ref, String detail) {
+        return new CredentialException(CredentialException.Kind.INVALID, ref, detail, null);
     }
 
     private static String location(JsonProcessingException e) {

@@ -59,10 +59,8 @@ class PublicApiNullChecksTest {
     /** Parameters documented as accepting {@code null}: "Type(params)#index", the index from zero. */
     private static final Set<String> NULLABLE = Set.of(
             // A cause, where the Javadoc says "or null".
-            "CredentialException(CredentialRef,String,Throwable,boolean)#2",
+            "CredentialException(Kind,CredentialRef,String,Throwable)#3",
             "SourceUnavailableException(CredentialRef,String,Throwable)#2",
-            "CredentialAccessDeniedException(CredentialRef,String,Throwable)#2",
-            "CredentialConfigurationException(CredentialRef,String,Throwable)#2",
             "BigLedgerAuthException(String,Throwable,boolean)#1",
             "TokenRefreshException(URI,String,Throwable,boolean)#2",
             "TokenRefreshException(URI,int,String,String,Duration,String,Throwable,boolean)#2",

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.testing.Canary;
 import java.math.BigDecimal;
@@ -112,7 +112,8 @@ class SecretFieldsTest {
         Secret value = Secret.of(template.replace("MARKER", marker));
 
         assertThatThrownBy(() -> operation.accept(value))
-                .isInstanceOf(InvalidCredentialException.class)
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.INVALID))
                 .hasMessageContainingAll(expected)
                 .satisfies(e -> assertShowsNoPartOf(e, marker));
     }
@@ -162,7 +163,8 @@ class SecretFieldsTest {
         text[text.length - 3] = (byte) 0xFF;
 
         assertThatThrownBy(() -> SecretFields.extract(REF, Secret.ofBytes(text)))
-                .isInstanceOf(InvalidCredentialException.class)
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.INVALID))
                 .satisfies(e -> assertShowsNoPartOf(e, marker));
     }
 

@@ -24,8 +24,9 @@ import java.util.Optional;
  *   <tr><td>{@code bigledger.auth.credential.load}</td><td>timer</td><td>{@code outcome}</td>
  *       <td>loads from a store and how long they took: {@code success} or {@code failure}</td></tr>
  *   <tr><td>{@code bigledger.auth.credential.load.failures}</td><td>counter</td><td>{@code kind}</td>
- *       <td>failed loads: {@code not_found}, {@code access_denied}, {@code unavailable}, {@code invalid},
- *       {@code no_source}, {@code other}</td></tr>
+ *       <td>failed loads, by the failure's {@link CredentialException#kind() kind}: {@code not_found},
+ *       {@code access_denied}, {@code unavailable}, {@code invalid}, {@code no_source} (no store for the reference's
+ *       scheme), {@code other} (another configuration problem)</td></tr>
  * </table>
  *
  * <p>The reference itself is not a tag: it is no secret, but a vault serving many tenants reads one reference per
@@ -82,9 +83,10 @@ public final class CredentialVaultMetrics implements MeterBinder, AutoCloseable 
             @Override
             public void loadFailed(CredentialRef ref, CredentialException failure, Duration took) {
                 timer(registry, ref, "failure").record(took);
+                String kind = FailureKinds.ofLoad(failure, vault.schemes().contains(ref.scheme()));
                 Counter.builder("bigledger.auth.credential.load.failures")
                         .description("Failed loads of a secret from its store, by kind")
-                        .tags(tags).tag("scheme", ref.scheme()).tag("kind", FailureKinds.ofLoad(failure))
+                        .tags(tags).tag("scheme", ref.scheme()).tag("kind", kind)
                         .register(registry).increment();
             }
         }));

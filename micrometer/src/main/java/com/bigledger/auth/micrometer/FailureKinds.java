@@ -1,13 +1,8 @@
 package com.bigledger.auth.micrometer;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialException;
-import com.bigledger.auth.CredentialNotFoundException;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.InvalidTokenResponseException;
-import com.bigledger.auth.NoSuchSourceException;
 import com.bigledger.auth.ReauthenticationRequiredException;
-import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.TokenRefreshException;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
@@ -48,23 +43,27 @@ final class FailureKinds {
         return "other";
     }
 
-    /** The kind of a failed load from a store. */
-    static String ofLoad(CredentialException failure) {
-        if (failure instanceof NoSuchSourceException) {
-            return "no_source";
+    /**
+     * The kind of a failed load from a store, from the failure's {@link CredentialException#kind()}: a configuration
+     * problem is {@code no_source} when the vault has no source for the reference's scheme, else {@code other}.
+     *
+     * @param failure the failure
+     * @param schemeServed whether the vault has a source for the scheme of the reference that failed
+     */
+    static String ofLoad(CredentialException failure, boolean schemeServed) {
+        switch (failure.kind()) {
+            case NOT_FOUND:
+                return "not_found";
+            case UNAVAILABLE:
+                return "unavailable";
+            case ACCESS_DENIED:
+                return "access_denied";
+            case INVALID:
+                return "invalid";
+            case CONFIGURATION:
+                return schemeServed ? "other" : "no_source";
+            default:
+                return "other";
         }
-        if (failure instanceof CredentialNotFoundException) {
-            return "not_found";
-        }
-        if (failure instanceof CredentialAccessDeniedException) {
-            return "access_denied";
-        }
-        if (failure instanceof SourceUnavailableException) {
-            return "unavailable";
-        }
-        if (failure instanceof InvalidCredentialException) {
-            return "invalid";
-        }
-        return "other";
     }
 }

@@ -1,6 +1,7 @@
 package com.bigledger.auth.spring;
 
 import com.bigledger.auth.BigLedgerAuthException;
+import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
 import com.bigledger.auth.TokenManager;
@@ -15,8 +16,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Actuator health of the BigLedger credentials: the mode and environment, the token manager's state and seconds to
- * expiry, and whether each configured reference can be read from its store (a cached value counts). Never a secret:
- * references, states and exception messages of this library only.
+ * expiry, and whether each configured reference can be read from its store (a cached value counts): {@code reachable},
+ * or the failure's class, its {@linkplain CredentialException#kind() kind} for a store's failure, and its message.
+ * Never a secret: references, states and exception messages of this library only.
  *
  * <p>DOWN when a store cannot be read, or the token is expired or its grant was refused; OUT_OF_SERVICE once closed;
  * UNKNOWN before the first token; UP otherwise. Thread-safe. May block up to the vault's load timeout for a
@@ -51,7 +53,7 @@ public final class BigLedgerHealthIndicator implements HealthIndicator {
                 vault.resolve(ref);
                 health.withDetail("store " + ref, "reachable");
             } catch (BigLedgerAuthException e) {
-                health.withDetail("store " + ref, e.getClass().getSimpleName() + ": " + e.getMessage());
+                health.withDetail("store " + ref, failure(e));
                 down = true;
             }
         }
@@ -77,5 +79,10 @@ public final class BigLedgerHealthIndicator implements HealthIndicator {
             }
         }
         return down ? health.down().build() : health.build();
+    }
+
+    private static String failure(BigLedgerAuthException e) {
+        String kind = e instanceof CredentialException ? " (" + ((CredentialException) e).kind() + ")" : "";
+        return e.getClass().getSimpleName() + kind + ": " + e.getMessage();
     }
 }

@@ -265,6 +265,19 @@ class BigLedgerAuthAutoConfigurationTest {
     }
 
     @Test
+    void healthIsDownWithTheFailuresClassAndKindWhenAStoreHoldsNothing() {
+        runner.withPropertyValues(oauth()).run(context -> {
+            store.remove("bigledger/refresh_token");
+            Health health = ((HealthIndicator) context.getBean("bigLedgerHealthIndicator")).health();
+
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails().get("store mem:bigledger/refresh_token")).asString()
+                    .startsWith("CredentialNotFoundException (NOT_FOUND): mem:bigledger/refresh_token: ");
+            assertThat(Canary.leaksIn(health.toString())).isFalse();
+        });
+    }
+
+    @Test
     void healthIsDownWhenTheGrantWasRefused() {
         String[] settings = oauth();
         store.put("bigledger/refresh_token", Canary.secret("blg_oauth_rt_"));

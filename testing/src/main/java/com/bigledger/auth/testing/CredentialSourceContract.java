@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.VersionedSecret;
 import com.bigledger.auth.WriteResult;
@@ -131,8 +130,9 @@ public abstract class CredentialSourceContract {
 
         Throwable thrown = catchThrowable(() -> source().load(ref.withField("client_secret")));
 
-        assertThat(thrown).isInstanceOf(InvalidCredentialException.class)
+        assertThat(thrown).isInstanceOf(CredentialException.class)
                 .hasMessageContaining(ref.withField("client_secret").toString());
+        assertThat(((CredentialException) thrown).kind()).isEqualTo(CredentialException.Kind.INVALID);
         assertNoSeededValueIn(thrown);
     }
 

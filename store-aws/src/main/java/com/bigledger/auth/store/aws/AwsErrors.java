@@ -1,7 +1,7 @@
 package com.bigledger.auth.store.aws;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.SourceUnavailableException;
@@ -88,21 +88,21 @@ final class AwsErrors {
                         + " (" + operation + ": ResourceNotFoundException" + facts + ")");
             }
             if (e instanceof DecryptionFailureException || "DecryptionFailure".equals(code)) {
-                return new CredentialAccessDeniedException(ref, "AWS Secrets Manager could not decrypt the secret"
-                        + " with its KMS key" + kmsKey(message) + ": the caller needs kms:Decrypt on that key, and"
-                        + " the key must be enabled (" + operation + ": DecryptionFailure" + facts + ")", cause);
+                return new CredentialException(Kind.ACCESS_DENIED, ref, "AWS Secrets Manager could not decrypt the"
+                        + " secret with its KMS key" + kmsKey(message) + ": the caller needs kms:Decrypt on that key,"
+                        + " and the key must be enabled (" + operation + ": DecryptionFailure" + facts + ")", cause);
             }
             if (e instanceof EncryptionFailureException || "EncryptionFailure".equals(code)) {
-                return new CredentialAccessDeniedException(ref, "AWS Secrets Manager could not encrypt the value"
-                        + " with the secret's KMS key" + kmsKey(message) + ": the caller needs kms:GenerateDataKey"
-                        + " and kms:Decrypt on that key, and the key must be an enabled symmetric key ("
-                        + operation + ": EncryptionFailure" + facts + ")", cause);
+                return new CredentialException(Kind.ACCESS_DENIED, ref, "AWS Secrets Manager could not encrypt the"
+                        + " value with the secret's KMS key" + kmsKey(message) + ": the caller needs"
+                        + " kms:GenerateDataKey and kms:Decrypt on that key, and the key must be an enabled symmetric"
+                        + " key (" + operation + ": EncryptionFailure" + facts + ")", cause);
             }
             if ((code.equals("AccessDeniedException") || code.equals("AccessDenied")) && namesKms(message)) {
                 // "Access to KMS is not allowed": Secrets Manager could not use the secret's KMS key for the caller
                 // (repost.aws knowledge-center/secrets-manager-cross-account-key).
                 String key = kmsKey(message);
-                return new CredentialAccessDeniedException(ref, "access denied by AWS KMS: the caller needs "
+                return new CredentialException(Kind.ACCESS_DENIED, ref, "access denied by AWS KMS: the caller needs "
                         + (reads(operation) ? "kms:Decrypt" : "kms:GenerateDataKey and kms:Decrypt") + " on the"
                         + " secret's KMS key" + key + " (the key policy or a grant must allow it; for a key in"
                         + " another account, both that account's key policy and the caller's IAM policy) ("
@@ -110,16 +110,16 @@ final class AwsErrors {
             }
             if (code.equals("AccessDeniedException") || code.equals("AccessDenied")) {
                 String principal = find(PRINCIPAL, message);
-                return new CredentialAccessDeniedException(ref, "access denied by AWS: "
+                return new CredentialException(Kind.ACCESS_DENIED, ref, "access denied by AWS: "
                         + (principal.isEmpty() ? "the caller" : principal) + " needs " + action
                         + " on the secret" + kmsHint(message) + ", or the secret may not exist: AWS answers"
                         + " AccessDenied rather than ResourceNotFound to a caller whose IAM policy names secret ARNs ("
                         + operation + ": " + code + facts + ")", cause);
             }
             if (CREDENTIAL_ERRORS.contains(code)) {
-                return new CredentialAccessDeniedException(ref, "AWS rejected the credentials of this process ("
-                        + operation + ": " + code + facts + "): check the AWS credentials it uses (environment,"
-                        + " profile, role)", cause);
+                return new CredentialException(Kind.ACCESS_DENIED, ref, "AWS rejected the credentials of this"
+                        + " process (" + operation + ": " + code + facts + "): check the AWS credentials it uses"
+                        + " (environment, profile, role)", cause);
             }
             if (service.isThrottlingException() || THROTTLING_ERRORS.contains(code)) {
                 return new SourceUnavailableException(ref, "AWS Secrets Manager is throttling requests ("
@@ -138,13 +138,15 @@ final class AwsErrors {
                         + " Manager (" + operation + ": InvalidRequestException" + facts + ")");
             }
             if (e instanceof LimitExceededException) {
-                return new CredentialException(ref, "AWS Secrets Manager refused " + operation + " for a quota:"
-                        + " a secret keeps at most about 100 versions plus those of the last 24 hours, so write less"
-                        + " often (see AwsSecretsManagerSource.Builder#minWriteInterval) (LimitExceededException"
-                        + facts + ")", cause, false);
+                return new CredentialException(Kind.CONFIGURATION, ref, "AWS Secrets Manager refused " + operation
+                        + " for a quota: a secret keeps at most about 100 versions plus those of the last 24 hours, so"
+                        + " write less often (see AwsSecretsManagerSource.Builder#minWriteInterval)"
+                        + " (LimitExceededException" + facts + ")", cause);
             }
-            return new CredentialException(ref, "AWS Secrets Manager refused " + operation + " (" + code + facts
-                    + (carriedValue || message.isEmpty() ? "" : ": " + message) + ")", cause, service.retryable());
+            String refused = "AWS Secrets Manager refused " + operation + " (" + code + facts
+                    + (carriedValue || message.isEmpty() ? "" : ": " + message) + ")";
+            return service.retryable() ? new SourceUnavailableException(ref, refused, cause)
+                    : new CredentialException(Kind.CONFIGURATION, ref, refused, cause);
         }
         if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
             return new SourceUnavailableException(ref, "AWS Secrets Manager did not answer " + operation
@@ -153,13 +155,14 @@ final class AwsErrors {
         if (e instanceof SdkClientException) {
             String message = String.valueOf(e.getMessage());
             if (message.startsWith("Unable to load credentials")) {
-                return new CredentialException(ref, "no AWS credentials were found for " + operation + " (set them"
-                        + " in the environment, a profile or a role; the cause lists every place looked at)", e,
-                        false);
+                return new CredentialException(Kind.CONFIGURATION, ref, "no AWS credentials were found for "
+                        + operation + " (set them in the environment, a profile or a role; the cause lists every place"
+                        + " looked at)", e);
             }
             if (message.startsWith("Unable to load region")) {
-                return new CredentialException(ref, "no AWS region is configured: set AWS_REGION, a profile's"
-                        + " region, ?region= on the reference, or region(...) on the source's builder", e, false);
+                return new CredentialException(Kind.CONFIGURATION, ref, "no AWS region is configured: set"
+                        + " AWS_REGION, a profile's region, ?region= on the reference, or region(...) on the source's"
+                        + " builder", e);
             }
             String io = ioCause(e);
             return new SourceUnavailableException(ref, "AWS Secrets Manager could not be reached for " + operation

@@ -1,10 +1,8 @@
 package com.bigledger.auth.store.aws;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
@@ -68,12 +66,14 @@ import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRespon
  *
  * <p><b>Errors.</b> {@code ResourceNotFoundException} (or a secret scheduled for deletion) is a
  * {@link CredentialNotFoundException}; {@code AccessDeniedException}, {@code DecryptionFailure},
- * {@code EncryptionFailure} and rejected credentials are a {@link CredentialAccessDeniedException} that names the
- * IAM action or KMS key; throttling, {@code InternalServiceError}, 5xx answers, I/O errors and time-outs are a
- * retryable {@link SourceUnavailableException}; a field asked of a value that is not a JSON object, or of a binary
- * value, is an {@link InvalidCredentialException}. Messages name the reference, never a value; the SDK's message of
- * a request that carried a value is never quoted. The SDK itself logs no request or response body, even at DEBUG
- * (its request signer does log, at DEBUG, the SHA-256 hash of each request body).
+ * {@code EncryptionFailure} and rejected credentials are a {@link CredentialException} of kind
+ * {@link CredentialException.Kind#ACCESS_DENIED} that names the IAM action or KMS key; throttling,
+ * {@code InternalServiceError}, 5xx answers, I/O errors and time-outs are a retryable
+ * {@link SourceUnavailableException}; a field asked of a value that is not a JSON object, or of a binary value, is
+ * of kind {@link CredentialException.Kind#INVALID}; missing AWS credentials or region, and other refusals of a
+ * request, are of kind {@link CredentialException.Kind#CONFIGURATION}. Messages name the reference, never a value;
+ * the SDK's message of a request that carried a value is never quoted. The SDK itself logs no request or response
+ * body, even at DEBUG (its request signer does log, at DEBUG, the SHA-256 hash of each request body).
  *
  * <pre>{@code
  * AwsSecretsManagerSource source = AwsSecretsManagerSource.builder()
@@ -189,10 +189,11 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
      * @throws IllegalArgumentException if the reference fails {@link #check}
      * @throws IllegalStateException if the source is closed
      * @throws CredentialNotFoundException if there is no such secret, version, stage or field
-     * @throws CredentialAccessDeniedException if AWS refused access, or the KMS key could not decrypt
-     * @throws InvalidCredentialException if a field is asked of a value that is binary or not a JSON object
      * @throws SourceUnavailableException if AWS could not be reached, throttled or failed (retryable)
-     * @throws CredentialException for another refusal, which the message names
+     * @throws CredentialException of kind {@link CredentialException.Kind#ACCESS_DENIED} if AWS refused access, or
+     *     the KMS key could not decrypt; {@link CredentialException.Kind#INVALID} if a field is asked of a value that
+     *     is binary or not a JSON object; {@link CredentialException.Kind#CONFIGURATION} for another refusal, which
+     *     the message names
      */
     @Override
     public VersionedSecret load(CredentialRef ref) {
@@ -244,10 +245,11 @@ public final class AwsSecretsManagerSource implements WritableCredentialSource {
      * @throws WritePacedException if the secret was written less than the minimum write interval ago (retryable)
      * @throws CredentialNotFoundException if an expected version is given and the secret does not exist, or the
      *     secret would have to be created from an ARN
-     * @throws CredentialAccessDeniedException if AWS refused an action, which the message names
-     * @throws InvalidCredentialException if a field is written into a value that is binary or not a JSON object
      * @throws SourceUnavailableException if AWS could not be reached, throttled or failed (retryable)
-     * @throws CredentialException for another refusal, which the message names
+     * @throws CredentialException of kind {@link CredentialException.Kind#ACCESS_DENIED} if AWS refused an action,
+     *     which the message names; {@link CredentialException.Kind#INVALID} if a field is written into a value that
+     *     is binary or not a JSON object; {@link CredentialException.Kind#CONFIGURATION} for another refusal, which
+     *     the message names
      */
     @Override
     public WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {

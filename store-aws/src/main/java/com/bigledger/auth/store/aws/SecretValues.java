@@ -1,8 +1,9 @@
 package com.bigledger.auth.store.aws;
 
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,7 +28,7 @@ final class SecretValues {
     /**
      * The value of a {@code GetSecretValue} answer.
      *
-     * @throws InvalidCredentialException if the reference has a field and the value is binary
+     * @throws CredentialException of kind {@link Kind#INVALID} if the reference has a field and the value is binary
      * @throws CredentialNotFoundException if the version holds no value
      */
     static Secret valueOf(CredentialRef ref, GetSecretValueResponse response) {
@@ -36,8 +37,8 @@ final class SecretValues {
         }
         if (response.secretBinary() != null) {
             if (ref.field().isPresent()) {
-                throw new InvalidCredentialException(ref, "a field was asked for, but the secret holds SecretBinary,"
-                        + " not a JSON SecretString");
+                throw new CredentialException(Kind.INVALID, ref, "a field was asked for, but the secret holds"
+                        + " SecretBinary, not a JSON SecretString", null);
             }
             byte[] bytes = response.secretBinary().asByteArray();
             try {

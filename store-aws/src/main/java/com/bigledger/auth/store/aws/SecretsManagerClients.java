@@ -1,6 +1,7 @@
 package com.bigledger.auth.store.aws;
 
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.spi.EndpointChecks;
 import java.net.URI;
@@ -76,15 +77,15 @@ final class SecretsManagerClients {
         try {
             client = clients.computeIfAbsent(key, this::newClient);
         } catch (InsecureEndpoint e) {
-            throw new CredentialException(ref, e.getMessage(), null, false);
+            throw new CredentialException(Kind.CONFIGURATION, ref, e.getMessage(), null);
         } catch (SdkException e) {
             throw AwsErrors.map(ref, "client set-up", e);
         } catch (RuntimeException e) {
             // The SDK checks some settings with plain exceptions: an empty AWS_ENDPOINT_URL_SECRETS_MANAGER gives a
             // NullPointerException. Their messages describe settings, not secrets.
-            throw new CredentialException(ref, "the AWS SDK could not build a Secrets Manager client from this"
-                    + " environment's settings (AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL, the"
-                    + " profile): " + e.getMessage(), e, false);
+            throw new CredentialException(Kind.CONFIGURATION, ref, "the AWS SDK could not build a Secrets Manager"
+                    + " client from this environment's settings (AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER,"
+                    + " AWS_ENDPOINT_URL, the profile): " + e.getMessage(), e);
         }
         if (closed) {
             clients.values().remove(client);

@@ -1,7 +1,7 @@
 package com.bigledger.auth.store.aws;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
@@ -76,7 +76,7 @@ final class StagedLabelCas {
     private WriteResult afterFailedMove(CredentialRef ref, SecretsManagerClient client, String secretKey,
             Secret written, String expected, String token, SdkException e) {
         CredentialException mapped = AwsErrors.map(ref, "UpdateSecretVersionStage", e);
-        if (mapped instanceof CredentialAccessDeniedException) {
+        if (mapped.kind() == Kind.ACCESS_DENIED) {
             unstage(ref, client, token);
             throw mapped;
         }
@@ -84,7 +84,7 @@ final class StagedLabelCas {
         // first answer was lost; any other failure leaves it unknown whether the move happened. Ask.
         // Refused: AWS answered, and not with throttling or a server error (mapped as unavailable), after which
         // the move is known not to have been made by this request.
-        boolean refused = e instanceof AwsServiceException && !(mapped instanceof SourceUnavailableException);
+        boolean refused = e instanceof AwsServiceException && mapped.kind() != Kind.UNAVAILABLE;
         Optional<String> current = currentVersion(ref, client);
         if (refused && (current.isEmpty() || current.get().equals(expected))) {
             // Secrets Manager gives no read-after-write guarantee: right after another writer's change, the

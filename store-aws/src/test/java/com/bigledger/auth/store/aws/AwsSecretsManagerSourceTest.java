@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
@@ -65,7 +65,8 @@ class AwsSecretsManagerSourceTest {
 
         Throwable thrown = loadFailure();
 
-        assertThat(thrown).isInstanceOf(CredentialAccessDeniedException.class)
+        assertThat(thrown).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageStartingWith(REF.toString())
                 .hasMessageContaining("arn:aws:iam::123456789012:user/ci needs secretsmanager:GetSecretValue")
                 .hasMessageContaining("request id req-0123456789");
@@ -75,7 +76,8 @@ class AwsSecretsManagerSourceTest {
     @Test
     void accessDeniedOnEachStepOfAWriteNamesThatStepsAction() {
         client.fail("PutSecretValue", awsError("AccessDeniedException", 400, "not authorized"));
-        assertThat(writeFailure()).isInstanceOf(CredentialAccessDeniedException.class)
+        assertThat(writeFailure()).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("secretsmanager:PutSecretValue");
 
         ScriptedClient moveRefused = new ScriptedClient()
@@ -84,7 +86,8 @@ class AwsSecretsManagerSourceTest {
         Throwable thrown = catchThrowable(() -> writer.write(REF.withoutField(), Canary.secret(""),
                 Optional.of(moveRefused.currentVersion())));
 
-        assertThat(thrown).isInstanceOf(CredentialAccessDeniedException.class)
+        assertThat(thrown).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("secretsmanager:UpdateSecretVersionStage");
         // The staged version is unlabelled (an attempt, at least) before the error is raised.
         assertThat(moveRefused.calls()).containsExactly("PutSecretValue", "UpdateSecretVersionStage AWSCURRENT",
@@ -101,7 +104,8 @@ class AwsSecretsManagerSourceTest {
 
         Throwable thrown = loadFailure();
 
-        assertThat(thrown).isInstanceOf(CredentialAccessDeniedException.class)
+        assertThat(thrown).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("kms:Decrypt")
                 .hasMessageContaining(KMS_KEY);
         assertThat(((CredentialException) thrown).retryable()).isFalse();
@@ -134,7 +138,8 @@ class AwsSecretsManagerSourceTest {
         client.fail("GetSecretValue", awsError("UnrecognizedClientException", 400,
                 "The security token included in the request is invalid."));
 
-        assertThat(loadFailure()).isInstanceOf(CredentialAccessDeniedException.class)
+        assertThat(loadFailure()).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("rejected the credentials")
                 .hasMessageContaining("UnrecognizedClientException");
     }
@@ -174,6 +179,7 @@ class AwsSecretsManagerSourceTest {
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("LimitExceededException").build()).build());
 
         assertThat(writeFailure()).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION))
                 .hasMessageContaining("minWriteInterval");
     }
 

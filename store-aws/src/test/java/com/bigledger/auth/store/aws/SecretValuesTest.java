@@ -3,8 +3,9 @@ package com.bigledger.auth.store.aws;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.spi.SecretFields;
 import com.bigledger.auth.testing.Canary;
@@ -40,7 +41,9 @@ class SecretValuesTest {
                 .secretBinary(SdkBytes.fromByteArray(new byte[] {1, 2, 3})).build();
 
         assertThatThrownBy(() -> SecretValues.valueOf(FIELD, binary))
-                .isInstanceOf(InvalidCredentialException.class).hasMessageContaining("SecretBinary");
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.INVALID))
+                .hasMessageContaining("SecretBinary");
     }
 
     @Test

@@ -4,8 +4,8 @@ import static com.bigledger.auth.store.aws.MotoSecrets.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
@@ -161,7 +161,8 @@ class SecretsManagerFidelityIT {
         secrets.create(name, Canary.value("blg_oauth_rt_"));
         proxy.fail("GetSecretValue", 1, 400, "AccessDeniedException", "Access to KMS is not allowed");
 
-        assertThatThrownBy(() -> source.load(ref(name))).isInstanceOf(CredentialAccessDeniedException.class)
+        assertThatThrownBy(() -> source.load(ref(name))).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("KMS").hasMessageContaining("kms:Decrypt");
     }
 
@@ -183,7 +184,8 @@ class SecretsManagerFidelityIT {
                 + " not authorized to perform: secretsmanager:GetSecretValue on resource: " + name
                 + " because no identity-based policy allows the secretsmanager:GetSecretValue action");
 
-        assertThatThrownBy(() -> source.load(ref(name))).isInstanceOf(CredentialAccessDeniedException.class)
+        assertThatThrownBy(() -> source.load(ref(name))).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("secretsmanager:GetSecretValue")
                 .hasMessageContaining("may not exist");
     }

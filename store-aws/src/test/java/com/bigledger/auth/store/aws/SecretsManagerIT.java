@@ -6,11 +6,12 @@ import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static com.bigledger.auth.testing.LeakAssertions.catchThrowableOfType;
 
 import com.bigledger.auth.AccessToken;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialHandle;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.TokenListener;
 import com.bigledger.auth.TokenManager;
@@ -190,7 +191,8 @@ class SecretsManagerIT {
             assertThat(loaded.secret().revealBytes()).isEqualTo(bytes);
             assertThat(loaded.version()).contains(version);
             assertThatThrownBy(() -> source.load(ref(name).withField("client_secret")))
-                    .isInstanceOf(InvalidCredentialException.class)
+                    .isInstanceOf(CredentialException.class)
+                    .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.INVALID))
                     .hasMessageContaining(ref(name).withField("client_secret").toString())
                     .hasMessageContaining("SecretBinary");
         }

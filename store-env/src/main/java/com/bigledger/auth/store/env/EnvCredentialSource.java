@@ -1,6 +1,7 @@
 package com.bigledger.auth.store.env;
 
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
@@ -116,11 +117,11 @@ public final class EnvCredentialSource implements CredentialSource {
      * @throws IllegalArgumentException if the reference is not of scheme {@code env} or its path is not a variable
      *     name ({@code [A-Za-z_][A-Za-z0-9_]*}); the message quotes the reference
      * @throws CredentialNotFoundException if the variable is not set, is empty, or its JSON value has no such field
-     * @throws com.bigledger.auth.InvalidCredentialException if a field is asked of a value that is not a JSON object
      * @throws SourceUnavailableException if the variable is not in the environment and the {@code .env} file can no
      *     longer be read (it was deleted or its permissions changed); the cause is a {@link DotenvFileException}
-     * @throws CredentialException if the variable is not in the environment and an edit made the {@code .env}
-     *     file malformed; the cause is a {@link DotenvFormatException} that gives the line
+     * @throws CredentialException of kind {@link Kind#INVALID} if a field is asked of a value that is not a JSON
+     *     object, or if the variable is not in the environment and an edit made the {@code .env} file malformed (the
+     *     cause is then a {@link DotenvFormatException} that gives the line)
      */
     @Override
     public VersionedSecret load(CredentialRef ref) {
@@ -163,8 +164,8 @@ public final class EnvCredentialSource implements CredentialSource {
         try {
             found = dotenv.lookup(name);
         } catch (DotenvFormatException e) {
-            throw new CredentialException(ref, "environment variable " + name + " is not set in " + environmentName()
-                    + ", and the .env file " + e.file() + " " + e.detail(), e, false);
+            throw new CredentialException(Kind.INVALID, ref, "environment variable " + name + " is not set in "
+                    + environmentName() + ", and the .env file " + e.file() + " " + e.detail(), e);
         } catch (DotenvFileException e) {
             throw new SourceUnavailableException(ref, "environment variable " + name + " is not set in "
                     + environmentName() + ", and the .env file " + e.file() + " " + e.detail(), e);

@@ -323,6 +323,7 @@ class EnvCredentialSourceTest {
                 .hasCauseInstanceOf(DotenvFormatException.class);
         assertThat(((DotenvFormatException) thrown.getCause()).line()).isEqualTo(2);
         assertThat(((CredentialException) thrown).retryable()).isFalse();
+        assertThat(((CredentialException) thrown).kind()).isEqualTo(CredentialException.Kind.INVALID);
         assertNoValueIn(thrown, apiKey);
         assertNoValueIn(thrown, otherKey);
     }

@@ -1,6 +1,6 @@
 package com.bigledger.auth.store.file;
 
-import com.bigledger.auth.CredentialConfigurationException;
+import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
@@ -144,8 +144,9 @@ public final class FileCredentialSource implements WritableCredentialSource {
      * @param ref {@code file:NAME[#field]}
      * @return the value and its version
      * @throws CredentialNotFoundException if there is no secrets file or no such entry or field
-     * @throws CredentialConfigurationException if the file needs a passphrase and none is set
-     * @throws SecretsFileException or a subtype if the file is unsafe, tampered, truncated, of an unknown format,
+     * @throws CredentialException of kind {@link CredentialException.Kind#CONFIGURATION} if the file needs a
+     *     passphrase and none is set
+     * @throws SecretsFileException if the file is unsafe, tampered, truncated, of an unknown format,
      *     asks for a key derivation out of range, or the key does not open it
      * @throws SourceUnavailableException if the file cannot be read
      * @throws IllegalStateException if this source was closed

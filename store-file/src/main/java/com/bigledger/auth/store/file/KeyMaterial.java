@@ -1,6 +1,7 @@
 package com.bigledger.auth.store.file;
 
-import com.bigledger.auth.CredentialConfigurationException;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.CredentialVault;
@@ -113,10 +114,10 @@ final class KeyMaterial {
             // The environment holds strings already; this adds no copy of its own.
             String value = environment.raw(passphraseRef.path()).orElse(null);
             if (value == null || value.isEmpty()) {
-                throw new CredentialConfigurationException(ref, "no passphrase for the secrets file: "
+                throw new CredentialException(Kind.CONFIGURATION, ref, "no passphrase for the secrets file: "
                         + passphraseRef.path() + " is not set (or set " + FileCredentialSource.KEY_FILE_VARIABLE
                         + " or "
-                        + FileCredentialSource.PASSPHRASE_REF_VARIABLE + ")");
+                        + FileCredentialSource.PASSPHRASE_REF_VARIABLE + ")", null);
             }
             Secret whole = Secret.of(value);
             Secret extracted = SecretFields.extract(passphraseRef, whole);

@@ -1,6 +1,7 @@
 package com.bigledger.auth.store.file;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
@@ -201,8 +202,8 @@ final class SecretsFile {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (AccessDeniedException e) {
-            throw new CredentialAccessDeniedException(ref, "the secrets file " + file + " cannot be read by this "
-                    + "user", null);
+            throw new CredentialException(Kind.ACCESS_DENIED, ref, "the secrets file " + file + " cannot be read by "
+                    + "this user", null);
         } catch (IOException e) {
             throw unavailable(ref, "cannot read the secrets file " + file, e);
         }

@@ -7,6 +7,8 @@ import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
@@ -94,6 +96,7 @@ class FileCredentialSourceTest {
 
         assertThatThrownBy(() -> TestSecretsFiles.source(vault()).load(ref("api_key")))
                 .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.UNSAFE_PERMISSIONS)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION))
                 .hasMessageContaining("chmod 600 '" + vault().toAbsolutePath() + "'");
         assertThatThrownBy(() -> TestSecretsFiles.source(vault()).write(ref("x"), Secret.of("x"), Optional.empty()))
                 .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.UNSAFE_PERMISSIONS);
@@ -108,6 +111,7 @@ class FileCredentialSourceTest {
         Throwable thrown = catchThrowable(() -> other.load(ref("api_key")));
 
         assertThat(thrown).isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.WRONG_KEY)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("file:api_key").hasMessageContaining("passphrase does not open it");
         assertThatThrownBy(() -> other.write(ref("api_key"), Secret.of("x"), Optional.empty()))
                 .isInstanceOf(SecretsFileException.class).hasFieldOrPropertyWithValue("reason", SecretsFileException.Reason.WRONG_KEY);
@@ -298,7 +302,8 @@ class FileCredentialSourceTest {
                 .file(vault()).kdfParameters(TestSecretsFiles.SMALL).allowWeakKdf(true).build();
 
         assertThatThrownBy(() -> source.write(ref("api_key"), Secret.of("x"), Optional.empty()))
-                .isInstanceOf(com.bigledger.auth.CredentialConfigurationException.class)
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION))
                 .hasMessageContaining(FileCredentialSource.PASSPHRASE_VARIABLE + " is not set");
     }
 

@@ -71,7 +71,8 @@ public final class VaultAuthentication {
 
     /**
      * Uses a token as it is. A renewable token is renewed ahead of its TTL; once it expires, or is revoked, reads
-     * fail with {@link com.bigledger.auth.CredentialAccessDeniedException} until the source is given a new one.
+     * fail with a {@link com.bigledger.auth.CredentialException} of kind
+     * {@link com.bigledger.auth.CredentialException.Kind#ACCESS_DENIED} until the source is given a new one.
      *
      * @param token the token; copied, so the caller may destroy its own
      * @return the authentication

@@ -1,7 +1,6 @@
 package com.bigledger.auth.store.vault;
 
 import com.bigledger.auth.BigLedgerAuthException;
-import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
@@ -45,12 +44,13 @@ import java.util.Set;
  * token lacks the {@code default} policy, without which Vault refuses that question too). Errors are mapped from
  * HTTP statuses, never from Vault's texts (but for the one fixed text of a KV upgrade in progress, which no status
  * tells apart, and which is never quoted), and messages name the reference, the API path and the status:
- * 403 is {@link CredentialAccessDeniedException} with the token's policies, 404 (also a deleted or destroyed version)
- * is {@link CredentialNotFoundException}, 412, 429, 5xx (503: sealed), a redirect (a standby's 307, never followed:
- * it would carry the token elsewhere), the 400 of a KV mount upgrading from version 1 to 2, and no answer are
- * {@link SourceUnavailableException}. After a rate-limit quota's 429, nothing is sent to Vault until its
- * {@code Retry-After} (at most 5 minutes) has passed. No message or log line holds a secret: the driver's exception
- * messages quote response bodies, so they are never passed on.
+ * 403 is a {@link CredentialException} of kind {@link CredentialException.Kind#ACCESS_DENIED} with the token's
+ * policies, 404 (also a deleted or destroyed version) is {@link CredentialNotFoundException}, 412, 429, 5xx (503:
+ * sealed), a redirect (a standby's 307, never followed: it would carry the token elsewhere), the 400 of a KV mount
+ * upgrading from version 1 to 2, and no answer are {@link SourceUnavailableException}, and any other refusal is of
+ * kind {@link CredentialException.Kind#CONFIGURATION}. After a rate-limit quota's 429, nothing is sent to Vault
+ * until its {@code Retry-After} (at most 5 minutes) has passed. No message or log line holds a secret: the driver's
+ * exception messages quote response bodies, so they are never passed on.
  *
  * <p>Each read is one HTTP request to Vault (two when the token must be replaced, and one more the first time a
  * mount is met); put a
@@ -196,12 +196,11 @@ public final class VaultCredentialSource implements WritableCredentialSource {
      * @throws IllegalArgumentException if the reference is not {@code vault:MOUNT/PATH}
      * @throws CredentialNotFoundException if there is no such secret, version or field (HTTP 404, also for a
      *     deleted or destroyed version)
-     * @throws CredentialAccessDeniedException if Vault denies the read (HTTP 403) or refuses this source's login or
-     *     token
-     * @throws com.bigledger.auth.InvalidCredentialException if the field is not a string, number or boolean, or a
-     *     field is asked of a plain value
      * @throws SourceUnavailableException if Vault cannot be reached or answers 412, 429 or 5xx
-     * @throws CredentialException for any other refusal (400, 405)
+     * @throws CredentialException of kind {@link CredentialException.Kind#ACCESS_DENIED} if Vault denies the read
+     *     (HTTP 403) or refuses this source's login or token; {@link CredentialException.Kind#INVALID} if the field
+     *     is not a string, number or boolean, or a field is asked of a plain value;
+     *     {@link CredentialException.Kind#CONFIGURATION} for any other refusal (400, 405)
      */
     @Override
     public VersionedSecret load(CredentialRef ref) {
@@ -234,9 +233,9 @@ public final class VaultCredentialSource implements WritableCredentialSource {
      *     {@code value}; with {@code #field}, the field's new string value
      * @param expectedVersion the KV version 2 version last read; {@code 0} to create only; empty for no check
      * @return written with the new version (none on KV version 1), or a conflict with the current version
-     * @throws CredentialException if the reference pins a version, the expected version is not a version number or
-     *     is given for KV version 1, or Vault refuses the write (400, 405)
-     * @throws CredentialAccessDeniedException if Vault denies the write (HTTP 403)
+     * @throws CredentialException of kind {@link CredentialException.Kind#CONFIGURATION} if the reference pins a
+     *     version, the expected version is not a version number or is given for KV version 1, or Vault refuses the
+     *     write (400, 405); {@link CredentialException.Kind#ACCESS_DENIED} if Vault denies the write (HTTP 403)
      * @throws SourceUnavailableException if Vault cannot be reached or answers 412, 429 or 5xx
      */
     @Override

@@ -1,6 +1,7 @@
 package com.bigledger.auth.store.vault;
 
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.SourceUnavailableException;
 
@@ -46,6 +47,6 @@ final class VaultErrors {
             detail += "; check that '" + path.mount() + "' is a KV version " + path.kv() + " mount ("
                     + (path.kv() == 2 ? "?kv=1 for version 1" : "no ?kv=1 for version 2") + ")";
         }
-        return new CredentialException(path.ref(), detail, null, false);
+        return new CredentialException(Kind.CONFIGURATION, path.ref(), detail, null);
     }
 }

@@ -1,6 +1,7 @@
 package com.bigledger.auth.store.vault;
 
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
@@ -55,8 +56,8 @@ final class VaultKv {
     WriteResult write(CredentialRef ref, Secret value, Optional<String> expectedVersion) {
         VaultPath parsed = VaultPath.of(ref);
         if (parsed.version() != null) {
-            throw new CredentialException(ref, "a reference pinned to a version cannot be written; write to it "
-                    + "without ?version", null, false);
+            throw new CredentialException(Kind.CONFIGURATION, ref, "a reference pinned to a version cannot be "
+                    + "written; write to it without ?version", null);
         }
         Long expected = expectedVersion.map(version -> parseVersion(ref, version)).orElse(null);
         VaultPath path = mounts.resolve(parsed);
@@ -99,8 +100,8 @@ final class VaultKv {
 
     private static long parseVersion(CredentialRef ref, String version) {
         if (!version.matches("0|[1-9][0-9]{0,17}")) {
-            throw new CredentialException(ref, "the expected version '" + version + "' is not a KV version 2 version "
-                    + "number", null, false);
+            throw new CredentialException(Kind.CONFIGURATION, ref, "the expected version '" + version + "' is not a "
+                    + "KV version 2 version number", null);
         }
         return Long.parseLong(version);
     }
@@ -132,9 +133,9 @@ final class VaultKv {
             return WriteResult.conflict(null);
         }
         if (reply.status == 400) {
-            throw new CredentialException(path.ref(), "Vault refused the write of " + path + " (HTTP 400); if the "
-                    + "mount or secret requires check-and-set (cas_required), write with the version last read as "
-                    + "the expected version, or 0 to create", null, false);
+            throw new CredentialException(Kind.CONFIGURATION, path.ref(), "Vault refused the write of " + path
+                    + " (HTTP 400); if the mount or secret requires check-and-set (cas_required), write with the"
+                    + " version last read as the expected version, or 0 to create", null);
         }
         throw VaultErrors.failure(path, "writing", reply);
     }
@@ -142,9 +143,9 @@ final class VaultKv {
     private WriteResult writeKv1(VaultPath path, Secret value, Long expected) {
         CredentialRef ref = path.ref();
         if (expected != null) {
-            throw new CredentialException(ref, "KV version 1 keeps no versions, so a write cannot check that version "
-                    + expected + " is still current; write with no expected version (the last writer wins), or move "
-                    + "the secret to a KV version 2 mount", null, false);
+            throw new CredentialException(Kind.CONFIGURATION, ref, "KV version 1 keeps no versions, so a write cannot "
+                    + "check that version " + expected + " is still current; write with no expected version (the last "
+                    + "writer wins), or move the secret to a KV version 2 mount", null);
         }
         Map<String, Object> data;
         if (ref.field().isEmpty()) {

@@ -1,6 +1,7 @@
 package com.bigledger.auth.store.vault;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.SourceUnavailableException;
 import java.time.Clock;
@@ -81,7 +82,7 @@ final class VaultRequests {
                 // Only the default policy grants lookup-self (developer.hashicorp.com/vault/api-docs/auth/token): a
                 // live token without it is refused too, so the refusal says nothing about the token. Logging in
                 // again on every denied read would burn secret-id uses; the token is used until its TTL ends.
-                throw new CredentialAccessDeniedException(path.ref(), deniedDetail(path, capability,
+                throw new CredentialException(Kind.ACCESS_DENIED, path.ref(), deniedDetail(path, capability,
                         token.policies()) + "; the token lacks the 'default' policy, so Vault also refuses "
                         + "auth/token/lookup-self and whether the token is still alive cannot be asked", null);
             }
@@ -121,13 +122,13 @@ final class VaultRequests {
             if (e.retryable()) {
                 throw new SourceUnavailableException(ref, "no Vault token: " + e.getMessage(), e);
             }
-            throw new CredentialAccessDeniedException(ref, "Vault refused this source's credentials: "
+            throw new CredentialException(Kind.ACCESS_DENIED, ref, "Vault refused this source's credentials: "
                     + e.getMessage(), e);
         }
     }
 
-    private static CredentialAccessDeniedException denied(VaultPath path, String capability, List<String> policies) {
-        return new CredentialAccessDeniedException(path.ref(), deniedDetail(path, capability, policies), null);
+    private static CredentialException denied(VaultPath path, String capability, List<String> policies) {
+        return new CredentialException(Kind.ACCESS_DENIED, path.ref(), deniedDetail(path, capability, policies), null);
     }
 
     private static String deniedDetail(VaultPath path, String capability, List<String> policies) {

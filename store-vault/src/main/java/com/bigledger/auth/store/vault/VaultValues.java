@@ -1,8 +1,8 @@
 package com.bigledger.auth.store.vault;
 
+import com.bigledger.auth.CredentialException;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonObject;
@@ -45,7 +45,7 @@ final class VaultValues {
         JsonValue value = data.get(field);
         if (value == null) {
             if (isPlain(data)) {
-                throw new InvalidCredentialException(ref, "a field was asked for, but the stored value is a plain "
+                throw invalid(ref, "a field was asked for, but the stored value is a plain "
                         + "value (the single field '" + VALUE_FIELD + "'), not a JSON object of fields");
             }
             throw new CredentialNotFoundException(ref, "the secret has no field '" + field + "'");
@@ -56,7 +56,7 @@ final class VaultValues {
         if (value.isNumber() || value.isBoolean()) {
             return Secret.of(value.toString());
         }
-        throw new InvalidCredentialException(ref, "field '" + field + "' is not a string, number or boolean");
+        throw invalid(ref, "field '" + field + "' is not a string, number or boolean");
     }
 
     /** The data a whole-value write stores. */
@@ -94,11 +94,16 @@ final class VaultValues {
         return data.size() == 1 && data.get(VALUE_FIELD) != null && data.get(VALUE_FIELD).isString();
     }
 
+    /** A value that cannot be used as the reference asks: {@link CredentialException.Kind#INVALID}. */
+    private static CredentialException invalid(CredentialRef ref, String detail) {
+        return new CredentialException(CredentialException.Kind.INVALID, ref, detail, null);
+    }
+
     private static String text(CredentialRef ref, Secret value) {
         try {
             return value.reveal();
         } catch (IllegalStateException e) {
-            throw new InvalidCredentialException(ref, "Vault KV stores text, and the value is binary or destroyed");
+            throw invalid(ref, "Vault KV stores text, and the value is binary or destroyed");
         }
     }
 }

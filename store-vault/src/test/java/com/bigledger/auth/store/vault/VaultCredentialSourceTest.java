@@ -5,11 +5,10 @@ import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 import static com.bigledger.auth.testing.LeakAssertions.catchThrowableOfType;
 
 import com.bigledger.auth.BigLedgerAuthException;
-import com.bigledger.auth.CredentialAccessDeniedException;
 import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialNotFoundException;
 import com.bigledger.auth.CredentialRef;
-import com.bigledger.auth.InvalidCredentialException;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
 import com.bigledger.auth.VersionedSecret;
@@ -95,7 +94,9 @@ class VaultCredentialSourceTest {
         assertThat(source.load(CredentialRef.parse("vault:secret/typed#port")).secret().reveal()).isEqualTo("8200");
         assertThat(source.load(CredentialRef.parse("vault:secret/typed#tls")).secret().reveal()).isEqualTo("true");
         assertThatThrownBy(() -> source.load(CredentialRef.parse("vault:secret/typed#nested")))
-                .isInstanceOf(InvalidCredentialException.class).hasMessageContaining("'nested'");
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.INVALID))
+                .hasMessageContaining("'nested'");
     }
 
     @Test
@@ -148,7 +149,8 @@ class VaultCredentialSourceTest {
 
         Secret rotated = key();
         assertThatThrownBy(() -> source.write(ref, rotated, Optional.of("1")))
-                .isInstanceOf(CredentialException.class).hasMessageContaining("KV version 1 keeps no versions");
+                .isInstanceOf(CredentialException.class).hasMessageContaining("KV version 1 keeps no versions")
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION));
         assertThat(source.write(ref, rotated, Optional.empty())).isEqualTo(WriteResult.written(null));
         assertThat(source.load(ref).secret()).isEqualTo(rotated);
         assertThat(source.load(CredentialRef.parse("vault:kv/bigledger?kv=1#other")).secret().reveal())
@@ -204,7 +206,8 @@ class VaultCredentialSourceTest {
 
         assertThatThrownBy(() -> source.write(ref, key(), Optional.empty()))
                 .isInstanceOf(CredentialException.class).hasMessageContaining("HTTP 400")
-                .hasMessageContaining("cas_required");
+                .hasMessageContaining("cas_required")
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION));
         assertThat(source.write(ref, key(), Optional.of("1"))).isEqualTo(WriteResult.written("2"));
         assertThatThrownBy(() -> source.write(CredentialRef.parse("vault:secret/strict?version=2"), key(),
                 Optional.of("2"))).isInstanceOf(CredentialException.class).hasMessageContaining("?version");
@@ -253,15 +256,18 @@ class VaultCredentialSourceTest {
         vault.root().deny("secret/data/forbidden");
         VaultCredentialSource source = source();
 
-        CredentialAccessDeniedException denied = catchThrowableOfType(CredentialAccessDeniedException.class,
+        CredentialException denied = catchThrowableOfType(CredentialException.class,
                 () -> source.load(CredentialRef.parse("vault:secret/forbidden")));
 
+        assertThat(denied.kind()).isEqualTo(Kind.ACCESS_DENIED);
         assertThat(denied).hasMessageContaining("secret/data/forbidden (HTTP 403)")
                 .hasMessageContaining("[app-read, default]").hasMessageContaining("'read' capability");
         assertThat(denied.retryable()).isFalse();
         assertThat(vault.lookups()).isEqualTo(2);
         assertThatThrownBy(() -> source.write(CredentialRef.parse("vault:secret/forbidden"), key(), Optional.empty()))
-                .isInstanceOf(CredentialAccessDeniedException.class).hasMessageContaining("'create' or 'update'");
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
+                .hasMessageContaining("'create' or 'update'");
     }
 
     @ParameterizedTest

@@ -3,7 +3,8 @@ package com.bigledger.auth.store.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
@@ -68,7 +69,8 @@ class VaultLoggingTest {
                 assertThat(source.write(ref, Canary.secret("blg_live_sk_"), Optional.of("1")).isWritten()).isTrue();
                 assertThat(source.write(ref, Canary.secret("blg_live_sk_"), Optional.of("1")).isConflict()).isTrue();
                 assertThatThrownBy(() -> source.load(CredentialRef.parse("vault:secret/denied")))
-                        .isInstanceOf(CredentialAccessDeniedException.class);
+                        .isInstanceOf(CredentialException.class)
+                        .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED));
                 vault.failNext(500, 1, "secret/");
                 assertThatThrownBy(() -> source.load(ref)).isInstanceOf(SourceUnavailableException.class);
                 vault.root().revokeAll();

@@ -3,7 +3,8 @@ package com.bigledger.auth.store.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.SourceUnavailableException;
@@ -84,7 +85,8 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
         appRoleWith(Canary.secret(""));
 
         assertThatThrownBy(() -> startLoadWaitingForAToken().get(30, TimeUnit.SECONDS))
-                .cause().isInstanceOf(CredentialAccessDeniedException.class);
+                .cause().isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED));
         advanceMinutes(90);
 
         assertThat(vault.root().lockedOut("approle", ROLE)).as("the role id is locked out").isFalse();
@@ -110,7 +112,8 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
 
         assertThatThrownBy(() -> startLoadWaitingForAToken().get(30, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).cause()
-                .isInstanceOf(CredentialAccessDeniedException.class)
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("HTTP 403")
                 .hasMessageContaining("locked out")
                 .hasMessageNotContaining(ROLE);
@@ -127,7 +130,8 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
         // The renewal at 40 min is capped by the 1 h max TTL; the login that follows finds the secret id used up.
         advanceMinutes(60);
         assertThat(vault.logins()).isEqualTo(2);
-        assertThatThrownBy(() -> source.load(REF)).isInstanceOf(CredentialAccessDeniedException.class)
+        assertThatThrownBy(() -> source.load(REF)).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("mem:secret-id");
 
         Secret second = Canary.secret("");
@@ -149,7 +153,8 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
         advanceMinutes(60);
 
         assertThat(vault.logins()).isEqualTo(2);
-        assertThatThrownBy(() -> source.load(REF)).isInstanceOf(CredentialAccessDeniedException.class)
+        assertThatThrownBy(() -> source.load(REF)).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("secret id");
     }
 
@@ -170,7 +175,8 @@ class VaultRealServerBehaviourTest extends VaultTokenFixture {
 
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> source.load(CredentialRef.parse("vault:secret/forbidden#api_key")))
-                    .isInstanceOf(CredentialAccessDeniedException.class)
+                    .isInstanceOf(CredentialException.class)
+                    .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                     .hasMessageContaining("secret/data/forbidden (HTTP 403)")
                     .hasMessageContaining("'default' policy");
         }

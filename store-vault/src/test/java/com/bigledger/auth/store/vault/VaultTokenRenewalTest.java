@@ -3,7 +3,8 @@ package com.bigledger.auth.store.vault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static com.bigledger.auth.testing.LeakAssertions.assertThatThrownBy;
 
-import com.bigledger.auth.CredentialAccessDeniedException;
+import com.bigledger.auth.CredentialException;
+import com.bigledger.auth.CredentialException.Kind;
 import com.bigledger.auth.CredentialRef;
 import com.bigledger.auth.Secret;
 import com.bigledger.auth.VersionedSecret;
@@ -129,11 +130,13 @@ class VaultTokenRenewalTest extends VaultTokenFixture {
         Future<VersionedSecret> read = startLoadWaitingForAToken();
 
         assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(CredentialAccessDeniedException.class)
+                .cause().isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("AppRole login at auth/approle was refused (HTTP 400)")
                 .hasMessageContaining("mem:stale-secret-id");
         // Until the next attempt is due, reads get the failure at once instead of logging in again.
-        assertThatThrownBy(() -> source.load(REF)).isInstanceOf(CredentialAccessDeniedException.class);
+        assertThatThrownBy(() -> source.load(REF)).isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED));
         assertThat(vault.logins()).isEqualTo(1);
     }
 
@@ -161,7 +164,8 @@ class VaultTokenRenewalTest extends VaultTokenFixture {
         Future<VersionedSecret> read = startLoadWaitingForAToken();
 
         assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS)).cause()
-                .isInstanceOf(CredentialAccessDeniedException.class)
+                .isInstanceOf(CredentialException.class)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.ACCESS_DENIED))
                 .hasMessageContaining("expired or was revoked");
         assertThat(vault.renewals()).isZero();
     }
