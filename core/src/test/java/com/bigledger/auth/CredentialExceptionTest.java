@@ -12,7 +12,6 @@ import com.bigledger.auth.testing.InMemoryCredentialSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -185,27 +184,6 @@ class CredentialExceptionTest {
                 .satisfies(e -> assertThat(((CredentialChainException) e).retryable()).isFalse());
         assertThat(heard).containsExactly("nosuch:thing CONFIGURATION", "locked:thing CONFIGURATION");
         assertThat(backup.loads()).isEqualTo(1);
-    }
-
-    @Test
-    void aWriteToAReadOnlyStoreIsAConfigurationProblem() {
-        CredentialSource readOnly = new CredentialSource() {
-            @Override
-            public String scheme() {
-                return "ro";
-            }
-
-            @Override
-            public VersionedSecret load(CredentialRef ref) {
-                throw new CredentialNotFoundException(ref, "empty");
-            }
-        };
-        vault = builder().source(readOnly).build();
-
-        assertThatThrownBy(() -> vault.write(CredentialRef.of("ro", "x"), Canary.secret(""), Optional.empty()))
-                .isInstanceOf(CredentialException.class)
-                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION))
-                .satisfies(e -> assertThat(((CredentialException) e).retryable()).isFalse());
     }
 
     private CredentialVault.Builder builder() {
