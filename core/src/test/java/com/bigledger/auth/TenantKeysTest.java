@@ -76,6 +76,15 @@ class TenantKeysTest {
     }
 
     @Test
+    void aPatternWithThePlaceholderInItsSchemeIsRefused() {
+        // Else the tenant key would choose the store: key "env" would make "env:tenants/bigledger".
+        for (String bad : List.of("{tenant}:tenants/bigledger", "mem{tenant}:tenants/bigledger")) {
+            assertThatThrownBy(() -> TenantKeys.checkPattern(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{tenant} once, in its path");
+        }
+    }
+
+    @Test
     void resolvingPutsTheKeyIntoThePattern() {
         assertThat(TenantKeys.resolve("mem:tenants/{tenant}/bigledger", "acme"))
                 .isEqualTo(CredentialRef.parse("mem:tenants/acme/bigledger"));
