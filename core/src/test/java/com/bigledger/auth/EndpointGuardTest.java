@@ -82,6 +82,17 @@ class EndpointGuardTest {
     }
 
     @Test
+    void aBackoffUnderAMillisecondIsOneMillisecondAndStillYieldsToRetryAfter() {
+        // RetrySettings accepts any positive backoff; Resilience4j counts whole milliseconds, at least one.
+        RetrySettings fine = new RetrySettings(4, Duration.ofNanos(500_000), 2.0, 0.0, Duration.ofNanos(800_000));
+        Retry.AsyncContext<Object> retry = EndpointGuard.of(ENDPOINT, clock, CircuitBreakerSettings.defaults(), fine)
+                .retry().asyncContext();
+
+        assertThat(retry.onError(temporary(null))).isEqualTo(1);
+        assertThat(retry.onError(temporary(Duration.ofSeconds(10)))).isEqualTo(10_000);
+    }
+
+    @Test
     void keysThatHashAlikeButDifferInTheClockGetGuardsOfTheirOwn() {
         Clock first = new SameHashClock(clock);
         Clock second = new SameHashClock(clock);
