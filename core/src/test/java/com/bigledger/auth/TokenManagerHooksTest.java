@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link TokenManagerHooks}, the manager's side of its refreshing value: how one request is counted by the circuit
- * breaker, what an unusable answer or an {@code Error} leaves behind, how {@code close()} waits for a running
- * refresh, and what the log says of failed refreshes and throwing listeners.
+ * breaker, the cool-down after a round of retries, what an unusable answer or an {@code Error} leaves behind, how
+ * {@code close()} waits for a running refresh, and what the log says of failed refreshes and throwing listeners.
  */
 class TokenManagerHooksTest extends ManagerFixture {
 
@@ -80,8 +81,13 @@ class TokenManagerHooksTest extends ManagerFixture {
         return refresh;
     }
 
+    /** A test's steps, which may throw. */
+    private interface Steps {
+        void run() throws Exception;
+    }
+
     /** What {@code action} logged (the test logger writes to {@code System.err}); still shown there too. */
-    private static String logOf(Runnable action) {
+    private static String logOf(Steps action) throws Exception {
         ByteArrayOutputStream copy = new ByteArrayOutputStream();
         PrintStream original = System.err;
         System.setErr(new PrintStream(new OutputStream() {
@@ -154,6 +160,27 @@ class TokenManagerHooksTest extends ManagerFixture {
     }
 
     @Test
+    void whenARoundOfRetriesGivesUpTheNextRoundStartsAfterTheCoolDown() {
+        endpoint.dispatcher(request -> Response.status(503));
+        List<Duration> retries = new CopyOnWriteArrayList<>();
+        TokenManager manager = track(onFakeTime(new TokenListener() {
+            @Override
+            public void retryScheduled(String name, Duration delay, int consecutive) {
+                retries.add(delay);
+            }
+        }).client(client()).clientCredentials()
+                .retry(new RetrySettings(2, Duration.ofSeconds(1), 1.0, 0.0, Duration.ofSeconds(1)))
+                .retryCooldown(Duration.ofMinutes(1)).circuitBreaker(CircuitBreakerSettings.disabled()).build());
+
+        refreshOnce(manager);
+        scheduler.advance(Duration.ofSeconds(1));
+        scheduler.advance(Duration.ofMinutes(1));
+
+        assertThat(endpoint.requestCount()).isEqualTo(3);
+        assertThat(retries).containsExactly(Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofSeconds(1));
+    }
+
+    @Test
     void sourceThatThrowsAnErrorGivesTheHalfOpenBreakersTrialBack() {
         AtomicInteger calls = new AtomicInteger();
         TokenSource source = new TokenSource() {
@@ -191,6 +218,36 @@ class TokenManagerHooksTest extends ManagerFixture {
     }
 
     // close() and a refresh still running.
+
+    @Test
+    void closeWaitsForTheRunningRefreshSoThatItsRotatedRefreshTokenIsWrittenFirst() throws Exception {
+        InMemoryCredentialSource store = new InMemoryCredentialSource("mem");
+        CredentialRef ref = store.put("rt", Canary.secret("blg_oauth_rt_"));
+        CredentialVault vault = CredentialVault.builder().source(store).discoverSources(false).build();
+        String rotated = Canary.value("blg_oauth_rt_");
+        CountDownLatch release = new CountDownLatch(1);
+        endpoint.enqueue(Response.token(accessToken(), LIFETIME, rotated).holdUntil(release));
+        TokenManager manager = track(builder().refreshToken(vault, ref).closeTimeout(Duration.ofHours(1)).build());
+        Future<AccessToken> caller = threads.submit(() -> manager.token(Duration.ofSeconds(30)));
+        scheduler.awaitQueued(1);
+        Future<Integer> refresh = threads.submit(scheduler::runDue);
+        endpoint.takeRequest();
+
+        String log = logOf(() -> {
+            Future<String> storedOnceClosed = threads.submit(() -> {
+                manager.close();
+                return store.load(ref).secret().reveal();
+            });
+            // The waiting caller fails once close() has begun; only then is the answer released.
+            assertThat(catchThrowable(caller::get)).hasCauseInstanceOf(IllegalStateException.class);
+            release.countDown();
+            assertThat(storedOnceClosed.get(30, TimeUnit.SECONDS)).isEqualTo(rotated);
+        });
+
+        refresh.get(30, TimeUnit.SECONDS);
+        assertThat(linesWith(log, "closed while a refresh was still running")).isEmpty();
+        vault.close();
+    }
 
     @Test
     void closeStopsWaitingForARunningRefreshOnceTheCloseTimeoutIsOver() throws Exception {
@@ -244,7 +301,7 @@ class TokenManagerHooksTest extends ManagerFixture {
     // The log.
 
     @Test
-    void failedRefreshIsLoggedAsAWarningThatSaysWhetherTheTokenIsStillServed() {
+    void failedRefreshIsLoggedAsAWarningThatSaysWhetherTheTokenIsStillServed() throws Exception {
         endpoint.enqueue(Response.status(503), Response.token(accessToken(), LIFETIME), Response.status(503));
         TokenManager manager = track(builder().clientCredentials().build());
 
@@ -264,7 +321,7 @@ class TokenManagerHooksTest extends ManagerFixture {
     }
 
     @Test
-    void refreshThatRotatedTheRefreshTokenSaysSoInTheDebugLog() {
+    void refreshThatRotatedTheRefreshTokenSaysSoInTheDebugLog() throws Exception {
         endpoint.enqueue(Response.token(accessToken(), LIFETIME, Canary.value("blg_oauth_rt_")),
                 Response.token(accessToken(), LIFETIME));
         TokenManager manager = track(builder().refreshToken(Canary.secret("blg_oauth_rt_")).build());
@@ -282,7 +339,7 @@ class TokenManagerHooksTest extends ManagerFixture {
     }
 
     @Test
-    void listenerThatThrowsIsReportedAtWarningLevelOnceAndThenAtDebugLevel() {
+    void listenerThatThrowsIsReportedAtWarningLevelOnceAndThenAtDebugLevel() throws Exception {
         endpoint.enqueue(Response.token(accessToken(), LIFETIME));
         TokenManager manager = track(builder().clientCredentials().addListener(new TokenListener() {
             @Override
