@@ -74,8 +74,8 @@ final class EndpointGuard {
 
     /** Resilience4j's retry for {@code settings}: temporary failures only, never sooner than a {@code Retry-After}. */
     static RetryConfig retryConfig(RetrySettings settings) {
-        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(settings.initialBackoff(),
-                settings.multiplier(), settings.randomization(), settings.maxBackoff());
+        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(wholeMillis(settings.initialBackoff()),
+                settings.multiplier(), settings.randomization(), wholeMillis(settings.maxBackoff()));
         return RetryConfig.custom()
                 .maxAttempts(settings.maxAttempts())
                 .intervalBiFunction((attempt, outcome) -> {
@@ -88,6 +88,11 @@ final class EndpointGuard {
                 })
                 .retryOnException(TokenManager::retryable)
                 .build();
+    }
+
+    /** Resilience4j counts whole milliseconds, at least one; a positive backoff below that is one millisecond. */
+    private static Duration wholeMillis(Duration backoff) {
+        return Duration.ofMillis(Math.max(1, backoff.toMillis()));
     }
 
     /** Resilience4j's count-based breaker for {@code settings} on {@code clock}, counting temporary failures only. */

@@ -38,8 +38,8 @@ final class TenantKeys {
     }
 
     /**
-     * Refuses a reference pattern that does not hold {@link #PLACEHOLDER} exactly once in its path (before any
-     * {@code ?} or {@code #}), or that is not a reference once a key is put in.
+     * Refuses a reference pattern that does not hold {@link #PLACEHOLDER} exactly once in its path (after the
+     * scheme's {@code :}, before any {@code ?} or {@code #}), or that is not a reference once a key is put in.
      *
      * @param pattern the pattern
      * @throws IllegalArgumentException if the pattern is refused
@@ -53,7 +53,9 @@ final class TenantKeys {
                 end = i;
             }
         }
-        if (at < 0 || at + PLACEHOLDER.length() > end || pattern.indexOf(PLACEHOLDER, at + 1) >= 0) {
+        // In the path: after the scheme's colon, so that a key cannot choose the store.
+        if (at <= pattern.indexOf(':') || at + PLACEHOLDER.length() > end
+                || pattern.indexOf(PLACEHOLDER, at + 1) >= 0) {
             throw new IllegalArgumentException("TokenManagers reference pattern " + pattern + " must hold "
                     + PLACEHOLDER + " once, in its path (before any '?' or '#')");
         }

@@ -37,10 +37,48 @@ class TenantKeysTest {
     }
 
     @Test
+    void theLastLetterAndDigitOfEachRangeAreAcceptedAndTheCharactersJustPastThemAreNot() {
+        for (String good : List.of("z", "Z", "9", "zZ9")) {
+            TenantKeys.check(good);
+        }
+        for (String bad : List.of("a{", "a[", "a:", "a`", "a@", "a/")) {
+            assertThatThrownBy(() -> TenantKeys.check(bad)).as(bad).isInstanceOf(InvalidTenantKeyException.class);
+        }
+    }
+
+    @Test
+    void keysOfUpToFortyPrintableCharactersAreShownAndLongerOnesAreNot() {
+        String forty = "k".repeat(39) + "/";
+        String fortyOne = "k".repeat(40) + "/";
+        assertThatThrownBy(() -> TenantKeys.check(forty)).hasMessageEndingWith("got '" + forty + "'");
+        assertThatThrownBy(() -> TenantKeys.check(fortyOne))
+                .hasMessageEndingWith("a key of 41 characters (not shown)");
+    }
+
+    @Test
+    void aSpaceIsPrintableButControlCharactersAndDeleteAreNot() {
+        assertThatThrownBy(() -> TenantKeys.check("a b")).hasMessageEndingWith("got 'a b'");
+        for (String unprintable : List.of("a\nb", "a\u001fb", "a\u007fb")) {
+            assertThatThrownBy(() -> TenantKeys.check(unprintable)).as(unprintable)
+                    .hasMessageEndingWith("a key of 3 characters (not shown)");
+        }
+    }
+
+    @Test
     void aPatternHoldsThePlaceholderOnceInItsPath() {
         TenantKeys.checkPattern("mem:tenants/{tenant}/bigledger");
         TenantKeys.checkPattern("mem:tenants/{tenant}#refresh_token");
-        for (String bad : List.of("mem:tenants", "mem:t#{tenant}", "mem:t?version={tenant}", "mem:{tenant}/{tenant}")) {
+        for (String bad : List.of("mem:tenants", "mem:t#{tenant}", "mem:t?version={tenant}", "mem:{tenant}/{tenant}",
+                "#mem:{tenant}", "?mem:{tenant}")) {
+            assertThatThrownBy(() -> TenantKeys.checkPattern(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{tenant} once, in its path");
+        }
+    }
+
+    @Test
+    void aPatternWithThePlaceholderInItsSchemeIsRefused() {
+        // Else the tenant key would choose the store: key "env" would make "env:tenants/bigledger".
+        for (String bad : List.of("{tenant}:tenants/bigledger", "mem{tenant}:tenants/bigledger")) {
             assertThatThrownBy(() -> TenantKeys.checkPattern(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{tenant} once, in its path");
         }
