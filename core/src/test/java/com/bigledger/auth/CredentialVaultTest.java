@@ -289,7 +289,7 @@ class CredentialVaultTest {
         assertThatThrownBy(() -> vault.write(CredentialRef.of("ro", "x"), Canary.secret(""), Optional.empty()))
                 .isInstanceOf(CredentialException.class)
                 .hasMessage("ro:x: the 'ro' store is read-only")
-                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION)
+                .satisfies(e -> assertThat(((CredentialException) e).kind()).isEqualTo(Kind.CONFIGURATION))
                 .satisfies(e -> assertThat(((CredentialException) e).retryable()).isFalse());
     }
 
