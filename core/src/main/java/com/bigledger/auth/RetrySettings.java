@@ -11,7 +11,8 @@ import java.time.Duration;
  * <p>Whatever the settings, only temporary failures are retried (a refusal such as {@code invalid_grant} never is),
  * and a wait is never shorter than the server's {@code Retry-After}. The delay before attempt <i>n</i> + 1 is
  * {@code initialBackoff × multiplier}<sup><i>n</i> − 1</sup>, randomized by ± {@code randomization} of itself and
- * capped at {@code maxBackoff}.
+ * capped at {@code maxBackoff}. The backoffs are used in whole milliseconds, rounded down, and at least one: a backoff
+ * of 1.5 ms waits 1 ms, one of 500 µs waits 1 ms.
  *
  * <p>Immutable; equal settings are interchangeable, so managers on one token endpoint with equal settings share
  * one retry and one circuit breaker.
