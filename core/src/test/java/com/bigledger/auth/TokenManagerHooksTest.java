@@ -3,6 +3,7 @@ package com.bigledger.auth;
 import static com.bigledger.auth.testing.LeakAssertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.bigledger.auth.internal.StandardErrorCapture;
 import com.bigledger.auth.oauth.OAuthClient;
 import com.bigledger.auth.oauth.TokenResponse;
 import com.bigledger.auth.oauth.TokenSource;
@@ -10,11 +11,7 @@ import com.bigledger.auth.testing.Canary;
 import com.bigledger.auth.testing.FakeTokenEndpoint.Response;
 import com.bigledger.auth.testing.InMemoryCredentialSource;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -88,24 +85,9 @@ class TokenManagerHooksTest extends ManagerFixture {
 
     /** What {@code action} logged (the test logger writes to {@code System.err}); still shown there too. */
     private static String logOf(Steps action) throws Exception {
-        ByteArrayOutputStream copy = new ByteArrayOutputStream();
-        PrintStream original = System.err;
-        System.setErr(new PrintStream(new OutputStream() {
-            @Override
-            public void write(int b) {
-                original.write(b);
-                synchronized (copy) {
-                    copy.write(b);
-                }
-            }
-        }, true, StandardCharsets.UTF_8));
-        try {
+        try (StandardErrorCapture log = new StandardErrorCapture()) {
             action.run();
-        } finally {
-            System.setErr(original);
-        }
-        synchronized (copy) {
-            return copy.toString(StandardCharsets.UTF_8);
+            return log.text();
         }
     }
 

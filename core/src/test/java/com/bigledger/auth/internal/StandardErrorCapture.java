@@ -7,15 +7,16 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Tees standard error, where the tests' SLF4J simple logger writes, into a buffer while open, so that a test can
- * check what the library reported (a warning given once, the class of an exception). Only for tests that log
- * from their own thread; restores the previous stream on {@link #close()}.
+ * check what the library reported (a warning given once, the class of an exception). Writes from any thread are
+ * kept, so a test reads {@link #text()} once the work it checks is done. Restores the previous stream on
+ * {@link #close()}.
  */
-final class StandardErrorCapture implements AutoCloseable {
+public final class StandardErrorCapture implements AutoCloseable {
 
     private final PrintStream previous = System.err;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
-    StandardErrorCapture() {
+    public StandardErrorCapture() {
         System.setErr(new PrintStream(new OutputStream() {
             @Override
             public void write(int b) {
@@ -36,7 +37,7 @@ final class StandardErrorCapture implements AutoCloseable {
     }
 
     /** What was written so far. */
-    String text() {
+    public String text() {
         System.err.flush();
         synchronized (buffer) {
             return buffer.toString(StandardCharsets.UTF_8);
@@ -44,7 +45,7 @@ final class StandardErrorCapture implements AutoCloseable {
     }
 
     /** How many times {@code fragment} was written so far. */
-    int count(String fragment) {
+    public int count(String fragment) {
         String text = text();
         int count = 0;
         for (int at = text.indexOf(fragment); at >= 0; at = text.indexOf(fragment, at + fragment.length())) {
